@@ -1,0 +1,76 @@
+package dev.oauthapi;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.oauthapi.config.AppleConfig;
+import dev.oauthapi.config.GoogleConfig;
+import dev.oauthapi.config.NetworkConfig;
+import dev.oauthapi.config.RateLimitsConfig;
+import dev.oauthapi.config.RedisConfig;
+import dev.oauthapi.config.SessionsConfig;
+import dev.oauthapi.config.TokensConfig;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.db.DataSourceFactory;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+
+/**
+ * The root of {@code config.yml}. Dropwizard's own blocks ({@code server}, {@code logging},
+ * {@code metrics}) come from {@link Configuration}; ours are one validated record each.
+ */
+public class OAuthApiConfiguration extends Configuration {
+    @Valid @NotNull @JsonProperty
+    private DataSourceFactory database = new DataSourceFactory();
+
+    @Valid @NotNull @JsonProperty
+    private RedisConfig redis;
+
+    @Valid @NotNull @JsonProperty
+    private TokensConfig tokens;
+
+    @Valid @NotNull @JsonProperty
+    private SessionsConfig sessions;
+
+    @Valid @NotNull @JsonProperty
+    private GoogleConfig google;
+
+    @Valid @NotNull @JsonProperty
+    private AppleConfig apple;
+
+    @Valid @NotNull @JsonProperty
+    private NetworkConfig network;
+
+    @Valid @NotNull @JsonProperty
+    private RateLimitsConfig rateLimits;
+
+    public DataSourceFactory database() {
+        return database;
+    }
+
+    public RedisConfig redis() {
+        return redis;
+    }
+
+    public TokensConfig tokens() {
+        return tokens;
+    }
+
+    public SessionsConfig sessions() {
+        return sessions;
+    }
+
+    public GoogleConfig google() {
+        return google;
+    }
+
+    public AppleConfig apple() {
+        return apple;
+    }
+
+    public NetworkConfig network() {
+        return network;
+    }
+
+    public RateLimitsConfig rateLimits() {
+        return rateLimits;
+    }
+}

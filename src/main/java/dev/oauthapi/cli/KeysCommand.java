@@ -1,0 +1,45 @@
+package dev.oauthapi.cli;
+
+import dev.oauthapi.tokens.SigningKeyFiles;
+import io.dropwizard.core.cli.Command;
+import io.dropwizard.core.setup.Bootstrap;
+import net.sourceforge.argparse4j.inf.Namespace;
+import net.sourceforge.argparse4j.inf.Subparser;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.function.Function;
+
+/**
+ * {@code keys generate [--dir DIR]}: writes a new access-token signing key into {@code DIR}
+ * (default {@code JWT_KEYS_DIR}, else {@code keys/jwt}). It never overwrites a key; the new one
+ * signs from the next start on, and the older ones keep verifying until they are removed.
+ */
+public final class KeysCommand extends Command {
+    static final String DEFAULT_DIR = "keys/jwt";
+
+    private final Function<String, String> environment;
+
+    public KeysCommand(Function<String, String> environment) {
+        super("keys", "Manages the signing keys of our access tokens");
+        this.environment = environment;
+    }
+
+    @Override
+    public void configure(Subparser subparser) {
+        subparser.addArgument("action").choices("generate").help("generate: write a new EC P-256 signing key");
+        subparser.addArgument("--dir").dest("dir").help("key folder (default: JWT_KEYS_DIR, else " + DEFAULT_DIR + ")");
+    }
+
+    @Override
+    public void run(Bootstrap<?> bootstrap, Namespace namespace) throws Exception {
+        String dir = namespace.getString("dir");
+        if (dir == null) {
+            final String configured = environment.apply("JWT_KEYS_DIR");
+            dir = configured == null || configured.isBlank() ? DEFAULT_DIR : configured;
+        }
+        final Path file = new SigningKeyFiles(Path.of(dir)).generate(Clock.systemUTC(), new SecureRandom());
+        System.out.println("Wrote signing key " + file);
+    }
+}
