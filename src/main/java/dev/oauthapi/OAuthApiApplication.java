@@ -129,7 +129,8 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         runCommand(System.out, System.err, arguments).ifPresent(this::onFatalError);
     }
 
-    Optional<Throwable> runCommand(PrintStream out, PrintStream err, String... arguments) throws Exception {
+    /** Runs one command line with the given output streams; the error, if the command failed. */
+    public Optional<Throwable> runCommand(PrintStream out, PrintStream err, String... arguments) throws Exception {
         final Bootstrap<OAuthApiConfiguration> bootstrap = new Bootstrap<>(this) {
             @Override
             public List<Command> getCommands() {

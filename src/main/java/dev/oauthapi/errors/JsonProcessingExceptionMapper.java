@@ -1,6 +1,7 @@
 package dev.oauthapi.errors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import jakarta.ws.rs.core.Response;
@@ -19,6 +20,13 @@ final class JsonProcessingExceptionMapper implements ExceptionMapper<JsonProcess
 
     @Override
     public Response toResponse(JsonProcessingException exception) {
+        for (Throwable cause = exception.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof ApiException refusal) {
+                // Refused while the body was being read (it grew past the size limit): Jackson
+                // wrapped our own refusal.
+                return new ApiExceptionMapper().toResponse(refusal);
+            }
+        }
         if (exception instanceof InvalidDefinitionException) {
             // A type we cannot (de)serialize is our bug, not the caller's.
             LOG.error("JSON mapping is broken for a type of ours", exception);
@@ -29,7 +37,9 @@ final class JsonProcessingExceptionMapper implements ExceptionMapper<JsonProcess
     }
 
     private static String detail(JsonProcessingException exception) {
-        if (exception instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+        final boolean malformed = exception instanceof StreamReadException
+                || exception.getCause() instanceof StreamReadException;
+        if (!malformed && exception instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             final String member = mapping.getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining("."))

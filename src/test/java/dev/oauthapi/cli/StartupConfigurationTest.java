@@ -1,0 +1,79 @@
+package dev.oauthapi.cli;
+
+import dev.oauthapi.config.MissingEnvironmentException;
+import dev.oauthapi.testing.TestApp;
+import dev.oauthapi.testing.TestApp.CommandResult;
+import io.dropwizard.configuration.ConfigurationValidationException;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** How the service refuses to start on a bad configuration: one readable message, no stack trace. */
+class StartupConfigurationTest {
+    private static Map<String, String> complete() {
+        final Map<String, String> env = new HashMap<>();
+        env.put("DATABASE_PASSWORD", "pw");
+        env.put("JWT_ISSUER", "https://auth.example.com");
+        env.put("JWT_AUDIENCE", "example-api");
+        return env;
+    }
+
+    @Test
+    void refusesToStartNamingEveryMissingVariableInOneMessage() {
+        final CommandResult result = TestApp.run(Map.of(), "server", TestApp.CONFIG);
+
+        assertThat(result.error()).containsInstanceOf(MissingEnvironmentException.class);
+        assertThat(result.stderr().strip()).isEqualTo(TestApp.CONFIG
+                + " cannot start: these required environment variables are not set: "
+                + "DATABASE_PASSWORD, JWT_AUDIENCE, JWT_ISSUER. Set them (see .env.example) and start again.");
+        assertThat(result.stderr().lines()).hasSize(1);
+    }
+
+    @Test
+    void everyConfiguredCommandRefusesTheSameWay() {
+        final Map<String, String> env = complete();
+        env.remove("JWT_ISSUER");
+
+        for (String[] command : new String[][] {{"db", "migrate", TestApp.CONFIG}, {"check", TestApp.CONFIG}}) {
+            final CommandResult result = TestApp.run(env, command);
+            assertThat(result.succeeded()).as(String.join(" ", command)).isFalse();
+            assertThat(result.stderr()).contains("not set: JWT_ISSUER.").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void refusesAnInvalidValueWithAReadableMessage() {
+        final Map<String, String> env = complete();
+        env.put("ACCESS_TOKEN_TTL", "2d");
+        env.put("SESSION_MAX_LIFETIME", "1d");
+
+        final CommandResult result = TestApp.run(env, "check", TestApp.CONFIG);
+
+        assertThat(result.error()).containsInstanceOf(ConfigurationValidationException.class);
+        assertThat(result.stderr())
+                .contains("tokens.accessTokenTtl must be less than or equal to 1 DAYS")
+                .contains("SESSION_MAX_LIFETIME must not be shorter than REFRESH_TOKEN_TTL")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void refusesHalfAConfiguredAppleCodeExchange() {
+        final Map<String, String> env = complete();
+        env.put("APPLE_TEAM_ID", "TEAM123456");
+
+        final CommandResult result = TestApp.run(env, "check", TestApp.CONFIG);
+
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.stderr()).contains("APPLE_TEAM_ID, APPLE_KEY_ID and APPLE_PRIVATE_KEY_PATH must be set together");
+    }
+
+    @Test
+    void acceptsTheDocumentedDefaults() {
+        final CommandResult result = TestApp.run(complete(), "check", TestApp.CONFIG);
+
+        assertThat(result.succeeded()).as(result.stderr()).isTrue();
+    }
+}

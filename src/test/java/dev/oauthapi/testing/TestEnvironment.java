@@ -1,0 +1,42 @@
+package dev.oauthapi.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The environment a test service starts with: its own database on the test PostgreSQL, the test
+ * Redis, loopback listeners on free ports, and the required token settings.
+ */
+public final class TestEnvironment {
+    public static final String ISSUER = "https://auth.test.example";
+    public static final String AUDIENCE = "oauth-api-test";
+
+    private TestEnvironment() {
+    }
+
+    public static Map<String, String> withFreshDatabase(TestRedis redis) {
+        final TestPostgres postgres = TestPostgres.shared();
+        final Map<String, String> env = new HashMap<>();
+        env.putAll(postgres.environment(postgres.createDatabase()));
+        env.putAll(redis.environment());
+        env.put("HOST", "127.0.0.1");
+        env.put("PORT", "0");
+        env.put("ADMIN_PORT", "0");
+        env.put("LOG_FORMAT", "text");
+        env.put("JWT_ISSUER", ISSUER);
+        env.put("JWT_AUDIENCE", AUDIENCE);
+        try {
+            env.put("JWT_KEYS_DIR", Files.createTempDirectory("oauth-api-keys").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return env;
+    }
+
+    public static Map<String, String> withFreshDatabase() {
+        return withFreshDatabase(TestRedis.shared());
+    }
+}
