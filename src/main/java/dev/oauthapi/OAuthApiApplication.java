@@ -1,13 +1,36 @@
 package dev.oauthapi;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.oauthapi.auth.AccessTokenAuthenticator;
+import dev.oauthapi.auth.AuthenticatedUser;
+import dev.oauthapi.auth.ProblemUnauthorizedHandler;
 import dev.oauthapi.cli.KeysCommand;
 import dev.oauthapi.cli.ReadableConfigurationErrors;
 import dev.oauthapi.config.EnvironmentSubstitution;
 import dev.oauthapi.errors.ProblemErrorHandler;
 import dev.oauthapi.errors.ProblemJsonFeature;
 import dev.oauthapi.health.RedisHealthCheck;
+import dev.oauthapi.http.ClientAddress;
+import dev.oauthapi.http.ClientAddressFilter;
 import dev.oauthapi.http.RequestBodyLimitFilter;
+import dev.oauthapi.identity.IdTokenVerifier;
+import dev.oauthapi.identity.Nonces;
+import dev.oauthapi.identity.Provider;
+import dev.oauthapi.identity.RemoteJwks;
+import dev.oauthapi.redis.NonceStore;
+import dev.oauthapi.redis.UsedTokenStore;
+import dev.oauthapi.resources.AuthResource;
+import dev.oauthapi.resources.JwksResource;
+import dev.oauthapi.resources.ProfileResource;
+import dev.oauthapi.resources.UsersResource;
+import dev.oauthapi.tokens.AccessTokens;
+import dev.oauthapi.tokens.RefreshTokens;
+import dev.oauthapi.tokens.SigningKeys;
+import dev.oauthapi.users.Accounts;
+import dev.oauthapi.users.SignInService;
+import io.dropwizard.auth.AuthDynamicFeature;
+import io.dropwizard.auth.AuthValueFactoryProvider;
+import io.dropwizard.auth.oauth.OAuthCredentialAuthFilter;
 import dev.oauthapi.http.RequestIdFilter;
 import dev.oauthapi.redis.Redis;
 import dev.oauthapi.resources.HealthResource;
@@ -25,18 +48,29 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.jdbi.v3.core.Jdbi;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
  * The table of contents of the service: {@link #initialize} sets up configuration and commands,
- * {@link #run} wires the parts by hand, in order: infrastructure, HTTP plumbing, resources,
- * health checks, errors.
+ * {@link #run} wires the parts by hand, in order: infrastructure, domain services, HTTP plumbing
+ * and auth, resources, health checks, errors.
  */
 public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
+    /** Verified access tokens kept in memory: about 1 KiB each, so at most some 50 MiB. */
+    private static final long VERIFIED_TOKEN_CACHE_SIZE = 50_000;
+
     private final Function<String, String> environment;
 
     public OAuthApiApplication() {
@@ -71,17 +105,63 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
     }
 
     @Override
-    public void run(OAuthApiConfiguration config, Environment environment) {
+    public void run(OAuthApiConfiguration config, Environment environment) throws IOException {
+        final Clock clock = Clock.systemUTC();
+        final SecureRandom random = new SecureRandom();
+
+        // Infrastructure
         final Jdbi jdbi = database(config, environment);
         final Redis redis = redis(config, environment);
+        final SigningKeys signingKeys = SigningKeys.load(Path.of(config.tokens().keysDir()));
 
+        // Domain services
+        final AccessTokens accessTokens = new AccessTokens(signingKeys, config.tokens().issuer(),
+                config.tokens().audience(), config.tokens().accessTokenTtl().toJavaDuration(), clock);
+        final Accounts accounts = new Accounts(jdbi, new RefreshTokens(random), clock,
+                config.sessions().refreshTokenTtl().toJavaDuration(), config.sessions().maxLifetime().toJavaDuration());
+        final SignInService signIn = new SignInService(verifiers(config, clock),
+                new Nonces(new NonceStore(redis), random), new UsedTokenStore(redis),
+                config.idTokens().replayProtection(), accounts, accessTokens);
+
+        // HTTP plumbing and auth
         http(config, environment);
+        auth(environment, accessTokens, clock);
 
+        // Resources
         environment.jersey().register(new HealthResource());
+        environment.jersey().register(new JwksResource(signingKeys));
+        environment.jersey().register(new AuthResource(signIn, clock));
+        environment.jersey().register(new UsersResource(accounts));
+        environment.jersey().register(new ProfileResource(accounts));
 
+        // Health checks ("postgresql" comes with the database)
         environment.healthChecks().register("redis", new RedisHealthCheck(redis));
 
         errors(environment);
+    }
+
+    /** One verifier per provider, each with its own key cache; a provider with no client ids is off. */
+    private static Map<Provider, IdTokenVerifier> verifiers(OAuthApiConfiguration config, Clock clock) {
+        final HttpClient http = RemoteJwks.httpClient();
+        final Duration maxAge = config.idTokens().maxAge().toJavaDuration();
+        return Map.of(
+                Provider.GOOGLE, new IdTokenVerifier(Provider.GOOGLE, Set.copyOf(config.google().clientIds().values()),
+                        new RemoteJwks(Provider.GOOGLE, config.google().jwksUrl(), http, clock), clock, maxAge,
+                        config.google().requireNonce()),
+                Provider.APPLE, new IdTokenVerifier(Provider.APPLE, Set.copyOf(config.apple().clientIds().values()),
+                        new RemoteJwks(Provider.APPLE, config.apple().jwksUrl(), http, clock), clock, maxAge,
+                        config.apple().requireNonce()));
+    }
+
+    private static void auth(Environment environment, AccessTokens accessTokens, Clock clock) {
+        final AccessTokenAuthenticator authenticator =
+                new AccessTokenAuthenticator(accessTokens, clock, environment.metrics(), VERIFIED_TOKEN_CACHE_SIZE);
+        environment.jersey().register(new AuthDynamicFeature(new OAuthCredentialAuthFilter.Builder<AuthenticatedUser>()
+                .setAuthenticator(authenticator)
+                .setPrefix("Bearer")
+                .setUnauthorizedHandler(new ProblemUnauthorizedHandler())
+                .buildAuthFilter()));
+        environment.jersey().register(new AuthValueFactoryProvider.Binder<>(AuthenticatedUser.class));
     }
 
     private static Jdbi database(OAuthApiConfiguration config, Environment environment) {
@@ -101,6 +181,9 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         final var all = EnumSet.allOf(DispatcherType.class);
         environment.servlets().addFilter("request-id", new RequestIdFilter())
                 .addMappingForUrlPatterns(all, false, "/*");
+        environment.servlets().addFilter("client-address",
+                        new ClientAddressFilter(new ClientAddress(config.network().trustedProxies().values())))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
         environment.servlets().addFilter("request-body-limit",
                         new RequestBodyLimitFilter(config.network().maxRequestBodySize().toBytes()))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");

@@ -3,6 +3,7 @@ package dev.oauthapi;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.oauthapi.config.AppleConfig;
 import dev.oauthapi.config.GoogleConfig;
+import dev.oauthapi.config.IdTokensConfig;
 import dev.oauthapi.config.NetworkConfig;
 import dev.oauthapi.config.RateLimitsConfig;
 import dev.oauthapi.config.RedisConfig;
@@ -37,6 +38,9 @@ public class OAuthApiConfiguration extends Configuration {
     private AppleConfig apple;
 
     @Valid @NotNull @JsonProperty
+    private IdTokensConfig idTokens;
+
+    @Valid @NotNull @JsonProperty
     private NetworkConfig network;
 
     @Valid @NotNull @JsonProperty
@@ -64,6 +68,10 @@ public class OAuthApiConfiguration extends Configuration {
 
     public AppleConfig apple() {
         return apple;
+    }
+
+    public IdTokensConfig idTokens() {
+        return idTokens;
     }
 
     public NetworkConfig network() {

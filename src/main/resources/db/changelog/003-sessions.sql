@@ -7,6 +7,9 @@ CREATE TABLE sessions (
     id                  uuid        PRIMARY KEY,
     user_id             uuid        NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     provider            text        NOT NULL CHECK (provider IN ('google', 'apple')),
+    -- The app the session belongs to: the provider audience (bundle id, OAuth client id) that
+    -- the sign-in token was issued to; the access tokens' client_id.
+    client_id           text        NOT NULL CHECK (length(client_id) BETWEEN 1 AND 255),
     platform            text        NULL CHECK (platform IN ('ios', 'android', 'web', 'other')),
     device_name         text        NULL CHECK (length(device_name) <= 200),
     app_version         text        NULL CHECK (length(app_version) <= 50),

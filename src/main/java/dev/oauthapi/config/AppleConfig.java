@@ -20,7 +20,8 @@ public record AppleConfig(
         @NotNull String privateKeyPath,
         @NotNull URI tokenUrl,
         @NotNull URI revokeUrl,
-        @NotNull Secret tokenEncryptionKey) {
+        @NotNull Secret tokenEncryptionKey,
+        boolean requireNonce) {
 
     @JsonIgnore
     public boolean isEnabled() {

@@ -8,18 +8,27 @@ import java.util.Locale;
  * new one instead.
  */
 public enum ErrorCode {
+    // The generic code of each status comes first: forStatus() picks it for framework errors.
     INVALID_REQUEST(400, "Invalid request"),
     INVALID_TOKEN(401, "Invalid access token"),
+    INVALID_ID_TOKEN(401, "Invalid provider token"),
+    INVALID_NONCE(401, "Invalid nonce"),
+    ID_TOKEN_REPLAYED(401, "Provider token already used"),
     FORBIDDEN(403, "Forbidden"),
+    ACCOUNT_DISABLED(403, "Account disabled"),
     NOT_FOUND(404, "Not found"),
+    PROVIDER_NOT_ENABLED(404, "Provider not enabled"),
     METHOD_NOT_ALLOWED(405, "Method not allowed"),
     NOT_ACCEPTABLE(406, "Not acceptable"),
     CONFLICT(409, "Conflict"),
+    IDENTITY_ALREADY_LINKED(409, "Identity already linked"),
+    LAST_IDENTITY(409, "Last identity"),
     PAYLOAD_TOO_LARGE(413, "Request body too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
     RATE_LIMITED(429, "Too many requests"),
     INTERNAL_ERROR(500, "Internal server error"),
-    SERVICE_UNAVAILABLE(503, "Service unavailable");
+    SERVICE_UNAVAILABLE(503, "Service unavailable"),
+    PROVIDER_UNAVAILABLE(503, "Provider unavailable");
 
     private final int status;
     private final String title;

@@ -1,8 +1,13 @@
 package dev.oauthapi.testing;
 
+import dev.oauthapi.tokens.SigningKeyFiles;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -29,9 +34,11 @@ public final class TestEnvironment {
         env.put("JWT_ISSUER", ISSUER);
         env.put("JWT_AUDIENCE", AUDIENCE);
         try {
-            env.put("JWT_KEYS_DIR", Files.createTempDirectory("oauth-api-keys").toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            final Path keys = Files.createTempDirectory("oauth-api-keys");
+            new SigningKeyFiles(keys).generate(Clock.systemUTC(), new SecureRandom());
+            env.put("JWT_KEYS_DIR", keys.toString());
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
         return env;
     }

@@ -1,0 +1,64 @@
+package dev.oauthapi.auth;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.oauthapi.tokens.AccessTokenClaims;
+import dev.oauthapi.tokens.AccessTokens;
+import io.dropwizard.auth.Authenticator;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Turns a bearer token into the request's user. Checking an ES256 signature costs far more than
+ * the rest of a plain authenticated read, so verified tokens are cached: bounded in size, each
+ * entry dropped when its token expires. Only tokens that verified are cached, so garbage cannot
+ * crowd out good entries. A bad token is an empty result (the filter answers 401), never an
+ * exception; each refusal is counted.
+ */
+public final class AccessTokenAuthenticator implements Authenticator<String, AuthenticatedUser> {
+    private final AccessTokens tokens;
+    private final Clock clock;
+    private final Cache<String, AccessTokenClaims> verified;
+    private final Meter rejected;
+
+    public AccessTokenAuthenticator(AccessTokens tokens, Clock clock, MetricRegistry metrics, long cacheSize) {
+        this.tokens = tokens;
+        this.clock = clock;
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(cacheSize)
+                .expireAfter(Expiry.<String, AccessTokenClaims>creating((token, claims) -> untilExpiry(claims)))
+                .build();
+        this.rejected = metrics.meter(MetricRegistry.name(AccessTokenAuthenticator.class, "rejected"));
+    }
+
+    @Override
+    public Optional<AuthenticatedUser> authenticate(String token) {
+        AccessTokenClaims claims = verified.getIfPresent(token);
+        if (claims == null) {
+            final Optional<AccessTokenClaims> checked = tokens.verify(token);
+            if (checked.isEmpty()) {
+                rejected.mark();
+                return Optional.empty();
+            }
+            claims = checked.get();
+            verified.put(token, claims);
+        }
+        if (!clock.instant().isBefore(claims.expiresAt())) {
+            // The cache's own expiry runs on the system ticker; the service's clock decides.
+            verified.invalidate(token);
+            rejected.mark();
+            return Optional.empty();
+        }
+        return Optional.of(new AuthenticatedUser(claims.userId(), claims.sessionId(), claims.role()));
+    }
+
+    private Duration untilExpiry(AccessTokenClaims claims) {
+        final Duration left = Duration.between(clock.instant(), claims.expiresAt());
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+}

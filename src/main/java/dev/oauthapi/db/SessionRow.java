@@ -1,0 +1,11 @@
+package dev.oauthapi.db;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A row of {@code sessions}: one signed-in app on one device. */
+public record SessionRow(UUID id, UUID userId, String provider, String clientId, String platform,
+                         String deviceName, String appVersion, String ipAddress, String userAgent,
+                         Instant createdAt, Instant lastUsedAt, Instant expiresAt, Instant absoluteExpiresAt,
+                         Instant revokedAt, String revokedReason) {
+}

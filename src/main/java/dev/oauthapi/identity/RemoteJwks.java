@@ -1,0 +1,189 @@
+package dev.oauthapi.identity;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A provider's published keys, cached by key id.
+ *
+ * <ul>
+ *   <li>A known key id is answered from memory, without locking.</li>
+ *   <li>An unknown key id, or keys older than {@link #MAX_KEY_AGE}, trigger a fetch, but at most one
+ *       every {@link #MIN_FETCH_INTERVAL} however many requests carry random key ids: a flood of
+ *       forged tokens cannot turn us into a flood against the provider.</li>
+ *   <li>A fetch gives up after {@link #FETCH_TIMEOUT} and reads at most {@link #MAX_BYTES}.</li>
+ *   <li>When a fetch fails, the cached keys keep working; an unknown key id while the provider is
+ *       unreachable is {@link ProviderUnavailable} (we cannot tell), not a rejection.</li>
+ * </ul>
+ * The URL is configuration only: nothing in a token ever chooses where we fetch from.
+ */
+public final class RemoteJwks implements KeySource {
+    static final Duration MIN_FETCH_INTERVAL = Duration.ofSeconds(30);
+    static final Duration MAX_KEY_AGE = Duration.ofHours(1);
+    static final Duration FETCH_TIMEOUT = Duration.ofSeconds(3);
+    static final int MAX_BYTES = 256 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteJwks.class);
+
+    private final Provider provider;
+    private final URI url;
+    private final HttpClient http;
+    private final Clock clock;
+    private final ReentrantLock fetching = new ReentrantLock();
+
+    private volatile Map<String, ProviderKey> keys = Map.of();
+    private volatile Instant fetchedAt = Instant.MIN;
+    private Instant lastAttempt = Instant.MIN;
+    private boolean lastAttemptFailed;
+
+    public RemoteJwks(Provider provider, URI url, HttpClient http, Clock clock) {
+        this.provider = provider;
+        this.url = url;
+        this.http = http;
+        this.clock = clock;
+    }
+
+    /** The HTTP client for key fetches: bounded connect time, no redirects to elsewhere. */
+    public static HttpClient httpClient() {
+        return HttpClient.newBuilder()
+                .connectTimeout(FETCH_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    @Override
+    public ProviderKey find(String keyId) {
+        ProviderKey key = keys.get(keyId);
+        if (key != null && !isStale()) {
+            return key;
+        }
+        fetching.lock(); // virtual-thread friendly, unlike synchronized on JDK 21
+        try {
+            key = keys.get(keyId);
+            if (key == null || isStale()) {
+                fetchIfAllowed();
+                key = keys.get(keyId);
+            }
+            if (key == null && lastAttemptFailed) {
+                throw new ProviderUnavailable(provider);
+            }
+            return key;
+        } finally {
+            fetching.unlock();
+        }
+    }
+
+    private boolean isStale() {
+        return clock.instant().isAfter(fetchedAt.plus(MAX_KEY_AGE));
+    }
+
+    private void fetchIfAllowed() {
+        final Instant now = clock.instant();
+        if (now.isBefore(lastAttempt.plus(MIN_FETCH_INTERVAL))) {
+            return;
+        }
+        lastAttempt = now;
+        try {
+            keys = KeySource.parse(fetch());
+            fetchedAt = now;
+            lastAttemptFailed = false;
+        } catch (IOException | RuntimeException e) {
+            lastAttemptFailed = true;
+            LOG.warn("Could not fetch the {} signing keys from {}: {}; keeping the {} cached keys",
+                    provider.wireName(), url, e.toString(), keys.size());
+        }
+    }
+
+    private String fetch() throws IOException {
+        final HttpRequest request = HttpRequest.newBuilder(url)
+                .timeout(FETCH_TIMEOUT)
+                .header("Accept", "application/json")
+                .GET()
+                .build();
+        final CompletableFuture<HttpResponse<byte[]>> response =
+                http.sendAsync(request, info -> new CappedBody(MAX_BYTES));
+        try {
+            // The whole exchange, body included, is bounded; the request timeout alone covers
+            // only the wait for the headers.
+            final HttpResponse<byte[]> answer = response.get(FETCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (answer.statusCode() != 200) {
+                throw new IOException("HTTP " + answer.statusCode());
+            }
+            return new String(answer.body(), StandardCharsets.UTF_8);
+        } catch (TimeoutException e) {
+            response.cancel(true);
+            throw new IOException("no complete answer within " + FETCH_TIMEOUT.toMillis() + " ms", e);
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause() == null ? e : e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** Collects a body of at most {@code limit} bytes; a longer one fails the fetch. */
+    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final int limit;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        CappedBody(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
+                if (bytes.size() + buffer.remaining() > limit) {
+                    subscription.cancel();
+                    result.completeExceptionally(new IOException("key set larger than " + limit + " bytes"));
+                    return;
+                }
+                final byte[] chunk = new byte[buffer.remaining()];
+                buffer.get(chunk);
+                bytes.writeBytes(chunk);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            result.completeExceptionally(error);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(bytes.toByteArray());
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.oauthapi.resources;
+
+import dev.oauthapi.api.AppleSignInRequest;
+import dev.oauthapi.api.GoogleSignInRequest;
+import dev.oauthapi.api.NonceResponse;
+import dev.oauthapi.api.SignInResponse;
+import dev.oauthapi.api.TokensResponse;
+import dev.oauthapi.api.UserResponse;
+import dev.oauthapi.auth.AuthenticatedUser;
+import dev.oauthapi.identity.Nonces;
+import dev.oauthapi.identity.Provider;
+import dev.oauthapi.users.SignInService;
+import io.dropwizard.auth.Auth;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+
+import java.time.Clock;
+
+/** Sign-in with Google and Apple, nonces, and linking another provider to a signed-in user. */
+@Path("/api/auth")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public final class AuthResource {
+    private final SignInService signIn;
+    private final Clock clock;
+
+    public AuthResource(SignInService signIn, Clock clock) {
+        this.signIn = signIn;
+        this.clock = clock;
+    }
+
+    @POST
+    @Path("/nonce")
+    @Consumes(MediaType.WILDCARD)
+    public NonceResponse nonce() {
+        return new NonceResponse(signIn.issueNonce(), Nonces.TTL.toSeconds());
+    }
+
+    @POST
+    @Path("/google")
+    public SignInResponse google(@NotNull @Valid GoogleSignInRequest request, @Context HttpServletRequest http) {
+        return respond(signIn.signIn(Provider.GOOGLE, request.idToken(), request.nonce(), null,
+                ClientContext.of(http, request.device())));
+    }
+
+    @POST
+    @Path("/apple")
+    public SignInResponse apple(@NotNull @Valid AppleSignInRequest request, @Context HttpServletRequest http) {
+        return respond(signIn.signIn(Provider.APPLE, request.identityToken(), request.nonce(),
+                request.fullNameOrNull(), ClientContext.of(http, request.device())));
+    }
+
+    @POST
+    @Path("/link/google")
+    public UserResponse linkGoogle(@Auth AuthenticatedUser user, @NotNull @Valid GoogleSignInRequest request,
+                                   @Context HttpServletRequest http) {
+        return UserResponse.of(signIn.link(user.userId(), Provider.GOOGLE, request.idToken(), request.nonce(), null,
+                ClientContext.address(http)));
+    }
+
+    @POST
+    @Path("/link/apple")
+    public UserResponse linkApple(@Auth AuthenticatedUser user, @NotNull @Valid AppleSignInRequest request,
+                                  @Context HttpServletRequest http) {
+        return UserResponse.of(signIn.link(user.userId(), Provider.APPLE, request.identityToken(), request.nonce(),
+                request.fullNameOrNull(), ClientContext.address(http)));
+    }
+
+    private SignInResponse respond(SignInService.Result result) {
+        return new SignInResponse(UserResponse.of(result.user()),
+                TokensResponse.of(result.accessToken().token(), result.accessToken().expiresAt(),
+                        result.session().refreshToken(), result.session().refreshExpiresAt(), clock.instant()),
+                result.session().isNewUser());
+    }
+}

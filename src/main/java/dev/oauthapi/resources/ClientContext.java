@@ -1,0 +1,29 @@
+package dev.oauthapi.resources;
+
+import dev.oauthapi.api.DeviceRequest;
+import dev.oauthapi.http.ClientAddress;
+import dev.oauthapi.users.SignInContext;
+import jakarta.servlet.http.HttpServletRequest;
+
+/** What a request tells about its client: the resolved address, the user agent, the device it reports. */
+final class ClientContext {
+    private static final int MAX_USER_AGENT = 512;
+
+    private ClientContext() {
+    }
+
+    static String address(HttpServletRequest request) {
+        final Object resolved = request.getAttribute(ClientAddress.ATTRIBUTE);
+        return resolved instanceof String address ? address : request.getRemoteAddr();
+    }
+
+    static SignInContext of(HttpServletRequest request, DeviceRequest device) {
+        String userAgent = request.getHeader("User-Agent");
+        if (userAgent != null && userAgent.length() > MAX_USER_AGENT) {
+            userAgent = userAgent.substring(0, MAX_USER_AGENT);
+        }
+        return device == null
+                ? new SignInContext(null, null, null, address(request), userAgent)
+                : new SignInContext(device.platform(), device.name(), device.appVersion(), address(request), userAgent);
+    }
+}

@@ -1,0 +1,285 @@
+package dev.oauthapi.users;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oauthapi.db.AuditDao;
+import dev.oauthapi.db.IdentityDao;
+import dev.oauthapi.db.IdentityRow;
+import dev.oauthapi.db.RefreshTokenDao;
+import dev.oauthapi.db.SessionDao;
+import dev.oauthapi.db.SessionRow;
+import dev.oauthapi.db.UserDao;
+import dev.oauthapi.db.UserRow;
+import dev.oauthapi.errors.ApiException;
+import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.errors.RequestIds;
+import dev.oauthapi.identity.Provider;
+import dev.oauthapi.identity.VerifiedIdToken;
+import dev.oauthapi.tokens.RefreshTokens;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Users and their identities, each operation one transaction. An identity is (provider, subject),
+ * never an e-mail address; an e-mail links a new identity to an existing user only when both
+ * addresses are verified, equal ignoring case, and neither is an Apple private relay.
+ */
+public final class Accounts {
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Jdbi jdbi;
+    private final RefreshTokens refreshTokens;
+    private final Clock clock;
+    private final Duration refreshTokenTtl;
+    private final Duration sessionMaxLifetime;
+
+    public Accounts(Jdbi jdbi, RefreshTokens refreshTokens, Clock clock, Duration refreshTokenTtl,
+                    Duration sessionMaxLifetime) {
+        this.jdbi = jdbi;
+        this.refreshTokens = refreshTokens;
+        this.clock = clock;
+        this.refreshTokenTtl = refreshTokenTtl;
+        this.sessionMaxLifetime = sessionMaxLifetime;
+    }
+
+    /**
+     * Signs in with a verified provider token: finds, links or creates the user, and starts a
+     * session, all in one transaction. Two concurrent first sign-ins of one identity race on the
+     * (provider, subject) key; the loser's transaction rolls back and runs again, finding the
+     * winner's user.
+     */
+    public SignedIn signIn(VerifiedIdToken token, String fullName, SignInContext context) {
+        try {
+            return jdbi.inTransaction(handle -> signIn(handle, token, fullName, context));
+        } catch (UnableToExecuteStatementException e) {
+            if (!isUniqueViolation(e)) {
+                throw e;
+            }
+            return jdbi.inTransaction(handle -> signIn(handle, token, fullName, context));
+        }
+    }
+
+    private SignedIn signIn(Handle handle, VerifiedIdToken token, String fullName, SignInContext context) {
+        final Instant now = clock.instant();
+        final UserDao users = handle.attach(UserDao.class);
+        final IdentityDao identities = handle.attach(IdentityDao.class);
+        final String provider = token.provider().wireName();
+        final String name = firstNonBlank(token.name(), fullName);
+        final String picture = httpsUrlOrNull(token.picture());
+
+        final Optional<IdentityRow> existing = identities.find(provider, token.subject());
+        final UserRow user;
+        boolean isNewUser = false;
+        String linkedBy = null;
+        if (existing.isPresent()) {
+            user = users.find(existing.get().userId()).orElseThrow();
+            requireEnabled(user);
+            identities.recordSignIn(existing.get().id(), token.email(), token.emailVerified(), token.isPrivateEmail(), now);
+        } else {
+            final Optional<UserRow> sameEmail = userWithSameVerifiedEmail(handle, token);
+            if (sameEmail.isPresent()) {
+                user = sameEmail.get();
+                requireEnabled(user);
+                linkedBy = "email";
+            } else {
+                user = new UserRow(UUID.randomUUID(), token.email(), token.email() != null && token.emailVerified(),
+                        name, picture, "user", null, now, now);
+                users.insert(user);
+                isNewUser = true;
+            }
+            identities.insert(new IdentityRow(UUID.randomUUID(), user.id(), provider, token.subject(), token.email(),
+                    token.emailVerified(), token.isPrivateEmail(), now, now));
+        }
+        if (!isNewUser) {
+            users.fillEmptyProfile(user.id(), token.email(), token.emailVerified(), name, picture, now);
+        }
+
+        final String refreshToken = refreshTokens.generate();
+        final SessionRow session = startSession(handle, user.id(), token, context, refreshToken, now);
+        final Map<String, Object> details = new LinkedHashMap<>();
+        details.put("provider", provider);
+        details.put("newUser", isNewUser);
+        if (linkedBy != null) {
+            details.put("linkedBy", linkedBy);
+        }
+        audit(handle, "sign_in", user.id(), session.id(), context.ipAddress(), details);
+        return new SignedIn(profile(handle, user.id()), isNewUser, session.id(), token.clientId(), refreshToken,
+                session.expiresAt());
+    }
+
+    private SessionRow startSession(Handle handle, UUID userId, VerifiedIdToken token, SignInContext context,
+                                    String refreshToken, Instant now) {
+        final Instant absoluteExpiry = now.plus(sessionMaxLifetime);
+        final Instant idleExpiry = now.plus(refreshTokenTtl);
+        final SessionRow session = new SessionRow(UUID.randomUUID(), userId, token.provider().wireName(),
+                token.clientId(), context.platform(), context.deviceName(), context.appVersion(), context.ipAddress(),
+                context.userAgent(), now, now, idleExpiry.isBefore(absoluteExpiry) ? idleExpiry : absoluteExpiry,
+                absoluteExpiry, null, null);
+        handle.attach(SessionDao.class).insert(session);
+        handle.attach(RefreshTokenDao.class).insert(RefreshTokens.hash(refreshToken), session.id(), 0, now);
+        return session;
+    }
+
+    /** The one user an e-mail may link to, under the linking rule above; none when in doubt. */
+    private static Optional<UserRow> userWithSameVerifiedEmail(Handle handle, VerifiedIdToken token) {
+        if (token.email() == null || !token.emailVerified() || token.isPrivateEmail()) {
+            return Optional.empty();
+        }
+        final List<UserRow> candidates = handle.attach(UserDao.class).findByVerifiedEmail(token.email()).stream()
+                .filter(user -> !isPrivateRelay(user.email()))
+                .toList();
+        if (candidates.size() != 1) {
+            return Optional.empty();
+        }
+        final UserRow candidate = candidates.getFirst();
+        final boolean hasThisProvider = handle.attach(IdentityDao.class).findByUser(candidate.id()).stream()
+                .anyMatch(identity -> identity.provider().equals(token.provider().wireName()));
+        return hasThisProvider ? Optional.empty() : Optional.of(candidate);
+    }
+
+    /** Links another provider account to a signed-in user. Linking the same one again changes nothing. */
+    public UserProfile link(UUID userId, VerifiedIdToken token, String fullName, String ipAddress) {
+        try {
+            return jdbi.inTransaction(handle -> {
+                final Instant now = clock.instant();
+                final UserRow user = handle.attach(UserDao.class).lock(userId).orElseThrow(Accounts::userGone);
+                final IdentityDao identities = handle.attach(IdentityDao.class);
+                final String provider = token.provider().wireName();
+                final Optional<IdentityRow> existing = identities.find(provider, token.subject());
+                if (existing.isPresent()) {
+                    if (!existing.get().userId().equals(userId)) {
+                        throw alreadyLinked("This " + provider + " account belongs to another user.");
+                    }
+                    return profile(handle, userId);
+                }
+                if (identities.findByUser(userId).stream().anyMatch(identity -> identity.provider().equals(provider))) {
+                    throw alreadyLinked("Another " + provider + " account is already linked; unlink it first.");
+                }
+                identities.insert(new IdentityRow(UUID.randomUUID(), user.id(), provider, token.subject(),
+                        token.email(), token.emailVerified(), token.isPrivateEmail(), now, now));
+                handle.attach(UserDao.class).fillEmptyProfile(userId, token.email(), token.emailVerified(),
+                        firstNonBlank(token.name(), fullName), httpsUrlOrNull(token.picture()), now);
+                audit(handle, "identity_linked", userId, null, ipAddress, Map.of("provider", provider));
+                return profile(handle, userId);
+            });
+        } catch (UnableToExecuteStatementException e) {
+            if (isUniqueViolation(e)) {
+                throw alreadyLinked("This " + token.provider().wireName() + " account was linked elsewhere meanwhile.");
+            }
+            throw e;
+        }
+    }
+
+    /** Unlinks a provider account; the last one stays, or the user could never sign in again. */
+    public UserProfile unlink(UUID userId, Provider provider, String ipAddress) {
+        return jdbi.inTransaction(handle -> {
+            handle.attach(UserDao.class).lock(userId).orElseThrow(Accounts::userGone);
+            final IdentityDao identities = handle.attach(IdentityDao.class);
+            final List<IdentityRow> linked = identities.findByUser(userId);
+            if (linked.stream().noneMatch(identity -> identity.provider().equals(provider.wireName()))) {
+                throw new ApiException(ErrorCode.NOT_FOUND, "No " + provider.wireName() + " account is linked.");
+            }
+            if (linked.size() == 1) {
+                throw new ApiException(ErrorCode.LAST_IDENTITY,
+                        "This is the only way to sign in to this account; link another provider first.");
+            }
+            identities.delete(userId, provider.wireName());
+            audit(handle, "identity_unlinked", userId, null, ipAddress, Map.of("provider", provider.wireName()));
+            return profile(handle, userId);
+        });
+    }
+
+    public UserProfile profile(UUID userId) {
+        return jdbi.inTransaction(handle -> profile(handle, userId));
+    }
+
+    /** Sets the fields given (null leaves a field as it is). */
+    public UserProfile updateProfile(UUID userId, String name, String avatarUrl) {
+        return jdbi.inTransaction(handle -> {
+            if (handle.attach(UserDao.class).updateProfile(userId, name, avatarUrl, clock.instant()) == 0) {
+                throw userGone();
+            }
+            return profile(handle, userId);
+        });
+    }
+
+    private static UserProfile profile(Handle handle, UUID userId) {
+        final UserRow user = handle.attach(UserDao.class).find(userId).orElseThrow(Accounts::userGone);
+        final List<LinkedIdentity> identities = handle.attach(IdentityDao.class).findByUser(userId).stream()
+                .map(identity -> new LinkedIdentity(identity.provider(), identity.email(), identity.isPrivateEmail(),
+                        identity.linkedAt()))
+                .toList();
+        return new UserProfile(user.id(), user.email(), user.emailVerified(), user.name(), user.avatarUrl(),
+                user.role(), user.createdAt(), identities);
+    }
+
+    private void audit(Handle handle, String event, UUID userId, UUID sessionId, String ip, Map<String, Object> details) {
+        try {
+            handle.attach(AuditDao.class).insert(clock.instant(), event, userId, sessionId, ip, RequestIds.current(),
+                    JSON.writeValueAsString(details));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void requireEnabled(UserRow user) {
+        if (user.isDisabled()) {
+            throw new ApiException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.");
+        }
+    }
+
+    /** The token's user is gone (the account was deleted): the token is no longer good. */
+    private static ApiException userGone() {
+        return new ApiException(ErrorCode.INVALID_TOKEN, "The account of this token no longer exists.");
+    }
+
+    private static ApiException alreadyLinked(String detail) {
+        return new ApiException(ErrorCode.IDENTITY_ALREADY_LINKED, detail);
+    }
+
+    private static boolean isUniqueViolation(UnableToExecuteStatementException e) {
+        return e.getCause() instanceof java.sql.SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState());
+    }
+
+    private static boolean isPrivateRelay(String email) {
+        return email != null && email.toLowerCase(Locale.ROOT).endsWith("@privaterelay.appleid.com");
+    }
+
+    private static String firstNonBlank(String first, String second) {
+        if (first != null && !first.isBlank()) {
+            return truncate(first.strip(), 100);
+        }
+        return second == null || second.isBlank() ? null : truncate(second.strip(), 100);
+    }
+
+    private static String truncate(String value, int length) {
+        return value.length() <= length ? value : value.substring(0, length);
+    }
+
+    /** Provider pictures are shown by apps: only https URLs of sane length are kept. */
+    private static String httpsUrlOrNull(String url) {
+        if (url == null || url.length() > 2048) {
+            return null;
+        }
+        try {
+            final URI uri = URI.create(url);
+            return "https".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null ? url : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.oauthapi.users;
+
+import dev.oauthapi.errors.ApiException;
+import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.identity.IdTokenVerifier;
+import dev.oauthapi.identity.Nonces;
+import dev.oauthapi.identity.Provider;
+import dev.oauthapi.identity.VerifiedIdToken;
+import dev.oauthapi.redis.UsedTokenStore;
+import dev.oauthapi.tokens.AccessTokens;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Sign-in and linking with a Google or Apple token, in named steps: verify the token, take the
+ * nonce, accept the token once, then the account transaction; the access token is signed only
+ * after that transaction committed, so no token ever names a session that was not stored.
+ */
+public final class SignInService {
+    /** A sign-in's outcome: the user, our tokens, and whether the account was just created. */
+    public record Result(UserProfile user, AccessTokens.Issued accessToken, SignedIn session) {
+    }
+
+    private final Map<Provider, IdTokenVerifier> verifiers;
+    private final Nonces nonces;
+    private final UsedTokenStore usedTokens;
+    private final boolean replayProtection;
+    private final Accounts accounts;
+    private final AccessTokens accessTokens;
+
+    public SignInService(Map<Provider, IdTokenVerifier> verifiers, Nonces nonces, UsedTokenStore usedTokens,
+                         boolean replayProtection, Accounts accounts, AccessTokens accessTokens) {
+        this.verifiers = Map.copyOf(verifiers);
+        this.nonces = nonces;
+        this.usedTokens = usedTokens;
+        this.replayProtection = replayProtection;
+        this.accounts = accounts;
+        this.accessTokens = accessTokens;
+    }
+
+    public Result signIn(Provider provider, String idToken, String nonce, String fullName, SignInContext context) {
+        final VerifiedIdToken token = verify(provider, idToken, nonce);
+        final SignedIn signedIn = acceptOnce(idToken, token,
+                verified -> accounts.signIn(verified, fullName, context));
+        final AccessTokens.Issued access = accessTokens.issue(signedIn.user().id(), signedIn.sessionId(),
+                signedIn.user().role(), signedIn.clientId());
+        return new Result(signedIn.user(), access, signedIn);
+    }
+
+    public UserProfile link(UUID userId, Provider provider, String idToken, String nonce, String fullName,
+                            String ipAddress) {
+        final VerifiedIdToken token = verify(provider, idToken, nonce);
+        return acceptOnce(idToken, token, verified -> accounts.link(userId, verified, fullName, ipAddress));
+    }
+
+    public String issueNonce() {
+        return nonces.issue();
+    }
+
+    private VerifiedIdToken verify(Provider provider, String idToken, String nonce) {
+        final IdTokenVerifier verifier = verifiers.get(provider);
+        if (verifier == null || !verifier.isEnabled()) {
+            throw new ApiException(ErrorCode.PROVIDER_NOT_ENABLED,
+                    "Sign in with " + provider.wireName() + " is not enabled on this server.");
+        }
+        final VerifiedIdToken token = verifier.verify(idToken, nonce);
+        if (nonce != null && !nonces.consume(nonce)) {
+            throw new ApiException(ErrorCode.INVALID_NONCE,
+                    "nonce: not one this server issued, already used, or expired; get a new one from /api/auth/nonce");
+        }
+        return token;
+    }
+
+    /**
+     * Runs {@code work} only if this token has not been accepted before. Should the work fail, the
+     * token is released again: a refused or failed sign-in must be safe to retry.
+     */
+    private <T> T acceptOnce(String idToken, VerifiedIdToken token, Function<VerifiedIdToken, T> work) {
+        final String hash = IdTokenVerifier.sha256Hex(idToken);
+        if (replayProtection && !usedTokens.markUsed(hash, token.expiresAt().plus(IdTokenVerifier.LEEWAY))) {
+            throw new ApiException(ErrorCode.ID_TOKEN_REPLAYED, "This " + token.provider().wireName()
+                    + " token was already used to sign in; get a fresh one from the provider's SDK.");
+        }
+        try {
+            return work.apply(token);
+        } catch (RuntimeException e) {
+            if (replayProtection) {
+                usedTokens.forget(hash);
+            }
+            throw e;
+        }
+    }
+}
