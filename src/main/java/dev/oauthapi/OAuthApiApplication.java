@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.oauthapi.auth.AccessTokenAuthenticator;
 import dev.oauthapi.auth.AuthenticatedUser;
 import dev.oauthapi.auth.ProblemUnauthorizedHandler;
+import dev.oauthapi.cli.CheckIdTokenCommand;
+import dev.oauthapi.cli.CommandExit;
 import dev.oauthapi.cli.KeysCommand;
 import dev.oauthapi.cli.ReadableConfigurationErrors;
 import dev.oauthapi.config.EnvironmentSubstitution;
@@ -44,6 +46,7 @@ import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.migrations.MigrationsBundle;
 import io.dropwizard.util.JarLocation;
 import jakarta.servlet.DispatcherType;
+import net.sourceforge.argparse4j.inf.ArgumentParserException;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.jdbi.v3.core.Jdbi;
@@ -102,6 +105,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
             }
         });
         bootstrap.addCommand(new KeysCommand(environment));
+        bootstrap.addCommand(new CheckIdTokenCommand(environment));
     }
 
     @Override
@@ -210,6 +214,19 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
     @Override
     public void run(String... arguments) throws Exception {
         runCommand(System.out, System.err, arguments).ifPresent(this::onFatalError);
+    }
+
+    /** Exit codes: a command's own ({@link CommandExit}), 2 for a usage error, else 1. */
+    @Override
+    protected void onFatalError(Throwable error) {
+        System.exit(exitCode(error));
+    }
+
+    public static int exitCode(Throwable error) {
+        if (error instanceof CommandExit exit) {
+            return exit.code();
+        }
+        return error instanceof ArgumentParserException ? CommandExit.USAGE : 1;
     }
 
     /** Runs one command line with the given output streams; the error, if the command failed. */

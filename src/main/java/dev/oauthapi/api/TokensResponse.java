@@ -9,10 +9,13 @@ public record TokensResponse(String accessToken, String refreshToken, String tok
 
     public static TokensResponse of(String accessToken, Instant accessExpiresAt, String refreshToken,
                                     Instant refreshExpiresAt, Instant now) {
-        return new TokensResponse(accessToken, refreshToken, "Bearer",
-                Duration.between(now, accessExpiresAt).toSeconds(),
-                Duration.between(now, refreshExpiresAt).toSeconds(),
-                WireTime.format(now));
+        return new TokensResponse(accessToken, refreshToken, "Bearer", seconds(now, accessExpiresAt),
+                seconds(now, refreshExpiresAt), WireTime.format(now));
+    }
+
+    /** Whole seconds, rounded: the milliseconds between signing and answering are not a lost second. */
+    private static long seconds(Instant from, Instant to) {
+        return Math.round(Duration.between(from, to).toMillis() / 1000.0);
     }
 
     @Override

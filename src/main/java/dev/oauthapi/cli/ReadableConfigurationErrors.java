@@ -33,6 +33,9 @@ public final class ReadableConfigurationErrors extends Command {
 
     @Override
     public void onError(Cli cli, Namespace namespace, Throwable error) {
+        if (error instanceof CommandExit) {
+            return; // the command said why already
+        }
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof MissingEnvironmentException || cause instanceof ConfigurationException) {
                 cli.getStdErr().println(cause.getMessage());

@@ -1,0 +1,92 @@
+package dev.oauthapi.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A small JSON client for app tests, talking to the service over real HTTP on loopback. */
+public final class TestHttp {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final int port;
+
+    public TestHttp(int port) {
+        this.port = port;
+    }
+
+    /** A response: status, headers, and the body parsed as JSON (an empty object when there is none). */
+    public record Answer(int status, HttpResponse<String> response, JsonNode json) {
+        public String code() {
+            return json.path("code").asText();
+        }
+
+        public String header(String name) {
+            return response.headers().firstValue(name).orElse(null);
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + response.body();
+        }
+    }
+
+    public Answer get(String path, String bearer) {
+        return send(request(path, bearer).GET());
+    }
+
+    public Answer post(String path, Object body) {
+        return post(path, body, null);
+    }
+
+    public Answer post(String path, Object body, String bearer) {
+        return send(request(path, bearer).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json(body))));
+    }
+
+    public Answer patch(String path, Object body, String bearer) {
+        return send(request(path, bearer).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json(body))));
+    }
+
+    public Answer delete(String path, String bearer) {
+        return send(request(path, bearer).DELETE());
+    }
+
+    public Answer send(HttpRequest.Builder request) {
+        try {
+            final HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            final JsonNode body = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+            return new Answer(response.statusCode(), response, body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpRequest.Builder request(String path, String bearer) {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(20));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return request;
+    }
+
+    private static String json(Object body) {
+        try {
+            return body instanceof String text ? text : JSON.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
