@@ -51,7 +51,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.jdbi.v3.core.Jdbi;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -109,7 +108,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
     }
 
     @Override
-    public void run(OAuthApiConfiguration config, Environment environment) throws IOException {
+    public void run(OAuthApiConfiguration config, Environment environment) {
         final Clock clock = Clock.systemUTC();
         final SecureRandom random = new SecureRandom();
 

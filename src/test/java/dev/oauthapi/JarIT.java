@@ -44,6 +44,29 @@ class JarIT {
     }
 
     @Test
+    void checkIdTokenExitsZeroForValidOneForRejectedTwoForUsage() throws Exception {
+        final Path keys = Files.createTempFile("jwks", ".json");
+        final com.fasterxml.jackson.databind.JsonNode vector = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(JarIT.class.getResourceAsStream("/vectors/provider-tokens.json")).path("vectors").get(2);
+        Files.writeString(keys, vector.path("jwks").toString());
+        final String at = vector.path("fixed_clock_epoch_seconds").asText();
+        final String token = vector.path("token").asText();
+
+        final Run valid = java("check-id-token", "--provider", "apple", "--keys", keys.toString(),
+                "--audience", vector.path("claims").path("aud").asText(), "--at", at, token);
+        final Run rejected = java("check-id-token", "--provider", "apple", "--keys", keys.toString(),
+                "--audience", "com.example.other", "--at", at, token);
+        final Run usage = java("check-id-token", "--provider", "apple", token);
+
+        assertThat(valid.exitCode()).as(valid.stdout() + valid.stderr()).isZero();
+        assertThat(valid.stdout()).contains("VALID  subject ");
+        assertThat(rejected.exitCode()).isEqualTo(1);
+        assertThat(rejected.stdout()).contains("FAIL  audience: 'com.gameroasters.stack4'");
+        assertThat(usage.exitCode()).isEqualTo(2);
+        assertThat(usage.stderr()).contains("usage:");
+    }
+
+    @Test
     void keysGenerateWritesANewKeyAndNeverOverwrites() throws Exception {
         final Path dir = Files.createTempDirectory("keys");
 

@@ -1,6 +1,6 @@
 package dev.oauthapi.cli;
 
-import dev.oauthapi.config.MissingEnvironmentException;
+import dev.oauthapi.errors.Misconfiguration;
 import io.dropwizard.configuration.ConfigurationException;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.Command;
@@ -37,7 +37,7 @@ public final class ReadableConfigurationErrors extends Command {
             return; // the command said why already
         }
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof MissingEnvironmentException || cause instanceof ConfigurationException) {
+            if (cause instanceof Misconfiguration || cause instanceof ConfigurationException) {
                 cli.getStdErr().println(cause.getMessage());
                 return;
             }

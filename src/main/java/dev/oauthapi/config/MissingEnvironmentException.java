@@ -1,5 +1,7 @@
 package dev.oauthapi.config;
 
+import dev.oauthapi.errors.Misconfiguration;
+
 import java.util.List;
 import java.util.Set;
 
@@ -7,7 +9,7 @@ import java.util.Set;
  * The configuration names environment variables that are not set. Its message is the whole
  * diagnosis, meant to be printed as is, without a stack trace.
  */
-public final class MissingEnvironmentException extends RuntimeException {
+public final class MissingEnvironmentException extends Misconfiguration {
     private static final long serialVersionUID = 1L;
 
     private final List<String> variables;

@@ -4,6 +4,7 @@ import io.jsonwebtoken.security.Jwks;
 import io.jsonwebtoken.security.PrivateJwk;
 import io.jsonwebtoken.security.PublicJwk;
 import io.jsonwebtoken.security.SignatureAlgorithm;
+import dev.oauthapi.errors.Misconfiguration;
 import io.jsonwebtoken.Jwts;
 
 import java.io.IOException;
@@ -46,9 +47,18 @@ public final class SigningKeys {
         this.byId = keys.stream().collect(Collectors.toUnmodifiableMap(SigningKey::keyId, Function.identity()));
     }
 
-    public static SigningKeys load(Path dir) throws IOException {
+    /** @throws Misconfiguration when there is no usable key: the service cannot start without one */
+    public static SigningKeys load(Path dir) {
+        try {
+            return new SigningKeys(readAll(dir));
+        } catch (IOException e) {
+            throw new Misconfiguration("Cannot read the signing keys in " + dir + " (JWT_KEYS_DIR): " + e.getMessage(), e);
+        }
+    }
+
+    private static List<SigningKey> readAll(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new IOException("The signing key folder " + dir + " does not exist: create a key with "
+            throw new Misconfiguration("The signing key folder " + dir + " does not exist: create a key with "
                     + "'java -jar oauth-api.jar keys generate' (JWT_KEYS_DIR).");
         }
         final List<SigningKey> keys = new ArrayList<>();
@@ -59,10 +69,10 @@ public final class SigningKeys {
             }
         }
         if (keys.isEmpty()) {
-            throw new IOException("There is no signing key (*.pem) in " + dir + ": create one with "
+            throw new Misconfiguration("There is no signing key (*.pem) in " + dir + ": create one with "
                     + "'java -jar oauth-api.jar keys generate' (JWT_KEYS_DIR).");
         }
-        return new SigningKeys(keys);
+        return keys;
     }
 
     private static SigningKey read(Path file) throws IOException {

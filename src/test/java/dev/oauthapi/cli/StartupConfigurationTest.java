@@ -71,6 +71,18 @@ class StartupConfigurationTest {
     }
 
     @Test
+    void refusesToStartWithoutASigningKey(@org.junit.jupiter.api.io.TempDir java.nio.file.Path emptyKeys) {
+        final Map<String, String> env = new HashMap<>(dev.oauthapi.testing.TestEnvironment.withFreshDatabase());
+        env.put("JWT_KEYS_DIR", emptyKeys.toString());
+
+        final CommandResult result = TestApp.run(env, "server", TestApp.CONFIG);
+
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.stderr().strip()).startsWith("There is no signing key (*.pem) in " + emptyKeys)
+                .contains("keys generate").doesNotContain("\tat ");
+    }
+
+    @Test
     void acceptsTheDocumentedDefaults() {
         final CommandResult result = TestApp.run(complete(), "check", TestApp.CONFIG);
 

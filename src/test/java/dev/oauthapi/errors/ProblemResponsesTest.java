@@ -59,7 +59,7 @@ class ProblemResponsesTest {
         }
 
         @Override
-        public void run(OAuthApiConfiguration config, Environment environment) throws java.io.IOException {
+        public void run(OAuthApiConfiguration config, Environment environment) {
             super.run(config, environment);
             environment.jersey().register(new ProbeResource());
         }
