@@ -50,6 +50,7 @@ import net.sourceforge.argparse4j.inf.ArgumentParserException;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementExceptions;
 
 import java.io.PrintStream;
 import java.net.http.HttpClient;
@@ -169,7 +170,16 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
 
     private static Jdbi database(OAuthApiConfiguration config, Environment environment) {
         // Also registers the "postgresql" health check, bounded by validationQueryTimeout.
-        return new JdbiFactory().build(environment, config.database(), "postgresql");
+        final Jdbi jdbi = new JdbiFactory().build(environment, config.database(), "postgresql");
+        // SQL errors end up in logs: name the statement, never its arguments (e-mail addresses, hashes).
+        jdbi.getConfig(StatementExceptions.class).setMessageRendering(error ->
+                "statement: " + abbreviate(error.getStatementContext().getRawSql()));
+        return jdbi;
+    }
+
+    private static String abbreviate(String sql) {
+        final String oneLine = sql == null ? "?" : sql.replaceAll("\\s+", " ").strip();
+        return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
     }
 
     private static Redis redis(OAuthApiConfiguration config, Environment environment) {

@@ -21,7 +21,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,18 +44,9 @@ class SignInTest {
     static final String APPLE_APP = "com.example.app";
     static final FakeProvider GOOGLE = FakeProvider.start(Provider.GOOGLE);
     static final FakeProvider APPLE = FakeProvider.start(Provider.APPLE);
-    static final Map<String, String> ENV = environment();
+    static final Map<String, String> ENV = TestEnvironment.withProviders(GOOGLE, GOOGLE_IOS + "," + GOOGLE_WEB, APPLE, APPLE_APP);
     static final DropwizardAppExtension<OAuthApiConfiguration> APP = TestApp.extension(ENV);
     static final TestDatabase DB = new TestDatabase(ENV);
-
-    private static Map<String, String> environment() {
-        final Map<String, String> env = new HashMap<>(TestEnvironment.withFreshDatabase());
-        env.put("GOOGLE_CLIENT_IDS", GOOGLE_IOS + "," + GOOGLE_WEB);
-        env.put("GOOGLE_JWKS_URL", GOOGLE.jwksUrl().toString());
-        env.put("APPLE_CLIENT_IDS", APPLE_APP);
-        env.put("APPLE_JWKS_URL", APPLE.jwksUrl().toString());
-        return env;
-    }
 
     @AfterAll
     static void stopProviders() {

@@ -46,4 +46,15 @@ public final class TestEnvironment {
     public static Map<String, String> withFreshDatabase() {
         return withFreshDatabase(TestRedis.shared());
     }
+
+    /** A fresh database, and sign-in with both fake providers for the given client ids. */
+    public static Map<String, String> withProviders(FakeProvider google, String googleClientIds,
+                                                    FakeProvider apple, String appleClientIds) {
+        final Map<String, String> env = withFreshDatabase();
+        env.put("GOOGLE_CLIENT_IDS", googleClientIds);
+        env.put("GOOGLE_JWKS_URL", google.jwksUrl().toString());
+        env.put("APPLE_CLIENT_IDS", appleClientIds);
+        env.put("APPLE_JWKS_URL", apple.jwksUrl().toString());
+        return env;
+    }
 }
