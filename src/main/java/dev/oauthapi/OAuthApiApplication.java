@@ -14,20 +14,30 @@ import dev.oauthapi.errors.ProblemJsonFeature;
 import dev.oauthapi.health.RedisHealthCheck;
 import dev.oauthapi.http.ClientAddress;
 import dev.oauthapi.http.ClientAddressFilter;
+import dev.oauthapi.http.RateLimitFeature;
+import dev.oauthapi.http.RateLimiter;
 import dev.oauthapi.http.RequestBodyLimitFilter;
 import dev.oauthapi.identity.IdTokenVerifier;
 import dev.oauthapi.identity.Nonces;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.identity.RemoteJwks;
 import dev.oauthapi.redis.NonceStore;
+import dev.oauthapi.redis.RateLimitCounters;
+import dev.oauthapi.redis.SessionStates;
 import dev.oauthapi.redis.UsedTokenStore;
 import dev.oauthapi.resources.AuthResource;
 import dev.oauthapi.resources.JwksResource;
 import dev.oauthapi.resources.ProfileResource;
+import dev.oauthapi.resources.SessionsResource;
+import dev.oauthapi.sessions.RefreshRotation;
+import dev.oauthapi.sessions.SessionGate;
+import dev.oauthapi.sessions.SessionPurge;
+import dev.oauthapi.sessions.Sessions;
 import dev.oauthapi.resources.UsersResource;
 import dev.oauthapi.tokens.AccessTokens;
 import dev.oauthapi.tokens.RefreshTokens;
 import dev.oauthapi.tokens.SigningKeys;
+import dev.oauthapi.tokens.SuccessorSeal;
 import dev.oauthapi.users.Accounts;
 import dev.oauthapi.users.SignInService;
 import io.dropwizard.auth.AuthDynamicFeature;
@@ -75,6 +85,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
     private static final long VERIFIED_TOKEN_CACHE_SIZE = 50_000;
 
     private final Function<String, String> environment;
+    private final Clock clock;
 
     public OAuthApiApplication() {
         this(System::getenv);
@@ -82,7 +93,13 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
 
     /** @param environment where {@code ${VARIABLES}} in the configuration are looked up */
     public OAuthApiApplication(Function<String, String> environment) {
+        this(environment, Clock.systemUTC());
+    }
+
+    /** @param clock what every expiry is decided by (tests move it by hand) */
+    public OAuthApiApplication(Function<String, String> environment, Clock clock) {
         this.environment = environment;
+        this.clock = clock;
     }
 
     public static void main(String[] args) throws Exception {
@@ -110,7 +127,6 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
 
     @Override
     public void run(OAuthApiConfiguration config, Environment environment) {
-        final Clock clock = Clock.systemUTC();
         final SecureRandom random = new SecureRandom();
 
         // Infrastructure
@@ -119,22 +135,35 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         final SigningKeys signingKeys = SigningKeys.load(Path.of(config.tokens().keysDir()));
 
         // Domain services
+        final Duration accessTokenTtl = config.tokens().accessTokenTtl().toJavaDuration();
         final AccessTokens accessTokens = new AccessTokens(signingKeys, config.tokens().issuer(),
-                config.tokens().audience(), config.tokens().accessTokenTtl().toJavaDuration(), clock);
-        final Accounts accounts = new Accounts(jdbi, new RefreshTokens(random), clock,
-                config.sessions().refreshTokenTtl().toJavaDuration(), config.sessions().maxLifetime().toJavaDuration());
+                config.tokens().audience(), accessTokenTtl, clock);
+        final RefreshTokens refreshTokens = new RefreshTokens(random);
+        final SessionGate sessionGate = new SessionGate(new SessionStates(redis), jdbi, clock, accessTokenTtl);
+        environment.lifecycle().manage(sessionGate);
+        final Accounts accounts = new Accounts(jdbi, refreshTokens, clock,
+                config.sessions().refreshTokenTtl().toJavaDuration(), config.sessions().maxLifetime().toJavaDuration(),
+                sessionGate);
+        final RefreshRotation rotation = new RefreshRotation(jdbi, accessTokens, refreshTokens,
+                new SuccessorSeal(random), sessionGate, clock, config.sessions().refreshTokenTtl().toJavaDuration(),
+                config.sessions().reuseGrace().toJavaDuration());
+        final Sessions sessions = new Sessions(jdbi, sessionGate, clock);
+        environment.lifecycle().manage(new SessionPurge(jdbi, clock));
         final SignInService signIn = new SignInService(verifiers(config, clock),
                 new Nonces(new NonceStore(redis), random), new UsedTokenStore(redis),
                 config.idTokens().replayProtection(), accounts, accessTokens);
 
-        // HTTP plumbing and auth
+        // HTTP plumbing, auth and rate limits
         http(config, environment);
-        auth(environment, accessTokens, clock);
+        auth(environment, accessTokens, sessionGate, clock);
+        environment.jersey().register(new RateLimitFeature(new RateLimiter(new RateLimitCounters(redis), clock),
+                config.rateLimits().authPerMinute(), config.rateLimits().apiPerMinute()));
 
         // Resources
         environment.jersey().register(new HealthResource());
         environment.jersey().register(new JwksResource(signingKeys));
         environment.jersey().register(new AuthResource(signIn, clock));
+        environment.jersey().register(new SessionsResource(rotation, sessions, clock));
         environment.jersey().register(new UsersResource(accounts));
         environment.jersey().register(new ProfileResource(accounts));
 
@@ -157,9 +186,9 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
                         config.apple().requireNonce()));
     }
 
-    private static void auth(Environment environment, AccessTokens accessTokens, Clock clock) {
-        final AccessTokenAuthenticator authenticator =
-                new AccessTokenAuthenticator(accessTokens, clock, environment.metrics(), VERIFIED_TOKEN_CACHE_SIZE);
+    private static void auth(Environment environment, AccessTokens accessTokens, SessionGate sessionGate, Clock clock) {
+        final AccessTokenAuthenticator authenticator = new AccessTokenAuthenticator(accessTokens, sessionGate, clock,
+                environment.metrics(), VERIFIED_TOKEN_CACHE_SIZE);
         environment.jersey().register(new AuthDynamicFeature(new OAuthCredentialAuthFilter.Builder<AuthenticatedUser>()
                 .setAuthenticator(authenticator)
                 .setPrefix("Bearer")

@@ -5,6 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import dev.oauthapi.sessions.SessionGate;
 import dev.oauthapi.tokens.AccessTokenClaims;
 import dev.oauthapi.tokens.AccessTokens;
 import io.dropwizard.auth.Authenticator;
@@ -17,23 +18,29 @@ import java.util.Optional;
  * Turns a bearer token into the request's user. Checking an ES256 signature costs far more than
  * the rest of a plain authenticated read, so verified tokens are cached: bounded in size, each
  * entry dropped when its token expires. Only tokens that verified are cached, so garbage cannot
- * crowd out good entries. A bad token is an empty result (the filter answers 401), never an
- * exception; each refusal is counted.
+ * crowd out good entries. The session behind the token is checked on every request
+ * ({@link SessionGate}). A bad token or an ended session is an empty result (the filter answers
+ * 401); an exception only when the session cannot be checked at all. Each refusal is counted.
  */
 public final class AccessTokenAuthenticator implements Authenticator<String, AuthenticatedUser> {
     private final AccessTokens tokens;
+    private final SessionGate sessions;
     private final Clock clock;
     private final Cache<String, AccessTokenClaims> verified;
     private final Meter rejected;
+    private final Meter revoked;
 
-    public AccessTokenAuthenticator(AccessTokens tokens, Clock clock, MetricRegistry metrics, long cacheSize) {
+    public AccessTokenAuthenticator(AccessTokens tokens, SessionGate sessions, Clock clock, MetricRegistry metrics,
+                                    long cacheSize) {
         this.tokens = tokens;
+        this.sessions = sessions;
         this.clock = clock;
         this.verified = Caffeine.newBuilder()
                 .maximumSize(cacheSize)
                 .expireAfter(Expiry.<String, AccessTokenClaims>creating((token, claims) -> untilExpiry(claims)))
                 .build();
         this.rejected = metrics.meter(MetricRegistry.name(AccessTokenAuthenticator.class, "rejected"));
+        this.revoked = metrics.meter(MetricRegistry.name(AccessTokenAuthenticator.class, "revoked-session"));
     }
 
     @Override
@@ -52,6 +59,11 @@ public final class AccessTokenAuthenticator implements Authenticator<String, Aut
             // The cache's own expiry runs on the system ticker; the service's clock decides.
             verified.invalidate(token);
             rejected.mark();
+            return Optional.empty();
+        }
+        // Checked on every request, cached token or not: a revocation must bite on the next request.
+        if (!sessions.isLive(claims.sessionId())) {
+            revoked.mark();
             return Optional.empty();
         }
         return Optional.of(new AuthenticatedUser(claims.userId(), claims.sessionId(), claims.role()));

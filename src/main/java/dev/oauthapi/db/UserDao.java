@@ -44,6 +44,12 @@ public interface UserDao {
     int fillEmptyProfile(@Bind("id") UUID id, @Bind("email") String email, @Bind("emailVerified") boolean emailVerified,
                          @Bind("name") String name, @Bind("avatarUrl") String avatarUrl, @Bind("now") Instant now);
 
+    @SqlUpdate("DELETE FROM users WHERE id = :id")
+    int delete(@Bind("id") UUID id);
+
+    @SqlUpdate("UPDATE users SET disabled_at = :now, updated_at = :now WHERE id = :id AND disabled_at IS NULL")
+    int disable(@Bind("id") UUID id, @Bind("now") Instant now);
+
     @SqlUpdate("""
             UPDATE users SET name = COALESCE(:name, name), avatar_url = COALESCE(:avatarUrl, avatar_url), updated_at = :now
             WHERE id = :id""")

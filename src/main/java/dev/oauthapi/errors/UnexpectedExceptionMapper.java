@@ -6,6 +6,8 @@ import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
+
 /**
  * Anything nobody meant: logged in full with the request id (in the logging context), answered
  * as a bare 500 that shows no internals.
@@ -20,9 +22,37 @@ final class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
             LOG.debug("Client closed the connection while sending its request", exception);
             return ProblemResponses.of(Problem.of(ErrorCode.INVALID_REQUEST, "The request body ended early."));
         }
+        if (isDatabaseUnavailable(exception)) {
+            // Bounded by the pool's wait: the app gets an answer it may retry, and no token that
+            // was not stored.
+            LOG.warn("PostgreSQL unavailable: {}", rootCause(exception).toString());
+            return ProblemResponses.of(Problem.of(ErrorCode.SERVICE_UNAVAILABLE,
+                    "The service cannot reach its database right now; try again shortly."), Map.of("Retry-After", "5"));
+        }
         final Problem problem = Problem.of(ErrorCode.INTERNAL_ERROR,
                 "Unexpected error. Quote the requestId when reporting it.");
         LOG.error("Unexpected error serving request {}", problem.requestId(), exception);
         return ProblemResponses.of(problem);
+    }
+
+    /** No connection could be had, or the one we had broke: SQL state class 08, or the pool gave up. */
+    private static boolean isDatabaseUnavailable(Throwable exception) {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.jdbi.v3.core.ConnectionException
+                    || cause instanceof java.sql.SQLTransientConnectionException
+                    || cause instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")
+                    || cause.getClass().getName().equals("org.apache.tomcat.jdbc.pool.PoolExhaustedException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable rootCause(Throwable exception) {
+        Throwable root = exception;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 }

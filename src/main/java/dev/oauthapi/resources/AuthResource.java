@@ -7,6 +7,7 @@ import dev.oauthapi.api.SignInResponse;
 import dev.oauthapi.api.TokensResponse;
 import dev.oauthapi.api.UserResponse;
 import dev.oauthapi.auth.AuthenticatedUser;
+import dev.oauthapi.http.RateLimited;
 import dev.oauthapi.identity.Nonces;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.users.SignInService;
@@ -38,6 +39,7 @@ public final class AuthResource {
 
     @POST
     @Path("/nonce")
+    @RateLimited(RateLimited.Bucket.AUTH)
     @Consumes(MediaType.WILDCARD)
     public NonceResponse nonce() {
         return new NonceResponse(signIn.issueNonce(), Nonces.TTL.toSeconds());
@@ -45,6 +47,7 @@ public final class AuthResource {
 
     @POST
     @Path("/google")
+    @RateLimited(RateLimited.Bucket.AUTH)
     public SignInResponse google(@NotNull @Valid GoogleSignInRequest request, @Context HttpServletRequest http) {
         return respond(signIn.signIn(Provider.GOOGLE, request.idToken(), request.nonce(), null,
                 ClientContext.of(http, request.device())));
@@ -52,6 +55,7 @@ public final class AuthResource {
 
     @POST
     @Path("/apple")
+    @RateLimited(RateLimited.Bucket.AUTH)
     public SignInResponse apple(@NotNull @Valid AppleSignInRequest request, @Context HttpServletRequest http) {
         return respond(signIn.signIn(Provider.APPLE, request.identityToken(), request.nonce(),
                 request.fullNameOrNull(), ClientContext.of(http, request.device())));

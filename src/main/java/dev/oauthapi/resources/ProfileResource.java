@@ -36,6 +36,12 @@ public final class ProfileResource {
                 request.name() == null ? null : request.name().strip(), request.avatarUrl()));
     }
 
+    /** Deletes the account, its identities and sessions; every token of it stops working at once. */
+    @DELETE
+    public void delete(@Auth AuthenticatedUser user, @Context HttpServletRequest http) {
+        accounts.delete(user.userId(), ClientContext.address(http));
+    }
+
     @DELETE
     @Path("/identities/{provider}")
     public UserResponse unlink(@Auth AuthenticatedUser user, @PathParam("provider") String provider,

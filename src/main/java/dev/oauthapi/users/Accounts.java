@@ -1,8 +1,5 @@
 package dev.oauthapi.users;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.oauthapi.db.AuditDao;
 import dev.oauthapi.db.IdentityDao;
 import dev.oauthapi.db.IdentityRow;
 import dev.oauthapi.db.RefreshTokenDao;
@@ -12,15 +9,15 @@ import dev.oauthapi.db.UserDao;
 import dev.oauthapi.db.UserRow;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
-import dev.oauthapi.errors.RequestIds;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.identity.VerifiedIdToken;
+import dev.oauthapi.sessions.Audit;
+import dev.oauthapi.sessions.SessionGate;
 import dev.oauthapi.tokens.RefreshTokens;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,17 +36,18 @@ import java.util.UUID;
  */
 public final class Accounts {
     private static final String UNIQUE_VIOLATION = "23505";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Jdbi jdbi;
     private final RefreshTokens refreshTokens;
     private final Clock clock;
     private final Duration refreshTokenTtl;
     private final Duration sessionMaxLifetime;
+    private final SessionGate gate;
 
     public Accounts(Jdbi jdbi, RefreshTokens refreshTokens, Clock clock, Duration refreshTokenTtl,
-                    Duration sessionMaxLifetime) {
+                    Duration sessionMaxLifetime, SessionGate gate) {
         this.jdbi = jdbi;
+        this.gate = gate;
         this.refreshTokens = refreshTokens;
         this.clock = clock;
         this.refreshTokenTtl = refreshTokenTtl;
@@ -203,6 +201,42 @@ public final class Accounts {
         });
     }
 
+    /**
+     * Deletes the account, its identities and its sessions in one transaction; every access token
+     * of it stops working on the next request. The audit row outlives it.
+     */
+    public void delete(UUID userId, String ipAddress) {
+        final List<UUID> sessions = jdbi.inTransaction(handle -> {
+            handle.attach(UserDao.class).lock(userId).orElseThrow(Accounts::userGone);
+            final List<String> providers = handle.attach(IdentityDao.class).findByUser(userId).stream()
+                    .map(IdentityRow::provider).toList();
+            final List<UUID> ids = handle.attach(SessionDao.class).idsOfUser(userId);
+            handle.attach(UserDao.class).delete(userId);
+            audit(handle, "account_deleted", userId, null, ipAddress,
+                    Map.of("providers", providers, "sessionsEnded", ids.size()));
+            return ids;
+        });
+        gate.revoked(sessions);
+    }
+
+    /**
+     * Disables the account: it cannot sign in or refresh, and every session of it ends now. For
+     * operators ({@code users disable}); re-enabling does not bring the sessions back.
+     */
+    public void disable(UUID userId) {
+        final List<UUID> sessions = jdbi.inTransaction(handle -> {
+            final Instant now = clock.instant();
+            if (handle.attach(UserDao.class).disable(userId, now) == 0
+                    && handle.attach(UserDao.class).find(userId).isEmpty()) {
+                throw new ApiException(ErrorCode.NOT_FOUND, "There is no user " + userId + ".");
+            }
+            final List<UUID> ids = handle.attach(SessionDao.class).revokeAllBut(userId, null, "account_disabled", now);
+            audit(handle, "account_disabled", userId, null, null, Map.of("sessionsEnded", ids.size()));
+            return ids;
+        });
+        gate.revoked(sessions);
+    }
+
     public UserProfile profile(UUID userId) {
         return jdbi.withHandle(handle -> profile(handle, userId)); // two reads; no transaction round trips
     }
@@ -227,13 +261,8 @@ public final class Accounts {
                 user.role(), user.createdAt(), identities);
     }
 
-    private void audit(Handle handle, String event, UUID userId, UUID sessionId, String ip, Map<String, Object> details) {
-        try {
-            handle.attach(AuditDao.class).insert(clock.instant(), event, userId, sessionId, ip, RequestIds.current(),
-                    JSON.writeValueAsString(details));
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+    private void audit(Handle handle, String event, UUID userId, UUID sessionId, String ip, Map<String, ?> details) {
+        Audit.record(handle, clock.instant(), event, userId, sessionId, ip, details);
     }
 
     private static void requireEnabled(UserRow user) {

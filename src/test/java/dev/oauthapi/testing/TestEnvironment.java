@@ -33,6 +33,9 @@ public final class TestEnvironment {
         env.put("LOG_FORMAT", "text");
         env.put("JWT_ISSUER", ISSUER);
         env.put("JWT_AUDIENCE", AUDIENCE);
+        // Tests send many requests from one address; the rate limit tests set their own limits.
+        env.put("AUTH_RATE_LIMIT_PER_MINUTE", "100000");
+        env.put("API_RATE_LIMIT_PER_MINUTE", "100000");
         try {
             final Path keys = Files.createTempDirectory("oauth-api-keys");
             new SigningKeyFiles(keys).generate(Clock.systemUTC(), new SecureRandom());

@@ -1,0 +1,102 @@
+package dev.oauthapi.http;
+
+import dev.oauthapi.auth.AuthenticatedUser;
+import dev.oauthapi.errors.ApiException;
+import dev.oauthapi.errors.ErrorCode;
+import io.dropwizard.auth.Auth;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.container.DynamicFeature;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.FeatureContext;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Puts the rate limits on the endpoints: per client IP on those marked {@link RateLimited} (before
+ * authentication), per user on every endpoint with an {@code @Auth} parameter (after it). Every
+ * limited answer carries {@code RateLimit-Limit}, {@code RateLimit-Remaining} and
+ * {@code RateLimit-Reset}; a refused one is {@code 429 rate_limited} with {@code Retry-After}.
+ */
+public final class RateLimitFeature implements DynamicFeature {
+    private static final String DECISION = "oauth-api.rate-limit";
+
+    private final RateLimiter limiter;
+    private final int perIpPerMinute;
+    private final int perUserPerMinute;
+
+    public RateLimitFeature(RateLimiter limiter, int perIpPerMinute, int perUserPerMinute) {
+        this.limiter = limiter;
+        this.perIpPerMinute = perIpPerMinute;
+        this.perUserPerMinute = perUserPerMinute;
+    }
+
+    @Override
+    public void configure(ResourceInfo resource, FeatureContext context) {
+        final Method method = resource.getResourceMethod();
+        if (method.isAnnotationPresent(RateLimited.class)) {
+            context.register(new PerClientAddress());
+            context.register(new Headers());
+        } else if (takesAuthenticatedUser(method)) {
+            context.register(new PerUser());
+            context.register(new Headers());
+        }
+    }
+
+    private static boolean takesAuthenticatedUser(Method method) {
+        return Arrays.stream(method.getParameterAnnotations())
+                .flatMap(Arrays::stream)
+                .map(Annotation::annotationType)
+                .anyMatch(Auth.class::equals);
+    }
+
+    private void enforce(ContainerRequestContext request, String key, int limit) {
+        final RateLimiter.Decision decision = limiter.check(key, limit);
+        request.setProperty(DECISION, decision);
+        if (!decision.allowed()) {
+            throw new ApiException(ErrorCode.RATE_LIMITED,
+                    "Too many requests; try again in " + decision.resetSeconds() + " s.",
+                    Map.of("Retry-After", Long.toString(decision.resetSeconds()),
+                            "RateLimit-Limit", Integer.toString(decision.limit()),
+                            "RateLimit-Remaining", "0",
+                            "RateLimit-Reset", Long.toString(decision.resetSeconds())));
+        }
+    }
+
+    @Priority(Priorities.AUTHENTICATION - 100)
+    private final class PerClientAddress implements ContainerRequestFilter {
+        @Override
+        public void filter(ContainerRequestContext request) {
+            // Request properties are the servlet request's attributes: ClientAddressFilter's answer.
+            enforce(request, "ip:" + request.getProperty(ClientAddress.ATTRIBUTE), perIpPerMinute);
+        }
+    }
+
+    @Priority(Priorities.AUTHORIZATION)
+    private final class PerUser implements ContainerRequestFilter {
+        @Override
+        public void filter(ContainerRequestContext request) {
+            if (request.getSecurityContext().getUserPrincipal() instanceof AuthenticatedUser user) {
+                enforce(request, "user:" + user.userId(), perUserPerMinute);
+            }
+        }
+    }
+
+    private static final class Headers implements ContainerResponseFilter {
+        @Override
+        public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+            if (request.getProperty(DECISION) instanceof RateLimiter.Decision decision && decision.allowed()) {
+                response.getHeaders().putSingle("RateLimit-Limit", decision.limit());
+                response.getHeaders().putSingle("RateLimit-Remaining", decision.remaining());
+                response.getHeaders().putSingle("RateLimit-Reset", decision.resetSeconds());
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.oauthapi.http;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.oauthapi.redis.RateLimitCounters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Fixed-window rate limits per key (a client IP or a user id), counted in Redis so that all
+ * instances share them. When Redis fails, counting moves into this process for a while: a limit
+ * per instance is looser than a shared one, but never "unlimited".
+ */
+public final class RateLimiter {
+    static final Duration WINDOW = Duration.ofMinutes(1);
+    private static final Duration REDIS_BACKOFF = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
+
+    /** The verdict on one request, with what the {@code RateLimit-*} headers report. */
+    public record Decision(boolean allowed, int limit, long remaining, long resetSeconds) {
+    }
+
+    private final RateLimitCounters counters;
+    private final Clock clock;
+    private final Cache<String, LocalWindow> local = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(WINDOW.multipliedBy(2))
+            .build();
+    private volatile long redisSkippedUntilNanos;
+
+    public RateLimiter(RateLimitCounters counters, Clock clock) {
+        this.counters = counters;
+        this.clock = clock;
+    }
+
+    public Decision check(String key, int limit) {
+        long requests;
+        Duration left;
+        if (System.nanoTime() - redisSkippedUntilNanos >= 0) {
+            try {
+                final RateLimitCounters.Count count = counters.count(key, WINDOW);
+                return decide(limit, count.requests(), count.windowLeft());
+            } catch (JedisException e) {
+                redisSkippedUntilNanos = System.nanoTime() + REDIS_BACKOFF.toNanos();
+                LOG.warn("Redis failed ({}); counting rate limits in this process for {} s", e.toString(),
+                        REDIS_BACKOFF.toSeconds());
+            }
+        }
+        final Instant now = clock.instant();
+        final LocalWindow window = local.asMap().compute(key, (k, existing) ->
+                existing == null || !now.isBefore(existing.end) ? new LocalWindow(now.plus(WINDOW)) : existing);
+        synchronized (window) {
+            requests = ++window.requests;
+        }
+        left = Duration.between(now, window.end);
+        return decide(limit, requests, left);
+    }
+
+    private static Decision decide(int limit, long requests, Duration left) {
+        final long reset = Math.max(1, (left.toMillis() + 999) / 1000);
+        return new Decision(requests <= limit, limit, Math.max(0, limit - requests), reset);
+    }
+
+    private static final class LocalWindow {
+        private final Instant end;
+        private long requests;
+
+        LocalWindow(Instant end) {
+            this.end = end;
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.oauthapi.sessions;
+
+import dev.oauthapi.db.RefreshTokenDao;
+import dev.oauthapi.db.RefreshTokenRow;
+import dev.oauthapi.db.SessionDao;
+import dev.oauthapi.db.SessionRow;
+import dev.oauthapi.db.UserDao;
+import dev.oauthapi.db.UserRow;
+import dev.oauthapi.errors.ApiException;
+import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.tokens.AccessTokens;
+import dev.oauthapi.tokens.RefreshTokens;
+import dev.oauthapi.tokens.SuccessorSeal;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@code POST /api/auth/refresh}: one transaction that locks the session, in named steps: find the
+ * token, require a usable session, detect reuse, rotate.
+ *
+ * <ul>
+ *   <li>The current token rotates: a new one is issued and the idle expiry moves forward (never
+ *       past the absolute one).</li>
+ *   <li>Its predecessor, presented again within the grace period, answers the same current token
+ *       (recovered from the seal only the predecessor opens): concurrent or retried refreshes
+ *       from one app never sign the user out.</li>
+ *   <li>Any other superseded token is reuse, a sign of theft: the session is revoked, its access
+ *       tokens stop working at once, and the event is audited.</li>
+ * </ul>
+ */
+public final class RefreshRotation {
+    /** A successful refresh: who, which session, and the refresh token the app must keep now. */
+    public record Refreshed(UUID userId, UUID sessionId, String role, String clientId, String refreshToken,
+                            Instant refreshExpiresAt, AccessTokens.Issued accessToken) {
+        @Override
+        public String toString() {
+            return "Refreshed[session=" + sessionId + "]";
+        }
+    }
+
+    private sealed interface Outcome permits Rotated, Reused {
+    }
+
+    private record Rotated(Refreshed refreshed) implements Outcome {
+    }
+
+    private record Reused(UUID sessionId) implements Outcome {
+    }
+
+    private final Jdbi jdbi;
+    private final AccessTokens accessTokens;
+    private final RefreshTokens refreshTokens;
+    private final SuccessorSeal seal;
+    private final SessionGate gate;
+    private final Clock clock;
+    private final Duration idleLifetime;
+    private final Duration reuseGrace;
+
+    public RefreshRotation(Jdbi jdbi, AccessTokens accessTokens, RefreshTokens refreshTokens, SuccessorSeal seal,
+                           SessionGate gate, Clock clock, Duration idleLifetime, Duration reuseGrace) {
+        this.jdbi = jdbi;
+        this.accessTokens = accessTokens;
+        this.refreshTokens = refreshTokens;
+        this.seal = seal;
+        this.gate = gate;
+        this.clock = clock;
+        this.idleLifetime = idleLifetime;
+        this.reuseGrace = reuseGrace;
+    }
+
+    public Refreshed refresh(String presented, String ipAddress) {
+        final Outcome outcome = jdbi.inTransaction(handle -> refresh(handle, presented, ipAddress));
+        return switch (outcome) {
+            // Signed only now that the rotation is committed.
+            case Rotated rotated -> withAccessToken(rotated.refreshed());
+            case Reused reused -> {
+                // The revocation is committed; now make its access tokens fail everywhere.
+                gate.revoked(List.of(reused.sessionId()));
+                throw new ApiException(ErrorCode.REFRESH_TOKEN_REUSED,
+                        "This refresh token was already replaced; the session is revoked. Sign in again.");
+            }
+        };
+    }
+
+    private Refreshed withAccessToken(Refreshed refreshed) {
+        return new Refreshed(refreshed.userId(), refreshed.sessionId(), refreshed.role(), refreshed.clientId(),
+                refreshed.refreshToken(), refreshed.refreshExpiresAt(),
+                accessTokens.issue(refreshed.userId(), refreshed.sessionId(), refreshed.role(), refreshed.clientId()));
+    }
+
+    private Outcome refresh(Handle handle, String presented, String ipAddress) {
+        final Instant now = clock.instant();
+        final RefreshTokenRow token = find(handle, presented);
+        final SessionRow session = handle.attach(SessionDao.class).lock(token.sessionId()).orElseThrow(RefreshRotation::unknown);
+        final UserRow user = requireUsable(handle, session, now);
+
+        final int current = handle.attach(RefreshTokenDao.class).currentGeneration(session.id());
+        if (token.generation() == current) {
+            return new Rotated(rotate(handle, presented, token, session, user, current, now));
+        }
+        final Optional<String> successor = withinGrace(presented, token, current, now);
+        if (successor.isPresent()) {
+            return new Rotated(new Refreshed(user.id(), session.id(), user.role(), session.clientId(), successor.get(),
+                    session.expiresAt(), null));
+        }
+        return detectedReuse(handle, session, token, current, ipAddress, now);
+    }
+
+    private static RefreshTokenRow find(Handle handle, String presented) {
+        if (presented == null || presented.length() > 256) {
+            throw unknown();
+        }
+        return handle.attach(RefreshTokenDao.class).find(RefreshTokens.hash(presented)).orElseThrow(RefreshRotation::unknown);
+    }
+
+    private static UserRow requireUsable(Handle handle, SessionRow session, Instant now) {
+        if (session.revokedAt() != null) {
+            throw new ApiException(ErrorCode.SESSION_REVOKED, "This session was ended. Sign in again.");
+        }
+        if (!now.isBefore(session.expiresAt()) || !now.isBefore(session.absoluteExpiresAt())) {
+            throw new ApiException(ErrorCode.SESSION_EXPIRED, "This session has expired. Sign in again.");
+        }
+        final UserRow user = handle.attach(UserDao.class).find(session.userId()).orElseThrow(RefreshRotation::unknown);
+        if (user.isDisabled()) {
+            throw new ApiException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.");
+        }
+        return user;
+    }
+
+    private Refreshed rotate(Handle handle, String presented, RefreshTokenRow token, SessionRow session, UserRow user,
+                             int current, Instant now) {
+        final String next = refreshTokens.generate();
+        final RefreshTokenDao tokens = handle.attach(RefreshTokenDao.class);
+        tokens.insert(RefreshTokens.hash(next), session.id(), current + 1, now);
+        tokens.supersede(token.tokenHash(), now, seal.seal(presented, next));
+        final Instant idleExpiry = now.plus(idleLifetime);
+        final Instant expiresAt = idleExpiry.isBefore(session.absoluteExpiresAt()) ? idleExpiry : session.absoluteExpiresAt();
+        handle.attach(SessionDao.class).refreshed(session.id(), now, expiresAt);
+        return new Refreshed(user.id(), session.id(), user.role(), session.clientId(), next, expiresAt, null);
+    }
+
+    /** The current token again, if this is its predecessor, presented within the grace period. */
+    private Optional<String> withinGrace(String presented, RefreshTokenRow token, int current, Instant now) {
+        if (token.generation() != current - 1 || token.supersededAt() == null
+                || !now.isBefore(token.supersededAt().plus(reuseGrace))) {
+            return Optional.empty();
+        }
+        return seal.open(presented, token.successorSealed());
+    }
+
+    private static Reused detectedReuse(Handle handle, SessionRow session, RefreshTokenRow token, int current,
+                                        String ipAddress, Instant now) {
+        handle.attach(SessionDao.class).revoke(session.userId(), session.id(), "refresh_token_reused", now);
+        Audit.record(handle, now, "refresh_token_reused", session.userId(), session.id(), ipAddress,
+                Map.of("presentedGeneration", token.generation(), "currentGeneration", current));
+        return new Reused(session.id());
+    }
+
+    private static ApiException unknown() {
+        return new ApiException(ErrorCode.INVALID_REFRESH_TOKEN, "This refresh token is not valid. Sign in again.");
+    }
+}

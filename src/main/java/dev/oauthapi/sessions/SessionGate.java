@@ -1,0 +1,147 @@
+package dev.oauthapi.sessions;
+
+import dev.oauthapi.db.SessionDao;
+import dev.oauthapi.errors.ApiException;
+import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.redis.SessionStates;
+import io.dropwizard.lifecycle.Managed;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Decides, on every authenticated request, whether the access token's session may still be used,
+ * so that a revocation takes effect on the very next request, on every instance.
+ *
+ * <p>Redis is the fast path and PostgreSQL the truth. A request asks Redis first (one round trip);
+ * what Redis does not know, PostgreSQL answers, and Redis caches a "live" answer for
+ * {@link #LIVE_CACHE}. A revocation writes a tombstone to Redis before the revoking request is
+ * answered. When Redis is down, every check goes to PostgreSQL: a revoked session stays refused and
+ * live ones keep working. When neither can answer, the request fails with 503: never open.
+ *
+ * <p>A tombstone that could not be written (Redis down) is kept here, refused locally, and written
+ * once Redis is back, so a stale "live" entry cannot outlive the outage on other instances.
+ */
+public final class SessionGate implements Managed {
+    static final Duration LIVE_CACHE = Duration.ofSeconds(60);
+    /** After a Redis failure, skip Redis this long instead of paying a timeout per request. */
+    static final Duration REDIS_BACKOFF = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(SessionGate.class);
+
+    private final SessionStates states;
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final Duration tombstoneLifetime;
+    private final Set<UUID> unwrittenTombstones = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("session-tombstones").daemon().factory());
+    private volatile long redisSkippedUntilNanos;
+
+    /** @param accessTokenTtl tombstones must outlive every access token of the revoked session */
+    public SessionGate(SessionStates states, Jdbi jdbi, Clock clock, Duration accessTokenTtl) {
+        this.states = states;
+        this.jdbi = jdbi;
+        this.clock = clock;
+        this.tombstoneLifetime = accessTokenTtl.plus(Duration.ofMinutes(1));
+    }
+
+    public boolean isLive(UUID sessionId) {
+        if (unwrittenTombstones.contains(sessionId)) {
+            return false;
+        }
+        if (redisUsable()) {
+            try {
+                switch (states.lookup(sessionId)) {
+                    case LIVE -> {
+                        return true;
+                    }
+                    case REVOKED -> {
+                        return false;
+                    }
+                    case UNKNOWN -> {
+                        // ask PostgreSQL below
+                    }
+                }
+            } catch (JedisException e) {
+                redisFailed(e);
+            }
+        }
+        final boolean live;
+        try {
+            live = jdbi.withHandle(handle -> handle.attach(SessionDao.class).isLive(sessionId, clock.instant()));
+        } catch (JdbiException e) {
+            LOG.warn("Cannot check session {}: PostgreSQL did not answer ({})", sessionId, e.toString());
+            throw new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "The session cannot be checked right now.",
+                    Map.of("Retry-After", "5"));
+        }
+        if (live && redisUsable()) {
+            try {
+                states.markLive(sessionId, LIVE_CACHE);
+            } catch (JedisException e) {
+                redisFailed(e);
+            }
+        }
+        return live;
+    }
+
+    /** Call after the revocation committed in PostgreSQL, before answering the revoking request. */
+    public void revoked(Collection<UUID> sessionIds) {
+        if (sessionIds.isEmpty()) {
+            return;
+        }
+        try {
+            states.markRevoked(sessionIds, tombstoneLifetime);
+        } catch (JedisException e) {
+            redisFailed(e);
+            unwrittenTombstones.addAll(sessionIds);
+        }
+    }
+
+    private boolean redisUsable() {
+        return System.nanoTime() - redisSkippedUntilNanos >= 0;
+    }
+
+    private void redisFailed(JedisException e) {
+        redisSkippedUntilNanos = System.nanoTime() + REDIS_BACKOFF.toNanos();
+        LOG.warn("Redis failed ({}); checking sessions in PostgreSQL for the next {} s", e.toString(),
+                REDIS_BACKOFF.toSeconds());
+    }
+
+    private void writeUnwrittenTombstones() {
+        if (unwrittenTombstones.isEmpty() || !redisUsable()) {
+            return;
+        }
+        final List<UUID> pending = List.copyOf(unwrittenTombstones);
+        try {
+            states.markRevoked(pending, tombstoneLifetime);
+            pending.forEach(unwrittenTombstones::remove);
+            LOG.info("Wrote {} session tombstones to Redis after an outage", pending.size());
+        } catch (JedisException e) {
+            redisFailed(e);
+        }
+    }
+
+    @Override
+    public void start() {
+        retries.scheduleWithFixedDelay(this::writeUnwrittenTombstones, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void stop() {
+        retries.shutdownNow();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.oauthapi.sessions;
+
+import dev.oauthapi.db.SessionDao;
+import io.dropwizard.lifecycle.Managed;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Deletes sessions that can never be used again (revoked, or past their idle or absolute expiry)
+ * once they have been so for {@link #RETENTION}, with their refresh tokens, in small batches so
+ * that no purge holds locks for long. Runs every {@link #INTERVAL} while the service runs; the
+ * audit log keeps the history.
+ */
+public final class SessionPurge implements Managed {
+    static final Duration RETENTION = Duration.ofDays(1);
+    static final Duration INTERVAL = Duration.ofMinutes(10);
+    static final int BATCH = 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(SessionPurge.class);
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("session-purge").daemon().factory());
+
+    public SessionPurge(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    /** Purges now; returns how many sessions went. */
+    public int purge() {
+        final var before = clock.instant().minus(RETENTION);
+        int total = 0;
+        int deleted;
+        do {
+            deleted = jdbi.withHandle(handle -> handle.attach(SessionDao.class).purge(before, BATCH));
+            total += deleted;
+        } while (deleted == BATCH);
+        return total;
+    }
+
+    private void purgeLogged() {
+        try {
+            final int purged = purge();
+            if (purged > 0) {
+                LOG.info("Purged {} ended sessions", purged);
+            }
+        } catch (RuntimeException e) {
+            // The next run tries again; a failed purge must not stop the schedule.
+            LOG.warn("Session purge failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void start() {
+        schedule.scheduleWithFixedDelay(this::purgeLogged, INTERVAL.toSeconds(), INTERVAL.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void stop() {
+        schedule.shutdownNow();
+    }
+}
