@@ -151,7 +151,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         environment.lifecycle().manage(new SessionPurge(jdbi, clock));
         final SignInService signIn = new SignInService(verifiers(config, clock),
                 new Nonces(new NonceStore(redis), random), new UsedTokenStore(redis),
-                config.idTokens().replayProtection(), accounts, accessTokens);
+                config.idTokens().replayProtection(), accounts, accessTokens, clock);
 
         // HTTP plumbing, auth and rate limits
         http(config, environment);

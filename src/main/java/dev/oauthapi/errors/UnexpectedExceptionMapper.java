@@ -22,10 +22,10 @@ final class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
             LOG.debug("Client closed the connection while sending its request", exception);
             return ProblemResponses.of(Problem.of(ErrorCode.INVALID_REQUEST, "The request body ended early."));
         }
-        if (isDatabaseUnavailable(exception)) {
-            // Bounded by the pool's wait: the app gets an answer it may retry, and no token that
+        if (isDatabaseUnavailable(exception) || isRedisUnavailable(exception)) {
+            // Bounded by the pools' waits: the app gets an answer it may retry, and no token that
             // was not stored.
-            LOG.warn("PostgreSQL unavailable: {}", rootCause(exception).toString());
+            LOG.warn("A dependency is unavailable: {}", rootCause(exception).toString());
             return ProblemResponses.of(Problem.of(ErrorCode.SERVICE_UNAVAILABLE,
                     "The service cannot reach its database right now; try again shortly."), Map.of("Retry-After", "5"));
         }
@@ -42,6 +42,15 @@ final class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
                     || cause instanceof java.sql.SQLTransientConnectionException
                     || cause instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")
                     || cause.getClass().getName().equals("org.apache.tomcat.jdbc.pool.PoolExhaustedException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isRedisUnavailable(Throwable exception) {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+            if (cause instanceof redis.clients.jedis.exceptions.JedisConnectionException) {
                 return true;
             }
         }

@@ -29,7 +29,7 @@ public final class ClientAddress {
         final String[] hops = forwardedFor.split(",");
         String client = peer;
         for (int i = hops.length - 1; i >= 0; i--) {
-            final String hop = hops[i].strip();
+            final String hop = ClientAddressFilter.withoutBrackets(hops[i].strip());
             // Literal addresses only: nothing here is ever looked up in DNS.
             if (!InetAddresses.isInetAddress(hop)) {
                 return client;

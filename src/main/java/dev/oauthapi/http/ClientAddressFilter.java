@@ -25,8 +25,15 @@ public final class ClientAddressFilter implements Filter {
         final HttpServletRequest http = (HttpServletRequest) request;
         // Several X-Forwarded-For headers count as one list, in order.
         final List<String> forwarded = Collections.list(http.getHeaders("X-Forwarded-For"));
-        request.setAttribute(ClientAddress.ATTRIBUTE, clientAddress.resolve(http.getRemoteAddr(),
+        request.setAttribute(ClientAddress.ATTRIBUTE, clientAddress.resolve(withoutBrackets(http.getRemoteAddr()),
                 forwarded.isEmpty() ? null : String.join(",", forwarded)));
         chain.doFilter(request, response);
+    }
+
+    /** Jetty writes IPv6 peers as {@code [2001:db8::1]}; addresses are compared and stored bare. */
+    static String withoutBrackets(String address) {
+        return address != null && address.startsWith("[") && address.endsWith("]")
+                ? address.substring(1, address.length() - 1)
+                : address;
     }
 }

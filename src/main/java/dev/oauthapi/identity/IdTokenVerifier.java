@@ -31,6 +31,8 @@ public final class IdTokenVerifier {
     static final int MAX_TOKEN_LENGTH = 16 * 1024;
     static final int MAX_SUBJECT_LENGTH = 255;
     static final int MIN_RSA_BITS = 2048;
+    /** Year 5138: any later time is garbage, and would overflow date arithmetic. */
+    private static final long MAX_EPOCH_SECONDS = 100_000_000_000L;
     /** Both providers sign with RS256; anything else, "none" and HS256 included, is refused. */
     private static final Set<String> ALLOWED_ALGORITHMS = Set.of("RS256");
     /** Header parameters that point at keys elsewhere: we never let a token choose its key. */
@@ -110,7 +112,7 @@ public final class IdTokenVerifier {
             step("nonce", this::nonce);
             step("claims", this::emailClaims);
             return new VerifiedIdToken(provider, claims.path("sub").asText(), clientId,
-                    text("email"), bool("email_verified"), isPrivateEmail(),
+                    text("email"), bool("email_verified"), isPrivateEmail(), text("hd"),
                     text("name"), text("picture"), text("nonce"),
                     Instant.ofEpochSecond(claims.path("iat").asLong()),
                     Instant.ofEpochSecond(claims.path("exp").asLong()));
@@ -142,6 +144,13 @@ public final class IdTokenVerifier {
             }
             header = jsonObject(parts[0], "header");
             claims = jsonObject(parts[1], "payload");
+            // One token, one spelling: padding or stray low bits would give a valid signature a
+            // second encoding, and the token a second identity for replay detection.
+            for (String part : parts) {
+                if (!isCanonicalBase64Url(part)) {
+                    throw reject("format", "a part is not canonical unpadded base64url");
+                }
+            }
         }
 
         private void algorithm() {
@@ -326,8 +335,8 @@ public final class IdTokenVerifier {
 
         private Instant epochSeconds(String claim, String check) {
             final JsonNode value = claims.path(claim);
-            if (!value.isNumber()) {
-                throw reject(check, "the '" + claim + "' claim is missing or not a number");
+            if (!value.isNumber() || !value.canConvertToLong() || Math.abs(value.asLong()) > MAX_EPOCH_SECONDS) {
+                throw reject(check, "the '" + claim + "' claim is missing or not a plausible time");
             }
             return Instant.ofEpochSecond(value.asLong());
         }
@@ -342,6 +351,14 @@ public final class IdTokenVerifier {
             } catch (java.io.IOException | IllegalArgumentException e) {
                 throw reject("format", "the " + what + " is not base64url-encoded JSON");
             }
+        }
+    }
+
+    private static boolean isCanonicalBase64Url(String part) {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(BASE64URL.decode(part)).equals(part);
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -30,6 +30,11 @@ public final class Nonces {
         return nonce;
     }
 
+    /** Makes a taken nonce usable again, when the sign-in that took it failed. */
+    public void giveBack(String nonce) {
+        store.save(IdTokenVerifier.sha256Hex(nonce), TTL);
+    }
+
     /** True exactly once for a nonce we issued that has not expired. */
     public boolean consume(String nonce) {
         return nonce.length() <= 256 && store.consume(IdTokenVerifier.sha256Hex(nonce));

@@ -2,7 +2,7 @@ package dev.oauthapi.redis;
 
 import redis.clients.jedis.params.SetParams;
 
-import java.time.Instant;
+import java.time.Duration;
 
 /**
  * Provider tokens that have already signed someone in, remembered until they expire, so that each
@@ -18,9 +18,10 @@ public final class UsedTokenStore {
     }
 
     /** Marks the token used; false when it already was. Atomic, so two concurrent uses cannot both win. */
-    public boolean markUsed(String tokenHash, Instant forgetAt) {
+    public boolean markUsed(String tokenHash, Duration remember) {
+        // A relative lifetime: Redis's clock may differ from ours.
         return "OK".equals(redis.call(jedis ->
-                jedis.set(PREFIX + tokenHash, "1", SetParams.setParams().nx().pxAt(forgetAt.toEpochMilli()))));
+                jedis.set(PREFIX + tokenHash, "1", SetParams.setParams().nx().px(Math.max(1, remember.toMillis())))));
     }
 
     /** Undoes {@link #markUsed} when the sign-in it was for failed, so that a retry works. */

@@ -14,7 +14,8 @@ final class ClientContext {
 
     static String address(HttpServletRequest request) {
         final Object resolved = request.getAttribute(ClientAddress.ATTRIBUTE);
-        return resolved instanceof String address ? address : request.getRemoteAddr();
+        // Always set by ClientAddressFilter, which runs before every resource.
+        return (String) resolved;
     }
 
     static SignInContext of(HttpServletRequest request, DeviceRequest device) {

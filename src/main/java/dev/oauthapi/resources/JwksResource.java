@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * Our public keys, for anyone verifying our access tokens. Built once: keys change only with a
- * restart. Cacheable for five minutes; a key is added a token lifetime before it signs.
+ * restart. Cacheable for five minutes. The newest key signs as soon as the service starts with it:
+ * with several instances, roll a new key out to all of them before relying on it (README).
  */
 @Path("/.well-known/jwks.json")
 @Produces(MediaType.APPLICATION_JSON)

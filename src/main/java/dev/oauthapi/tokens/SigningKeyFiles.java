@@ -66,8 +66,13 @@ public final class SigningKeyFiles {
         if (Files.exists(file)) {
             throw new FileAlreadyExistsException(file.toString());
         }
-        Files.writeString(file, pem(pkcs8), StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW);
-        restrictToOwner(file);
+        // Created owner-only, never readable by others even for a moment.
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            Files.createFile(file);
+        }
+        Files.writeString(file, pem(pkcs8), StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
         return file;
     }
 
@@ -75,11 +80,5 @@ public final class SigningKeyFiles {
         return "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
                 + "\n-----END PRIVATE KEY-----\n";
-    }
-
-    private static void restrictToOwner(Path file) throws IOException {
-        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        }
     }
 }

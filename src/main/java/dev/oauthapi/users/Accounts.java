@@ -134,9 +134,12 @@ public final class Accounts {
 
     /** The one user an e-mail may link to, under the linking rule above; none when in doubt. */
     private static Optional<UserRow> userWithSameVerifiedEmail(Handle handle, VerifiedIdToken token) {
-        if (token.email() == null || !token.emailVerified() || token.isPrivateEmail()) {
+        if (!token.isEmailAuthoritative() || token.isPrivateEmail()) {
             return Optional.empty();
         }
+        // Two first sign-ins with one address (say Google and Apple at once) take turns here, or
+        // both would find no user and make two.
+        handle.execute("SELECT pg_advisory_xact_lock(hashtext(lower(?)))", token.email());
         final List<UserRow> candidates = handle.attach(UserDao.class).findByVerifiedEmail(token.email()).stream()
                 .filter(user -> !isPrivateRelay(user.email()))
                 .toList();
@@ -273,7 +276,8 @@ public final class Accounts {
 
     /** The token's user is gone (the account was deleted): the token is no longer good. */
     private static ApiException userGone() {
-        return new ApiException(ErrorCode.INVALID_TOKEN, "The account of this token no longer exists.");
+        return new ApiException(ErrorCode.INVALID_TOKEN, "The account of this token no longer exists.",
+                Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\""));
     }
 
     private static ApiException alreadyLinked(String detail) {

@@ -9,13 +9,15 @@ import dev.oauthapi.identity.VerifiedIdToken;
 import dev.oauthapi.redis.UsedTokenStore;
 import dev.oauthapi.tokens.AccessTokens;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Sign-in and linking with a Google or Apple token, in named steps: verify the token, take the
- * nonce, accept the token once, then the account transaction; the access token is signed only
+ * Sign-in and linking with a Google or Apple token, in named steps: verify the token, accept it
+ * once, take the nonce, then the account transaction; the access token is signed only
  * after that transaction committed, so no token ever names a session that was not stored.
  */
 public final class SignInService {
@@ -29,9 +31,11 @@ public final class SignInService {
     private final boolean replayProtection;
     private final Accounts accounts;
     private final AccessTokens accessTokens;
+    private final Clock clock;
 
     public SignInService(Map<Provider, IdTokenVerifier> verifiers, Nonces nonces, UsedTokenStore usedTokens,
-                         boolean replayProtection, Accounts accounts, AccessTokens accessTokens) {
+                         boolean replayProtection, Accounts accounts, AccessTokens accessTokens, Clock clock) {
+        this.clock = clock;
         this.verifiers = Map.copyOf(verifiers);
         this.nonces = nonces;
         this.usedTokens = usedTokens;
@@ -42,7 +46,7 @@ public final class SignInService {
 
     public Result signIn(Provider provider, String idToken, String nonce, String fullName, SignInContext context) {
         final VerifiedIdToken token = verify(provider, idToken, nonce);
-        final SignedIn signedIn = acceptOnce(idToken, token,
+        final SignedIn signedIn = acceptOnce(idToken, nonce, token,
                 verified -> accounts.signIn(verified, fullName, context));
         final AccessTokens.Issued access = accessTokens.issue(signedIn.user().id(), signedIn.sessionId(),
                 signedIn.user().role(), signedIn.clientId());
@@ -52,7 +56,7 @@ public final class SignInService {
     public UserProfile link(UUID userId, Provider provider, String idToken, String nonce, String fullName,
                             String ipAddress) {
         final VerifiedIdToken token = verify(provider, idToken, nonce);
-        return acceptOnce(idToken, token, verified -> accounts.link(userId, verified, fullName, ipAddress));
+        return acceptOnce(idToken, nonce, token, verified -> accounts.link(userId, verified, fullName, ipAddress));
     }
 
     public String issueNonce() {
@@ -65,29 +69,37 @@ public final class SignInService {
             throw new ApiException(ErrorCode.PROVIDER_NOT_ENABLED,
                     "Sign in with " + provider.wireName() + " is not enabled on this server.");
         }
-        final VerifiedIdToken token = verifier.verify(idToken, nonce);
-        if (nonce != null && !nonces.consume(nonce)) {
-            throw new ApiException(ErrorCode.INVALID_NONCE,
-                    "nonce: not one this server issued, already used, or expired; get a new one from /api/auth/nonce");
-        }
-        return token;
+        return verifier.verify(idToken, nonce);
     }
 
     /**
-     * Runs {@code work} only if this token has not been accepted before. Should the work fail, the
-     * token is released again: a refused or failed sign-in must be safe to retry.
+     * Runs {@code work} only if this token was not accepted before and its nonce (if any) is one we
+     * issued and nobody used. Should the work fail, both are given back: a refused or failed
+     * sign-in must be safe to retry.
      */
-    private <T> T acceptOnce(String idToken, VerifiedIdToken token, Function<VerifiedIdToken, T> work) {
+    private <T> T acceptOnce(String idToken, String nonce, VerifiedIdToken token, Function<VerifiedIdToken, T> work) {
         final String hash = IdTokenVerifier.sha256Hex(idToken);
-        if (replayProtection && !usedTokens.markUsed(hash, token.expiresAt().plus(IdTokenVerifier.LEEWAY))) {
+        final Duration remember = Duration.between(clock.instant(), token.expiresAt().plus(IdTokenVerifier.LEEWAY));
+        if (replayProtection && !usedTokens.markUsed(hash, remember)) {
             throw new ApiException(ErrorCode.ID_TOKEN_REPLAYED, "This " + token.provider().wireName()
                     + " token was already used to sign in; get a fresh one from the provider's SDK.");
         }
+        boolean nonceTaken = false;
         try {
+            if (nonce != null) {
+                if (!nonces.consume(nonce)) {
+                    throw new ApiException(ErrorCode.INVALID_NONCE, "nonce: not one this server issued, already used,"
+                            + " or expired; get a new one from /api/auth/nonce");
+                }
+                nonceTaken = true;
+            }
             return work.apply(token);
         } catch (RuntimeException e) {
             if (replayProtection) {
                 usedTokens.forget(hash);
+            }
+            if (nonceTaken) {
+                nonces.giveBack(nonce);
             }
             throw e;
         }

@@ -4,11 +4,8 @@ import dev.oauthapi.testing.FakeProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The provider key cache: bounded refetches, surviving outages, bounded fetches. */
 class RemoteJwksTest {
     private final FakeProvider provider = FakeProvider.start(Provider.GOOGLE);
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T12:00:00Z"));
+    private final dev.oauthapi.testing.MutableClock clock = new dev.oauthapi.testing.MutableClock(Instant.parse("2026-11-26T12:00:00Z"));
     private final RemoteJwks jwks = new RemoteJwks(Provider.GOOGLE, provider.jwksUrl(), RemoteJwks.httpClient(), clock);
 
     @AfterEach
@@ -102,33 +99,5 @@ class RemoteJwksTest {
         provider.serve(new byte[RemoteJwks.MAX_BYTES + 1]);
 
         assertThatThrownBy(() -> jwks.find(provider.currentKey().keyId())).isInstanceOf(ProviderUnavailable.class);
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
