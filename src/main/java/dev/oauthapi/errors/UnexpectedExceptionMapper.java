@@ -27,7 +27,7 @@ final class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
             // was not stored.
             LOG.warn("A dependency is unavailable: {}", rootCause(exception).toString());
             return ProblemResponses.of(Problem.of(ErrorCode.SERVICE_UNAVAILABLE,
-                    "The service cannot reach its database right now; try again shortly."), Map.of("Retry-After", "5"));
+                    "The service cannot reach one of its data stores right now; try again shortly."), Map.of("Retry-After", "5"));
         }
         final Problem problem = Problem.of(ErrorCode.INTERNAL_ERROR,
                 "Unexpected error. Quote the requestId when reporting it.");

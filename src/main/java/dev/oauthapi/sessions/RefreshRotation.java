@@ -98,8 +98,10 @@ public final class RefreshRotation {
 
     private Outcome refresh(Handle handle, String presented, String ipAddress) {
         final Instant now = clock.instant();
+        final UUID sessionId = find(handle, presented).sessionId();
+        final SessionRow session = handle.attach(SessionDao.class).lock(sessionId).orElseThrow(RefreshRotation::unknown);
+        // Read again under the lock: a concurrent refresh may have superseded it while we waited.
         final RefreshTokenRow token = find(handle, presented);
-        final SessionRow session = handle.attach(SessionDao.class).lock(token.sessionId()).orElseThrow(RefreshRotation::unknown);
         final UserRow user = requireUsable(handle, session, now);
 
         final int current = handle.attach(RefreshTokenDao.class).currentGeneration(session.id());

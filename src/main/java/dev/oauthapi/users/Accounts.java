@@ -94,7 +94,8 @@ public final class Accounts {
                 requireEnabled(user);
                 linkedBy = "email";
             } else {
-                user = new UserRow(UUID.randomUUID(), token.email(), token.email() != null && token.emailVerified(),
+                // "Verified" on the account means: by a provider that is the authority for the address.
+                user = new UserRow(UUID.randomUUID(), token.email(), token.isEmailAuthoritative(),
                         name, picture, "user", null, now, now);
                 users.insert(user);
                 isNewUser = true;
@@ -103,7 +104,7 @@ public final class Accounts {
                     token.emailVerified(), token.isPrivateEmail(), now, now));
         }
         if (!isNewUser) {
-            users.fillEmptyProfile(user.id(), token.email(), token.emailVerified(), name, picture, now);
+            users.fillEmptyProfile(user.id(), token.email(), token.isEmailAuthoritative(), name, picture, now);
         }
 
         final String refreshToken = refreshTokens.generate();
@@ -172,7 +173,7 @@ public final class Accounts {
                 }
                 identities.insert(new IdentityRow(UUID.randomUUID(), user.id(), provider, token.subject(),
                         token.email(), token.emailVerified(), token.isPrivateEmail(), now, now));
-                handle.attach(UserDao.class).fillEmptyProfile(userId, token.email(), token.emailVerified(),
+                handle.attach(UserDao.class).fillEmptyProfile(userId, token.email(), token.isEmailAuthoritative(),
                         firstNonBlank(token.name(), fullName), httpsUrlOrNull(token.picture()), now);
                 audit(handle, "identity_linked", userId, null, ipAddress, Map.of("provider", provider));
                 return profile(handle, userId);

@@ -35,6 +35,13 @@ class ClientAddressTest {
     }
 
     @Test
+    void bracketedIpv6FromJettyIsComparedAndStoredBare() {
+        assertThat(ClientAddressFilter.withoutBrackets("[::1]")).isEqualTo("::1");
+        assertThat(ClientAddressFilter.withoutBrackets("127.0.0.1")).isEqualTo("127.0.0.1");
+        assertThat(resolver.resolve(ClientAddressFilter.withoutBrackets("[::1]"), "[2001:db8::7]")).isEqualTo("2001:db8::7");
+    }
+
+    @Test
     void aBadRangeIsRefusedAtStartUp() {
         assertThatThrownBy(() -> new ClientAddress(List.of("localhost/8"))).hasMessageContaining("TRUSTED_PROXIES");
         assertThatThrownBy(() -> new ClientAddress(List.of("10.0.0.0/33"))).hasMessageContaining("TRUSTED_PROXIES");

@@ -48,6 +48,8 @@ class IdTokenVerifierTest {
     static Stream<Arguments> rejections() {
         return Stream.of(
                 rejected("garbage", b -> "not-a-jwt", "format"),
+                rejected("padded signature (a second spelling of one token)", b -> b.build() + "=", "format"),
+                rejected("signature with stray low bits", b -> strayBits(b.build()), "format"),
                 rejected("alg none", TestTokens.Builder::buildUnsigned, "algorithm"),
                 rejected("HS256 keyed with the public key", b -> b.buildHmac(
                         GOOGLE.currentKey().pair().getPublic().getEncoded()), "algorithm"),
@@ -184,6 +186,14 @@ class IdTokenVerifierTest {
                     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_NONCE);
                     assertThat(e.check()).isEqualTo("nonce");
                 });
+    }
+
+    /** The same signature bytes, spelled with the unused low bits of the last character set. */
+    private static String strayBits(String jwt) {
+        final String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        final char last = jwt.charAt(jwt.length() - 1);
+        final char other = alphabet.charAt(alphabet.indexOf(last) ^ 1);
+        return jwt.substring(0, jwt.length() - 1) + other;
     }
 
     private static String tamper(String jwt) {

@@ -86,7 +86,7 @@ class SignInTest {
     }
 
     private static String email() {
-        return "user-" + UUID.randomUUID() + "@example.com";
+        return "user-" + UUID.randomUUID() + "@gmail.com"; // Google is the authority for Gmail addresses
     }
 
     // --- Sign-in ---
@@ -272,6 +272,46 @@ class SignInTest {
         DB.execute("UPDATE users SET disabled_at = NULL WHERE id = ?::uuid", first.json().path("user").path("id").asText());
 
         assertThat(signInWithGoogle(token).status()).as("the retry").isEqualTo(200);
+    }
+
+    @Test
+    void aGoogleAddressOutsideGmailOrItsWorkspaceDoesNotLink() {
+        final String email = "ada-" + UUID.randomUUID() + "@corp.example";
+        final Answer apple = signInWithApple(apple(subject()).email(email, "true").build(), null);
+
+        final Answer googleWithoutDomain = signInWithGoogle(google(subject()).email(email, true).build());
+        final Answer googleWorkspace = signInWithGoogle(google(subject()).email(email, true).claim("hd", "corp.example").build());
+
+        assertThat(googleWithoutDomain.json().path("isNewUser").asBoolean()).as("Google is no authority here").isTrue();
+        assertThat(googleWorkspace.json().path("user").path("id")).isEqualTo(apple.json().path("user").path("id"));
+    }
+
+    @Test
+    void aRefusedSignInGivesTheNonceBack() {
+        final String subject = subject();
+        final Answer first = signInWithGoogle(google(subject).build());
+        final String userId = first.json().path("user").path("id").asText();
+        DB.execute("UPDATE users SET disabled_at = now() WHERE id = ?::uuid", userId);
+        final String nonce = http().post("/api/auth/nonce", "").json().path("nonce").asText();
+        final String token = google(subject).issuedSecondsAgo(1).claim("nonce", nonce).build();
+        assertThat(http().post("/api/auth/google", Map.of("idToken", token, "nonce", nonce)).code())
+                .isEqualTo("account_disabled");
+        DB.execute("UPDATE users SET disabled_at = NULL WHERE id = ?::uuid", userId);
+
+        final Answer retry = http().post("/api/auth/google", Map.of("idToken", token, "nonce", nonce));
+
+        assertThat(retry.status()).as(retry.toString()).isEqualTo(200);
+    }
+
+    @Test
+    void anotherSpellingOfAUsedTokenIsNotANewToken() {
+        final String token = google(subject()).build();
+        assertThat(signInWithGoogle(token).status()).isEqualTo(200);
+
+        final Answer padded = signInWithGoogle(token + "==");
+
+        assertThat(padded.status()).isEqualTo(401);
+        assertThat(padded.code()).isEqualTo("invalid_id_token");
     }
 
     // --- Nonces ---

@@ -65,6 +65,61 @@ public final class TestPostgres {
                 userInfo[0], userInfo.length > 1 ? userInfo[1] : "", database);
     }
 
+    /**
+     * A PostgreSQL of the caller's own, on a fixed port and data folder, that it may stop and start
+     * again (outage tests). Its one database is empty until migrated.
+     */
+    public static Private startPrivate() {
+        try {
+            final java.nio.file.Path data = java.nio.file.Files.createTempDirectory("oauth-api-pg");
+            final int port;
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            final Private postgres = new Private(data, port);
+            postgres.start();
+            return postgres;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** See {@link #startPrivate()}. */
+    public static final class Private {
+        private final java.nio.file.Path data;
+        private final int port;
+        private EmbeddedPostgres running;
+
+        private Private(java.nio.file.Path data, int port) {
+            this.data = data;
+            this.port = port;
+        }
+
+        public synchronized void start() {
+            try {
+                running = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false)
+                        .setPort(port).start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not start the private PostgreSQL", e);
+            }
+        }
+
+        public synchronized void stop() {
+            try {
+                if (running != null) {
+                    running.close();
+                    running = null;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public Map<String, String> environment() {
+            return new TestPostgres("127.0.0.1", port, "postgres", "postgres", "postgres").environment("postgres");
+        }
+    }
+
     /** Creates an empty database and returns its name. */
     public String createDatabase() {
         final String name = "oauth_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
