@@ -8,6 +8,7 @@ import dev.oauthapi.cli.CheckIdTokenCommand;
 import dev.oauthapi.cli.CommandExit;
 import dev.oauthapi.cli.KeysCommand;
 import dev.oauthapi.cli.ReadableConfigurationErrors;
+import dev.oauthapi.cli.UsersCommand;
 import dev.oauthapi.config.EnvironmentSubstitution;
 import dev.oauthapi.errors.ProblemErrorHandler;
 import dev.oauthapi.errors.ProblemJsonFeature;
@@ -123,6 +124,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         });
         bootstrap.addCommand(new KeysCommand(environment));
         bootstrap.addCommand(new CheckIdTokenCommand(environment));
+        bootstrap.addCommand(new UsersCommand());
     }
 
     @Override

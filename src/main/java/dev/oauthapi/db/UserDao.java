@@ -50,6 +50,9 @@ public interface UserDao {
     @SqlUpdate("UPDATE users SET disabled_at = :now, updated_at = :now WHERE id = :id AND disabled_at IS NULL")
     int disable(@Bind("id") UUID id, @Bind("now") Instant now);
 
+    @SqlUpdate("UPDATE users SET disabled_at = NULL, updated_at = :now WHERE id = :id")
+    int enable(@Bind("id") UUID id, @Bind("now") Instant now);
+
     @SqlUpdate("""
             UPDATE users SET name = COALESCE(:name, name), avatar_url = COALESCE(:avatarUrl, avatar_url), updated_at = :now
             WHERE id = :id""")

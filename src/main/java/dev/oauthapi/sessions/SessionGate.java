@@ -111,6 +111,11 @@ public final class SessionGate implements Managed {
         }
     }
 
+    /** Tombstones still waiting for Redis; a short-lived process should say so before it exits. */
+    public int unwrittenTombstones() {
+        return unwrittenTombstones.size();
+    }
+
     private boolean redisUsable() {
         return System.nanoTime() - redisSkippedUntilNanos >= 0;
     }

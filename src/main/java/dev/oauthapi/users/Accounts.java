@@ -241,6 +241,16 @@ public final class Accounts {
         gate.revoked(sessions);
     }
 
+    /** Lets a disabled account sign in again; its ended sessions stay ended. */
+    public void enable(UUID userId) {
+        jdbi.useTransaction(handle -> {
+            if (handle.attach(UserDao.class).enable(userId, clock.instant()) == 0) {
+                throw new ApiException(ErrorCode.NOT_FOUND, "There is no user " + userId + ".");
+            }
+            audit(handle, "account_enabled", userId, null, null, Map.of());
+        });
+    }
+
     public UserProfile profile(UUID userId) {
         return jdbi.withHandle(handle -> profile(handle, userId)); // two reads; no transaction round trips
     }

@@ -301,6 +301,29 @@ class SessionsTest {
                 myOther.sessionId())).hasSize(1);
     }
 
+    // --- Disabling a user (operators) ---
+
+    @Test
+    void disablingAUserEndsItsSessionsAtOnceAndEnablingLetsItSignInAgain() {
+        final String subject = "001." + UUID.randomUUID();
+        final Session session = signIn(subject);
+        assertThat(me(session.accessToken()).status()).isEqualTo(200); // now cached as live in Redis
+
+        final TestApp.CommandResult disabled = TestApp.run(ENV, "users", "disable", "--id", session.userId(), TestApp.CONFIG);
+
+        assertThat(disabled.succeeded()).as(disabled.stderr()).isTrue();
+        assertThat(me(session.accessToken()).status()).isEqualTo(401);
+        assertThat(refresh(session.refreshToken()).status()).isEqualTo(401);
+        final Answer signInAgain = http().post("/api/auth/apple", Map.of("identityToken",
+                APPLE.token(CLIENT, subject).at(CLOCK.instant()).claim("jti", UUID.randomUUID().toString()).build()));
+        assertThat(signInAgain.code()).isEqualTo("account_disabled");
+
+        assertThat(TestApp.run(ENV, "users", "enable", "--id", session.userId(), TestApp.CONFIG).succeeded()).isTrue();
+        assertThat(signIn(subject).userId()).isEqualTo(session.userId());
+        assertThat(TestApp.run(ENV, "users", "disable", "--id", UUID.randomUUID().toString(), TestApp.CONFIG)
+                .error()).hasValueSatisfying(error -> assertThat(OAuthApiApplication.exitCode(error)).isEqualTo(1));
+    }
+
     // --- Account deletion ---
 
     @Test

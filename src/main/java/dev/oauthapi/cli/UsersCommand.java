@@ -1,0 +1,78 @@
+package dev.oauthapi.cli;
+
+import dev.oauthapi.OAuthApiConfiguration;
+import dev.oauthapi.errors.ApiException;
+import dev.oauthapi.redis.Redis;
+import dev.oauthapi.redis.SessionStates;
+import dev.oauthapi.sessions.SessionGate;
+import dev.oauthapi.tokens.RefreshTokens;
+import dev.oauthapi.users.Accounts;
+import io.dropwizard.core.cli.ConfiguredCommand;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.db.ManagedDataSource;
+import net.sourceforge.argparse4j.inf.Namespace;
+import net.sourceforge.argparse4j.inf.Subparser;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * {@code users disable|enable --id USER_ID config.yml}: for operators. Disabling ends every
+ * session of the user at once (their access tokens fail on the next request, on every instance)
+ * and refuses sign-in and refresh until the user is enabled again.
+ */
+public final class UsersCommand extends ConfiguredCommand<OAuthApiConfiguration> {
+    public UsersCommand() {
+        super("users", "Disables or enables a user account");
+    }
+
+    @Override
+    public void configure(Subparser subparser) {
+        subparser.addArgument("action").choices("disable", "enable");
+        subparser.addArgument("--id").required(true).metavar("USER_ID");
+        super.configure(subparser); // the configuration file comes last: users disable --id ID config.yml
+    }
+
+    @Override
+    protected void run(Bootstrap<OAuthApiConfiguration> bootstrap, Namespace namespace, OAuthApiConfiguration config)
+            throws Exception {
+        final UUID userId;
+        try {
+            userId = UUID.fromString(namespace.getString("id"));
+        } catch (IllegalArgumentException e) {
+            System.err.println("--id must be a user id (a UUID)");
+            throw new CommandExit(CommandExit.USAGE, "bad --id");
+        }
+        final ManagedDataSource dataSource = config.database().build(bootstrap.getMetricRegistry(), "users-command");
+        final Redis redis = Redis.connect(config.redis());
+        try {
+            final Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+            final Clock clock = Clock.systemUTC();
+            final SessionGate gate = new SessionGate(new SessionStates(redis), jdbi, clock,
+                    config.tokens().accessTokenTtl().toJavaDuration());
+            final Accounts accounts = new Accounts(jdbi, new RefreshTokens(new SecureRandom()), clock,
+                    config.sessions().refreshTokenTtl().toJavaDuration(),
+                    config.sessions().maxLifetime().toJavaDuration(), gate);
+            if ("disable".equals(namespace.getString("action"))) {
+                accounts.disable(userId);
+                System.out.println("Disabled user " + userId + " and ended all of its sessions.");
+                if (gate.unwrittenTombstones() > 0) {
+                    System.out.println("Redis could not be told: other instances may honour its access tokens for"
+                            + " up to a minute more.");
+                }
+            } else {
+                accounts.enable(userId);
+                System.out.println("Enabled user " + userId + "; it may sign in again.");
+            }
+        } catch (ApiException e) {
+            System.err.println(e.detail());
+            throw new CommandExit(CommandExit.REJECTED, e.detail());
+        } finally {
+            redis.stop();
+            dataSource.stop();
+        }
+    }
+}
