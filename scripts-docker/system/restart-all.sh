@@ -1,0 +1,8 @@
+#!/bin/sh
+# Restarts every service.
+set -e
+ROOT=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+. "$ROOT/scripts-docker/lib.sh"
+load_env
+
+compose restart
