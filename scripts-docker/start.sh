@@ -31,9 +31,11 @@ mkdir -p "$ROOT/keys/jwt"
 if ! ls "$ROOT/keys/jwt"/*.pem >/dev/null 2>&1; then
     echo "No signing key in keys/jwt: generating one."
     compose build api
-    # Run as the caller so the key file belongs to whoever runs the stack; the api reads it as 1001.
-    compose run --rm --no-deps -v "$ROOT/keys/jwt:/keys" --entrypoint java api \
-        -jar /app/oauth-api.jar keys generate --dir /keys
+    # Written by the image's own jar, then handed to uid 1001, the only user the api runs as
+    # (the file stays owner-only: 0600).
+    compose run --rm --no-deps --user 0 -v "$ROOT/keys/jwt:/keys" --entrypoint sh api \
+        -c 'java -jar /app/oauth-api.jar keys generate --dir /keys && chown 1001:1001 /keys/*.pem'
+
 fi
 
 compose up -d --build
