@@ -9,6 +9,7 @@ import dev.oauthapi.cli.CommandExit;
 import dev.oauthapi.cli.KeysCommand;
 import dev.oauthapi.cli.ReadableConfigurationErrors;
 import dev.oauthapi.cli.UsersCommand;
+import dev.oauthapi.config.AppleConfig;
 import dev.oauthapi.config.EnvironmentSubstitution;
 import dev.oauthapi.errors.ProblemErrorHandler;
 import dev.oauthapi.errors.ProblemJsonFeature;
@@ -18,6 +19,7 @@ import dev.oauthapi.http.ClientAddressFilter;
 import dev.oauthapi.http.RateLimitFeature;
 import dev.oauthapi.http.RateLimiter;
 import dev.oauthapi.http.RequestBodyLimitFilter;
+import dev.oauthapi.identity.AppleTokenClient;
 import dev.oauthapi.identity.IdTokenVerifier;
 import dev.oauthapi.identity.Nonces;
 import dev.oauthapi.identity.Provider;
@@ -29,6 +31,7 @@ import dev.oauthapi.redis.UsedTokenStore;
 import dev.oauthapi.resources.AuthResource;
 import dev.oauthapi.resources.JwksResource;
 import dev.oauthapi.resources.ProfileResource;
+import dev.oauthapi.resources.ProviderEventsResource;
 import dev.oauthapi.resources.SessionsResource;
 import dev.oauthapi.sessions.RefreshRotation;
 import dev.oauthapi.sessions.SessionGate;
@@ -36,10 +39,14 @@ import dev.oauthapi.sessions.SessionPurge;
 import dev.oauthapi.sessions.Sessions;
 import dev.oauthapi.resources.UsersResource;
 import dev.oauthapi.tokens.AccessTokens;
+import dev.oauthapi.tokens.ProviderTokenCipher;
 import dev.oauthapi.tokens.RefreshTokens;
 import dev.oauthapi.tokens.SigningKeys;
 import dev.oauthapi.tokens.SuccessorSeal;
 import dev.oauthapi.users.Accounts;
+import dev.oauthapi.users.AppleTokens;
+import dev.oauthapi.users.ProviderEvents;
+import dev.oauthapi.users.RetryRevocationsTask;
 import dev.oauthapi.users.SignInService;
 import io.dropwizard.auth.AuthDynamicFeature;
 import io.dropwizard.auth.AuthValueFactoryProvider;
@@ -151,9 +158,13 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
                 config.sessions().reuseGrace().toJavaDuration());
         final Sessions sessions = new Sessions(jdbi, sessionGate, clock);
         environment.lifecycle().manage(new SessionPurge(jdbi, clock));
-        final SignInService signIn = new SignInService(verifiers(config, clock),
+        final Map<Provider, IdTokenVerifier> verifiers = verifiers(config, clock);
+        final AppleTokens appleTokens = appleTokens(config, jdbi, random, environment);
+        final SignInService signIn = new SignInService(verifiers,
                 new Nonces(new NonceStore(redis), random), new UsedTokenStore(redis),
-                config.idTokens().replayProtection(), accounts, accessTokens, clock);
+                config.idTokens().replayProtection(), accounts, accessTokens, clock, appleTokens);
+        final ProviderEvents providerEvents = new ProviderEvents(verifiers.get(Provider.APPLE),
+                googleSecurityEvents(config, clock), jdbi, sessionGate, clock);
 
         // HTTP plumbing, auth and rate limits
         http(config, environment);
@@ -166,6 +177,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         environment.jersey().register(new JwksResource(signingKeys));
         environment.jersey().register(new AuthResource(signIn, clock));
         environment.jersey().register(new SessionsResource(rotation, sessions, clock));
+        environment.jersey().register(new ProviderEventsResource(providerEvents));
         environment.jersey().register(new UsersResource(accounts));
         environment.jersey().register(new ProfileResource(accounts));
 
@@ -186,6 +198,30 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
                 Provider.APPLE, new IdTokenVerifier(Provider.APPLE, Set.copyOf(config.apple().clientIds().values()),
                         new RemoteJwks(Provider.APPLE, config.apple().jwksUrl(), http, clock), clock, maxAge,
                         config.apple().requireNonce()));
+    }
+
+    /** Apple code exchange and token revocation, when the team's key is configured; else null. */
+    private AppleTokens appleTokens(OAuthApiConfiguration config, Jdbi jdbi, SecureRandom random, Environment environment) {
+        final AppleConfig apple = config.apple();
+        if (!apple.isCodeExchangeEnabled()) {
+            return null;
+        }
+        final AppleTokens tokens = new AppleTokens(
+                new AppleTokenClient(apple.teamId(), apple.keyId(), AppleTokenClient.readKey(Path.of(apple.privateKeyPath())),
+                        apple.tokenUrl(), apple.revokeUrl(), AppleTokenClient.httpClient(), clock),
+                ProviderTokenCipher.parse(apple.tokenEncryptionKey().reveal(), random),
+                jdbi, clock, apple.revocationPollInterval().toJavaDuration(), environment.metrics());
+        environment.lifecycle().manage(tokens);
+        environment.admin().addTask(new RetryRevocationsTask(tokens));
+        return tokens;
+    }
+
+    /** Google's Cross-Account Protection events: their own keys and issuer, our client ids. */
+    private static IdTokenVerifier googleSecurityEvents(OAuthApiConfiguration config, Clock clock) {
+        return new IdTokenVerifier(Provider.GOOGLE, Set.of("https://accounts.google.com/", "https://accounts.google.com"),
+                Set.copyOf(config.google().clientIds().values()),
+                new RemoteJwks(Provider.GOOGLE, config.google().riscJwksUrl(), RemoteJwks.httpClient(), clock), clock,
+                config.idTokens().maxAge().toJavaDuration(), false);
     }
 
     private static void auth(Environment environment, AccessTokens accessTokens, SessionGate sessionGate, Clock clock) {

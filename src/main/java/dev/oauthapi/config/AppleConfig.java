@@ -1,10 +1,13 @@
 package dev.oauthapi.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
 
 import java.net.URI;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -21,7 +24,8 @@ public record AppleConfig(
         @NotNull URI tokenUrl,
         @NotNull URI revokeUrl,
         @NotNull Secret tokenEncryptionKey,
-        boolean requireNonce) {
+        boolean requireNonce,
+        @NotNull @MinDuration(value = 1, unit = TimeUnit.SECONDS) Duration revocationPollInterval) {
 
     @JsonIgnore
     public boolean isEnabled() {

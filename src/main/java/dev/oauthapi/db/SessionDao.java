@@ -68,6 +68,14 @@ public interface SessionDao {
     List<UUID> revokeAllBut(@Bind("userId") UUID userId, @Bind("keep") UUID keep, @Bind("reason") String reason,
                             @Bind("now") Instant now);
 
+    /** Revokes the live sessions a user started through one provider; returns their ids. */
+    @SqlQuery("""
+            UPDATE sessions SET revoked_at = :now, revoked_reason = :reason
+            WHERE user_id = :userId AND provider = :provider AND revoked_at IS NULL
+            RETURNING id""")
+    List<UUID> revokeOfProvider(@Bind("userId") UUID userId, @Bind("provider") String provider,
+                                @Bind("reason") String reason, @Bind("now") Instant now);
+
     @SqlQuery("SELECT id FROM sessions WHERE user_id = :userId")
     List<UUID> idsOfUser(@Bind("userId") UUID userId);
 

@@ -42,6 +42,7 @@ public final class IdTokenVerifier {
     private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
 
     private final Provider provider;
+    private final Set<String> issuers;
     private final Set<String> audiences;
     private final KeySource keys;
     private final Clock clock;
@@ -50,7 +51,14 @@ public final class IdTokenVerifier {
 
     public IdTokenVerifier(Provider provider, Set<String> audiences, KeySource keys, Clock clock,
                            Duration maxAge, boolean requireNonce) {
+        this(provider, provider.issuers(), audiences, keys, clock, maxAge, requireNonce);
+    }
+
+    /** With other issuers than the provider's sign-in ones (Google's security events). */
+    public IdTokenVerifier(Provider provider, Set<String> issuers, Set<String> audiences, KeySource keys, Clock clock,
+                           Duration maxAge, boolean requireNonce) {
         this.provider = provider;
+        this.issuers = Set.copyOf(issuers);
         this.audiences = Set.copyOf(audiences);
         this.keys = keys;
         this.clock = clock;
@@ -76,6 +84,21 @@ public final class IdTokenVerifier {
      */
     public VerifiedIdToken verify(String token, String rawNonce, CheckListener listener) {
         return new Verification(token, rawNonce, listener).run();
+    }
+
+    /**
+     * Checks a provider's security event token (an Apple server-to-server notification, a Google
+     * RISC event) with the same discipline as a sign-in token: the same algorithm, header, key,
+     * signature, issuer and audience checks. Events name their subject inside, carry a {@code jti},
+     * may be delivered late and, for RISC, carry no {@code exp}: so there is no subject, nonce or
+     * maximum-age check, and expiry is checked when present.
+     *
+     * @return the verified claims
+     */
+    public JsonNode verifyEvent(String token) {
+        final Verification verification = new Verification(token, null, CheckListener.SILENT);
+        verification.runForEvent();
+        return verification.claims;
     }
 
     /** One token's trip through the checklist. */
@@ -116,6 +139,32 @@ public final class IdTokenVerifier {
                     text("name"), text("picture"), text("nonce"),
                     Instant.ofEpochSecond(claims.path("iat").asLong()),
                     Instant.ofEpochSecond(claims.path("exp").asLong()));
+        }
+
+        void runForEvent() {
+            step("format", this::format);
+            step("algorithm", this::algorithm);
+            step("header", this::header);
+            step("key", this::key);
+            step("signature", this::signature);
+            step("issuer", this::issuer);
+            step("audience", this::audience);
+            step("expiry", () -> {
+                if (claims.has("exp")) {
+                    expiry();
+                }
+            });
+            step("issued-at", () -> {
+                if (epochSeconds("iat", "issued-at").isAfter(now.plus(LEEWAY))) {
+                    throw reject("issued-at", "issued in the future");
+                }
+            });
+            step("jti", () -> {
+                final String jti = text("jti");
+                if (jti == null || jti.length() > 255) {
+                    throw reject("jti", "an event needs a token id ('jti') of at most 255 characters");
+                }
+            });
         }
 
         private void step(String name, Runnable check) {
@@ -210,7 +259,7 @@ public final class IdTokenVerifier {
 
         private void issuer() {
             final String issuer = claims.path("iss").asText("");
-            if (!provider.issuers().contains(issuer)) {
+            if (!issuers.contains(issuer)) {
                 throw reject("issuer", "'" + issuer + "' is not " + provider.wireName() + "'s issuer");
             }
         }

@@ -49,7 +49,7 @@ public final class AuthResource {
     @Path("/google")
     @RateLimited(RateLimited.Bucket.AUTH)
     public SignInResponse google(@NotNull @Valid GoogleSignInRequest request, @Context HttpServletRequest http) {
-        return respond(signIn.signIn(Provider.GOOGLE, request.idToken(), request.nonce(), null,
+        return respond(signIn.signIn(Provider.GOOGLE, request.idToken(), request.nonce(), null, null,
                 ClientContext.of(http, request.device())));
     }
 
@@ -58,7 +58,7 @@ public final class AuthResource {
     @RateLimited(RateLimited.Bucket.AUTH)
     public SignInResponse apple(@NotNull @Valid AppleSignInRequest request, @Context HttpServletRequest http) {
         return respond(signIn.signIn(Provider.APPLE, request.identityToken(), request.nonce(),
-                request.fullNameOrNull(), ClientContext.of(http, request.device())));
+                request.fullNameOrNull(), request.authorizationCode(), ClientContext.of(http, request.device())));
     }
 
     @POST

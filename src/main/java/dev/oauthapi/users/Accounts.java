@@ -3,6 +3,8 @@ package dev.oauthapi.users;
 import dev.oauthapi.db.IdentityDao;
 import dev.oauthapi.db.IdentityRow;
 import dev.oauthapi.db.RefreshTokenDao;
+import dev.oauthapi.db.RevocationDao;
+import dev.oauthapi.db.SealedProviderToken;
 import dev.oauthapi.db.SessionDao;
 import dev.oauthapi.db.SessionRow;
 import dev.oauthapi.db.UserDao;
@@ -86,6 +88,10 @@ public final class Accounts {
         if (existing.isPresent()) {
             user = users.find(existing.get().userId()).orElseThrow();
             requireEnabled(user);
+            if (existing.get().signInDisabledAt() != null) {
+                // The provider told us this account is disabled there (Google RISC).
+                throw new ApiException(ErrorCode.ACCOUNT_DISABLED, "Sign-in with this " + provider + " account is disabled.");
+            }
             identities.recordSignIn(existing.get().id(), token.email(), token.emailVerified(), token.isPrivateEmail(), now);
         } else {
             final Optional<UserRow> sameEmail = userWithSameVerifiedEmail(handle, token);
@@ -199,6 +205,7 @@ public final class Accounts {
                 throw new ApiException(ErrorCode.LAST_IDENTITY,
                         "This is the only way to sign in to this account; link another provider first.");
             }
+            queueProviderTokenRevocations(handle, userId, provider.wireName());
             identities.delete(userId, provider.wireName());
             audit(handle, "identity_unlinked", userId, null, ipAddress, Map.of("provider", provider.wireName()));
             return profile(handle, userId);
@@ -215,6 +222,7 @@ public final class Accounts {
             final List<String> providers = handle.attach(IdentityDao.class).findByUser(userId).stream()
                     .map(IdentityRow::provider).toList();
             final List<UUID> ids = handle.attach(SessionDao.class).idsOfUser(userId);
+            queueProviderTokenRevocations(handle, userId, null);
             handle.attach(UserDao.class).delete(userId);
             audit(handle, "account_deleted", userId, null, ipAddress,
                     Map.of("providers", providers, "sessionsEnded", ids.size()));
@@ -273,6 +281,18 @@ public final class Accounts {
                 .toList();
         return new UserProfile(user.id(), user.email(), user.emailVerified(), user.name(), user.avatarUrl(),
                 user.role(), user.createdAt(), identities);
+    }
+
+    /**
+     * Copies the provider tokens about to be deleted into the revocation outbox, in the deleting
+     * transaction: the deletion and the promise to revoke commit together or not at all.
+     */
+    private void queueProviderTokenRevocations(Handle handle, UUID userId, String provider) {
+        final Instant now = clock.instant();
+        for (SealedProviderToken token : handle.attach(IdentityDao.class).sealedTokens(userId, provider)) {
+            handle.attach(RevocationDao.class).insert(token.provider(), token.clientId(), token.providerTokenSealed(),
+                    token.providerTokenKeyId(), userId, now);
+        }
     }
 
     private void audit(Handle handle, String event, UUID userId, UUID sessionId, String ip, Map<String, ?> details) {

@@ -32,10 +32,14 @@ public final class SignInService {
     private final Accounts accounts;
     private final AccessTokens accessTokens;
     private final Clock clock;
+    private final AppleTokens appleTokens;
 
+    /** @param appleTokens null when Apple code exchange is not configured */
     public SignInService(Map<Provider, IdTokenVerifier> verifiers, Nonces nonces, UsedTokenStore usedTokens,
-                         boolean replayProtection, Accounts accounts, AccessTokens accessTokens, Clock clock) {
+                         boolean replayProtection, Accounts accounts, AccessTokens accessTokens, Clock clock,
+                         AppleTokens appleTokens) {
         this.clock = clock;
+        this.appleTokens = appleTokens;
         this.verifiers = Map.copyOf(verifiers);
         this.nonces = nonces;
         this.usedTokens = usedTokens;
@@ -44,10 +48,14 @@ public final class SignInService {
         this.accessTokens = accessTokens;
     }
 
-    public Result signIn(Provider provider, String idToken, String nonce, String fullName, SignInContext context) {
+    public Result signIn(Provider provider, String idToken, String nonce, String fullName, String authorizationCode,
+                         SignInContext context) {
         final VerifiedIdToken token = verify(provider, idToken, nonce);
         final SignedIn signedIn = acceptOnce(idToken, nonce, token,
                 verified -> accounts.signIn(verified, fullName, context));
+        if (appleTokens != null) {
+            appleTokens.afterSignIn(token, authorizationCode); // never fails the sign-in
+        }
         final AccessTokens.Issued access = accessTokens.issue(signedIn.user().id(), signedIn.sessionId(),
                 signedIn.user().role(), signedIn.clientId());
         return new Result(signedIn.user(), access, signedIn);

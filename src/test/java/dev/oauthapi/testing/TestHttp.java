@@ -63,13 +63,25 @@ public final class TestHttp {
     public Answer send(HttpRequest.Builder request) {
         try {
             final HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            final JsonNode body = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+            final JsonNode body = parse(response.body());
             return new Answer(response.statusCode(), response, body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** JSON as JSON; anything else (an admin task's plain text) as one text node. */
+    private static JsonNode parse(String body) {
+        if (body.isBlank()) {
+            return JSON.createObjectNode();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException notJson) {
+            return JSON.getNodeFactory().textNode(body);
         }
     }
 

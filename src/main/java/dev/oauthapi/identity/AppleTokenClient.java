@@ -1,0 +1,158 @@
+package dev.oauthapi.identity;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oauthapi.errors.Misconfiguration;
+import io.jsonwebtoken.Jwts;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Apple's token endpoints: exchanging an app's authorization code for Apple's refresh token, and
+ * revoking that token (App Store rules: deleting an account revokes its Sign in with Apple tokens).
+ * Each call authenticates with a client secret minted on demand: an ES256 JWT signed with the
+ * team's {@code .p8} key, for the client id the user signed in to, valid for five minutes.
+ */
+public final class AppleTokenClient {
+    static final String APPLE_AUDIENCE = "https://appleid.apple.com";
+    static final Duration SECRET_LIFETIME = Duration.ofMinutes(5);
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What an exchange gives: Apple's refresh token (a secret) and who Apple says it is for. */
+    public record Exchanged(String refreshToken, String subject) {
+        @Override
+        public String toString() {
+            return "Exchanged[subject=" + subject + ", refreshToken=[REDACTED]]";
+        }
+    }
+
+    private final String teamId;
+    private final String keyId;
+    private final PrivateKey key;
+    private final URI tokenUrl;
+    private final URI revokeUrl;
+    private final HttpClient http;
+    private final Clock clock;
+
+    public AppleTokenClient(String teamId, String keyId, PrivateKey key, URI tokenUrl, URI revokeUrl, HttpClient http,
+                            Clock clock) {
+        this.teamId = teamId;
+        this.keyId = keyId;
+        this.key = key;
+        this.tokenUrl = tokenUrl;
+        this.revokeUrl = revokeUrl;
+        this.http = http;
+        this.clock = clock;
+    }
+
+    /** Reads the team's {@code .p8} (PKCS#8 PEM, EC P-256) key. */
+    public static PrivateKey readKey(Path file) {
+        try {
+            final String pem = Files.readString(file, StandardCharsets.US_ASCII)
+                    .replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "");
+            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(pem)));
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            throw new Misconfiguration("APPLE_PRIVATE_KEY_PATH: cannot read an EC private key (the .p8 from Apple) from "
+                    + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static HttpClient httpClient() {
+        return HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** The client secret for {@code clientId}: Apple's required claims, nothing more. */
+    public String clientSecret(String clientId) {
+        final Instant now = clock.instant();
+        return Jwts.builder()
+                .header().keyId(keyId).and()
+                .issuer(teamId)
+                .subject(clientId)
+                .audience().add(APPLE_AUDIENCE).and()
+                .issuedAt(Date.from(now))
+                .expiration(Date.from(now.plus(SECRET_LIFETIME)))
+                .signWith(key, Jwts.SIG.ES256)
+                .compact();
+    }
+
+    /**
+     * Exchanges an authorization code. The ID token in Apple's answer came straight from Apple over
+     * TLS (OpenID Connect Core 3.1.3.7, item 6), so its subject is read, not re-verified, and must be
+     * the subject of the identity token the app signed in with.
+     *
+     * @throws IOException naming what went wrong, never a token
+     */
+    public Exchanged exchange(String code, String clientId, String expectedSubject) throws IOException {
+        final JsonNode answer = post(tokenUrl, Map.of("client_id", clientId, "client_secret", clientSecret(clientId),
+                "code", code, "grant_type", "authorization_code"));
+        final String refreshToken = answer.path("refresh_token").asText("");
+        final String idToken = answer.path("id_token").asText("");
+        if (refreshToken.isEmpty() || idToken.split("\\.").length < 2) {
+            throw new IOException("Apple's answer has no refresh_token or id_token");
+        }
+        final String subject;
+        try {
+            subject = JSON.readTree(Base64.getUrlDecoder().decode(idToken.split("\\.")[1])).path("sub").asText("");
+        } catch (IllegalArgumentException e) {
+            throw new IOException("Apple's id_token cannot be read");
+        }
+        if (!subject.equals(expectedSubject)) {
+            throw new IOException("Apple's id_token is for another subject than the identity token");
+        }
+        return new Exchanged(refreshToken, subject);
+    }
+
+    /** Revokes a refresh token; Apple answers 200 also for one already revoked. */
+    public void revoke(String refreshToken, String clientId) throws IOException {
+        post(revokeUrl, Map.of("client_id", clientId, "client_secret", clientSecret(clientId),
+                "token", refreshToken, "token_type_hint", "refresh_token"));
+    }
+
+    private JsonNode post(URI url, Map<String, String> form) throws IOException {
+        final String body = new LinkedHashMap<>(form).entrySet().stream()
+                .map(entry -> URLEncoder.encode(entry.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        final HttpRequest request = HttpRequest.newBuilder(url)
+                .timeout(TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        final HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (response.statusCode() != 200) {
+            // Apple's error bodies are {"error": "invalid_grant"}: safe to keep, no token in them.
+            final String error = response.body().length() > 200 ? response.body().substring(0, 200) : response.body();
+            throw new IOException("Apple answered HTTP " + response.statusCode() + " " + error.strip());
+        }
+        final String text = response.body();
+        return text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
+    }
+}

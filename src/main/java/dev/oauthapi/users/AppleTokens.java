@@ -1,0 +1,136 @@
+package dev.oauthapi.users;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import dev.oauthapi.db.IdentityDao;
+import dev.oauthapi.db.RevocationDao;
+import dev.oauthapi.db.RevocationRow;
+import dev.oauthapi.identity.AppleTokenClient;
+import dev.oauthapi.identity.Provider;
+import dev.oauthapi.identity.VerifiedIdToken;
+import dev.oauthapi.sessions.Audit;
+import dev.oauthapi.tokens.ProviderTokenCipher;
+import io.dropwizard.lifecycle.Managed;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Apple's refresh tokens over their life: exchanged from the app's authorization code at sign-in
+ * and stored encrypted, then revoked when the account is deleted or the Apple identity unlinked.
+ * Revocations go through the {@code provider_revocations} outbox, written in the deleting
+ * transaction; this worker works it off, retrying with backoff, so a crash or an Apple outage never
+ * loses one. Every attempt and its outcome are audited.
+ */
+public final class AppleTokens implements Managed {
+    static final int MAX_ATTEMPTS = 20;
+    static final Duration FIRST_RETRY = Duration.ofSeconds(30);
+    static final Duration LONGEST_RETRY = Duration.ofHours(6);
+    private static final int BATCH = 20;
+    private static final Logger LOG = LoggerFactory.getLogger(AppleTokens.class);
+
+    private final AppleTokenClient client;
+    private final ProviderTokenCipher cipher;
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final Duration pollInterval;
+    private final Meter exchangeFailures;
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("apple-revocations").daemon().factory());
+
+    public AppleTokens(AppleTokenClient client, ProviderTokenCipher cipher, Jdbi jdbi, Clock clock,
+                       Duration pollInterval, MetricRegistry metrics) {
+        this.client = client;
+        this.cipher = cipher;
+        this.jdbi = jdbi;
+        this.clock = clock;
+        this.pollInterval = pollInterval;
+        this.exchangeFailures = metrics.meter(MetricRegistry.name(AppleTokens.class, "exchange-failures"));
+    }
+
+    /**
+     * Exchanges the authorization code of a sign-in that has succeeded. Never fails the sign-in:
+     * a failure is logged, counted, and recorded on the identity.
+     */
+    public void afterSignIn(VerifiedIdToken token, String authorizationCode) {
+        if (authorizationCode == null || token.provider() != Provider.APPLE) {
+            return;
+        }
+        final String apple = Provider.APPLE.wireName();
+        try {
+            final AppleTokenClient.Exchanged exchanged = client.exchange(authorizationCode, token.clientId(), token.subject());
+            final ProviderTokenCipher.Sealed sealed = cipher.seal(exchanged.refreshToken());
+            jdbi.useHandle(handle -> handle.attach(IdentityDao.class).storeProviderToken(apple, token.subject(),
+                    token.clientId(), sealed.ciphertext(), sealed.keyId(), clock.instant()));
+        } catch (IOException | RuntimeException e) {
+            exchangeFailures.mark();
+            LOG.warn("Apple code exchange failed for subject {}: {}", token.subject(), e.getMessage());
+            jdbi.useHandle(handle -> handle.attach(IdentityDao.class).recordExchangeFailure(apple, token.subject(),
+                    String.valueOf(e.getMessage()), clock.instant()));
+        }
+    }
+
+    /** Revokes what is due now; returns how many it tried. Also the admin task's work. */
+    public int processDue() {
+        return jdbi.inTransaction(handle -> {
+            final Instant now = clock.instant();
+            final RevocationDao revocations = handle.attach(RevocationDao.class);
+            int tried = 0;
+            for (RevocationRow due : revocations.lockDue(now, BATCH)) {
+                tried++;
+                final int attempt = due.attempts() + 1;
+                try {
+                    client.revoke(cipher.open(new ProviderTokenCipher.Sealed(due.tokenSealed(), due.tokenKeyId())),
+                            due.clientId());
+                    revocations.completed(due.id(), now);
+                    Audit.record(handle, now, "provider_token_revoked", due.userId(), null, null,
+                            Map.of("provider", due.provider(), "revocation", due.id(), "attempt", attempt));
+                } catch (IOException | RuntimeException e) {
+                    final boolean abandon = attempt >= MAX_ATTEMPTS;
+                    revocations.failed(due.id(), now, now.plus(backoff(attempt)), String.valueOf(e.getMessage()), abandon);
+                    Audit.record(handle, now, abandon ? "provider_token_revoke_abandoned" : "provider_token_revoke_failed",
+                            due.userId(), null, null, Map.of("provider", due.provider(), "revocation", due.id(),
+                                    "attempt", attempt, "error", String.valueOf(e.getMessage())));
+                    LOG.warn("Revoking an Apple token (revocation {}) failed, attempt {}: {}", due.id(), attempt,
+                            e.getMessage());
+                }
+            }
+            return tried;
+        });
+    }
+
+    /** 30 s, 1 min, 2 min, ... at most 6 h between attempts. */
+    static Duration backoff(int attempt) {
+        final Duration next = FIRST_RETRY.multipliedBy(1L << Math.min(attempt - 1, 20));
+        return next.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : next;
+    }
+
+    private void processLogged() {
+        try {
+            processDue();
+        } catch (RuntimeException e) {
+            // The next round tries again; the outbox keeps everything.
+            LOG.warn("Apple revocation round failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void start() {
+        worker.scheduleWithFixedDelay(this::processLogged, pollInterval.toMillis(), pollInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        worker.shutdownNow();
+    }
+}

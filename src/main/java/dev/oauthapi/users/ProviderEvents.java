@@ -1,0 +1,194 @@
+package dev.oauthapi.users;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oauthapi.db.IdentityDao;
+import dev.oauthapi.db.IdentityRow;
+import dev.oauthapi.db.ProviderEventDao;
+import dev.oauthapi.db.SessionDao;
+import dev.oauthapi.db.UserDao;
+import dev.oauthapi.errors.ApiException;
+import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.identity.IdTokenVerifier;
+import dev.oauthapi.identity.Provider;
+import dev.oauthapi.sessions.Audit;
+import dev.oauthapi.sessions.SessionGate;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What Apple and Google tell us about their users' accounts, acted on. Each event token is
+ * verified like a sign-in token (signature, issuer, our audiences) before anything happens; its
+ * effects and the record of its {@code jti} commit in one transaction, so a redelivered event
+ * changes nothing and an event is acknowledged only once it is stored.
+ *
+ * <ul>
+ *   <li>Apple: {@code consent-revoked} ends the sessions of that Apple identity and forgets its
+ *       Apple token; {@code account-delete} removes the identity (and the user with its last one);
+ *       {@code email-disabled} / {@code email-enabled} set the identity's relay-mail flag.</li>
+ *   <li>Google (Cross-Account Protection): {@code sessions-revoked} and {@code tokens-revoked} end
+ *       the sessions of that Google identity; {@code account-disabled} also stops sign-in through it
+ *       until {@code account-enabled}; {@code account-purged} removes the identity.</li>
+ * </ul>
+ */
+public final class ProviderEvents {
+    static final String RISC = "https://schemas.openid.net/secevent/risc/event-type/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderEvents.class);
+
+    private final IdTokenVerifier appleNotifications;
+    private final IdTokenVerifier googleSecurityEvents;
+    private final Jdbi jdbi;
+    private final SessionGate gate;
+    private final Clock clock;
+
+    public ProviderEvents(IdTokenVerifier appleNotifications, IdTokenVerifier googleSecurityEvents, Jdbi jdbi,
+                          SessionGate gate, Clock clock) {
+        this.appleNotifications = appleNotifications;
+        this.googleSecurityEvents = googleSecurityEvents;
+        this.jdbi = jdbi;
+        this.gate = gate;
+        this.clock = clock;
+    }
+
+    /** An Apple server-to-server notification: {@code events} is a JSON object inside a string. */
+    public void apple(String payload) {
+        requireEnabled(appleNotifications);
+        final JsonNode claims = appleNotifications.verifyEvent(payload);
+        final JsonNode event = parseEvents(claims.path("events"));
+        final String type = event.path("type").asText("");
+        final String subject = event.path("sub").asText("");
+        act(Provider.APPLE, claims.path("jti").asText(), type, (handle, now) -> switch (type) {
+            case "consent-revoked" -> {
+                handle.attach(IdentityDao.class).forgetProviderToken("apple", subject);
+                yield endSessions(handle, "apple", subject, "apple_consent_revoked", now);
+            }
+            case "account-delete" -> removeIdentity(handle, "apple", subject, now);
+            case "email-disabled" -> {
+                handle.attach(IdentityDao.class).setEmailRelayDisabled("apple", subject, true);
+                yield List.of();
+            }
+            case "email-enabled" -> {
+                handle.attach(IdentityDao.class).setEmailRelayDisabled("apple", subject, false);
+                yield List.of();
+            }
+            default -> {
+                LOG.info("Ignoring an Apple notification of type '{}'", type);
+                yield List.of();
+            }
+        });
+    }
+
+    /** A Google RISC security event token (RFC 8417): one or more events about one account. */
+    public void google(String securityEventToken) {
+        requireEnabled(googleSecurityEvents);
+        final JsonNode claims = googleSecurityEvents.verifyEvent(securityEventToken);
+        final JsonNode events = claims.path("events");
+        if (!events.isObject() || events.isEmpty()) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "The security event token carries no events.");
+        }
+        final List<String> types = new ArrayList<>();
+        events.fieldNames().forEachRemaining(types::add);
+        act(Provider.GOOGLE, claims.path("jti").asText(), String.join(" ", types), (handle, now) -> {
+            final List<UUID> ended = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = events.fields(); it.hasNext(); ) {
+                final Map.Entry<String, JsonNode> entry = it.next();
+                final String subject = entry.getValue().path("subject").path("sub").asText("");
+                ended.addAll(googleEvent(handle, entry.getKey().replace(RISC, ""), subject, now));
+            }
+            return ended;
+        });
+    }
+
+    private List<UUID> googleEvent(Handle handle, String type, String subject, Instant now) {
+        final IdentityDao identities = handle.attach(IdentityDao.class);
+        return switch (type) {
+            case "sessions-revoked", "tokens-revoked" -> endSessions(handle, "google", subject, "google_" + type, now);
+            case "account-disabled" -> {
+                identities.setSignInDisabled("google", subject, now);
+                yield endSessions(handle, "google", subject, "google_account_disabled", now);
+            }
+            case "account-enabled" -> {
+                identities.setSignInDisabled("google", subject, null);
+                yield List.of();
+            }
+            case "account-purged" -> removeIdentity(handle, "google", subject, now);
+            default -> List.of(); // verification, account-credential-change-required: nothing to do
+        };
+    }
+
+    /** One transaction: record the jti (skip if seen), act, audit; then make ended sessions fail at once. */
+    private void act(Provider provider, String jti, String type, Effect effect) {
+        final List<UUID> ended = jdbi.inTransaction(handle -> {
+            final Instant now = clock.instant();
+            if (handle.attach(ProviderEventDao.class).record(provider.wireName(), jti, type, now) == 0) {
+                return List.<UUID>of(); // delivered before: already acted on
+            }
+            final List<UUID> sessions = effect.apply(handle, now);
+            Audit.record(handle, now, "provider_event", null, null, null,
+                    Map.of("provider", provider.wireName(), "type", type, "jti", jti, "sessionsEnded", sessions.size()));
+            return sessions;
+        });
+        gate.revoked(ended);
+    }
+
+    private static List<UUID> endSessions(Handle handle, String provider, String subject, String reason, Instant now) {
+        final Optional<IdentityRow> identity = handle.attach(IdentityDao.class).find(provider, subject);
+        return identity.map(found -> handle.attach(SessionDao.class).revokeOfProvider(found.userId(), provider, reason, now))
+                .orElse(List.of());
+    }
+
+    /** Removes the identity; its user too when it was the last one. Returns the sessions that ended. */
+    private static List<UUID> removeIdentity(Handle handle, String provider, String subject, Instant now) {
+        final Optional<IdentityRow> identity = handle.attach(IdentityDao.class).find(provider, subject);
+        if (identity.isEmpty()) {
+            return List.of();
+        }
+        final UUID userId = identity.get().userId();
+        handle.attach(UserDao.class).lock(userId);
+        final List<UUID> ended = handle.attach(SessionDao.class).revokeOfProvider(userId, provider, provider + "_account_deleted", now);
+        handle.attach(IdentityDao.class).deleteBySubject(provider, subject);
+        if (handle.attach(IdentityDao.class).countOfUser(userId) == 0) {
+            final List<UUID> all = handle.attach(SessionDao.class).idsOfUser(userId);
+            handle.attach(UserDao.class).delete(userId);
+            Audit.record(handle, now, "account_deleted", userId, null, null, Map.of("by", provider));
+            return all;
+        }
+        return ended;
+    }
+
+    private static JsonNode parseEvents(JsonNode events) {
+        if (events.isObject()) {
+            return events;
+        }
+        try {
+            return JSON.readTree(events.asText("{}"));
+        } catch (IOException e) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "The notification's events are not JSON.");
+        }
+    }
+
+    private static void requireEnabled(IdTokenVerifier verifier) {
+        if (!verifier.isEnabled()) {
+            throw new ApiException(ErrorCode.PROVIDER_NOT_ENABLED,
+                    verifier.provider().wireName() + " is not enabled on this server.");
+        }
+    }
+
+    @FunctionalInterface
+    private interface Effect {
+        List<UUID> apply(Handle handle, Instant now);
+    }
+}
