@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Real Google- and Apple-signed tokens from public repositories (src/test/resources/vectors), each
  * with the key that signed it, through the same verifier the server uses, with a fixed clock.
- * The Apple server-to-server notification among them is not a sign-in token and is left out here.
+ * The Apple server-to-server notification among them is not a sign-in token: see
+ * {@link AppleNotificationVectorTest}.
  */
 class ProviderVectorsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
