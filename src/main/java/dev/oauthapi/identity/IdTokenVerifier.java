@@ -119,7 +119,8 @@ public final class IdTokenVerifier {
             this.listener = listener;
         }
 
-        VerifiedIdToken run() {
+        /** The checks every provider token passes, sign-in token or security event. */
+        private void whoSignedItAndForWhom() {
             step("format", this::format);
             step("algorithm", this::algorithm);
             step("header", this::header);
@@ -127,6 +128,10 @@ public final class IdTokenVerifier {
             step("signature", this::signature);
             step("issuer", this::issuer);
             step("audience", this::audience);
+        }
+
+        VerifiedIdToken run() {
+            whoSignedItAndForWhom();
             step("authorized-party", this::authorizedParty);
             step("expiry", this::expiry);
             step("not-before", this::notBefore);
@@ -142,13 +147,7 @@ public final class IdTokenVerifier {
         }
 
         void runForEvent() {
-            step("format", this::format);
-            step("algorithm", this::algorithm);
-            step("header", this::header);
-            step("key", this::key);
-            step("signature", this::signature);
-            step("issuer", this::issuer);
-            step("audience", this::audience);
+            whoSignedItAndForWhom();
             step("expiry", () -> {
                 if (claims.has("exp")) {
                     expiry();
