@@ -218,7 +218,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
 
     /** Google's Cross-Account Protection events: their own keys and issuer, our client ids. */
     private static IdTokenVerifier googleSecurityEvents(OAuthApiConfiguration config, Clock clock) {
-        return new IdTokenVerifier(Provider.GOOGLE, Set.of("https://accounts.google.com/", "https://accounts.google.com"),
+        return new IdTokenVerifier(Provider.GOOGLE, Set.of("https://accounts.google.com/"),
                 Set.copyOf(config.google().clientIds().values()),
                 new RemoteJwks(Provider.GOOGLE, config.google().riscJwksUrl(), RemoteJwks.httpClient(), clock), clock,
                 config.idTokens().maxAge().toJavaDuration(), false);

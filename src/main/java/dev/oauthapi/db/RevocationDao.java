@@ -27,7 +27,15 @@ public interface RevocationDao {
             FOR UPDATE SKIP LOCKED""")
     List<RevocationRow> lockDue(@Bind("now") Instant now, @Bind("limit") int limit);
 
-    @SqlUpdate("UPDATE provider_revocations SET attempts = attempts + 1, completed_at = :now, last_error = NULL WHERE id = :id")
+    /** Claims a due revocation for a while; should the claimer die, it is due again after that. */
+    @SqlUpdate("UPDATE provider_revocations SET next_attempt_at = :until WHERE id = :id")
+    void lease(@Bind("id") long id, @Bind("until") Instant until);
+
+    /** Done: the token is revoked, so its ciphertext is no longer kept either. */
+    @SqlUpdate("""
+            UPDATE provider_revocations SET attempts = attempts + 1, completed_at = :now, last_error = NULL,
+                   token_sealed = ''::bytea
+            WHERE id = :id""")
     void completed(@Bind("id") long id, @Bind("now") Instant now);
 
     @SqlUpdate("""

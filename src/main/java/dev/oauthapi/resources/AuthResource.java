@@ -66,7 +66,7 @@ public final class AuthResource {
     public UserResponse linkGoogle(@Auth AuthenticatedUser user, @NotNull @Valid GoogleSignInRequest request,
                                    @Context HttpServletRequest http) {
         return UserResponse.of(signIn.link(user.userId(), Provider.GOOGLE, request.idToken(), request.nonce(), null,
-                ClientContext.address(http)));
+                null, ClientContext.address(http)));
     }
 
     @POST
@@ -74,7 +74,7 @@ public final class AuthResource {
     public UserResponse linkApple(@Auth AuthenticatedUser user, @NotNull @Valid AppleSignInRequest request,
                                   @Context HttpServletRequest http) {
         return UserResponse.of(signIn.link(user.userId(), Provider.APPLE, request.identityToken(), request.nonce(),
-                request.fullNameOrNull(), ClientContext.address(http)));
+                request.fullNameOrNull(), request.authorizationCode(), ClientContext.address(http)));
     }
 
     private SignInResponse respond(SignInService.Result result) {

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Redis is the fast path and PostgreSQL the truth. A request asks Redis first (one round trip);
  * what Redis does not know, PostgreSQL answers, and Redis caches a "live" answer for
- * {@link #LIVE_CACHE}. A revocation writes a tombstone to Redis before the revoking request is
+ * {@link #LIVE_CACHE}; a "not live" answer is remembered as a tombstone. A revocation writes a tombstone to Redis before the revoking request is
  * answered. When Redis is down, every check goes to PostgreSQL: a revoked session stays refused and
  * live ones keep working. When neither can answer, the request fails with 503: never open.
  *
@@ -37,7 +37,11 @@ import java.util.concurrent.TimeUnit;
  * once Redis is back, so a stale "live" entry cannot outlive the outage on other instances.
  */
 public final class SessionGate implements Managed {
-    static final Duration LIVE_CACHE = Duration.ofSeconds(60);
+    /**
+     * Short on purpose: if a revoking instance could not write its tombstone (Redis unreachable
+     * from it alone, or it died right after committing), other instances notice within this.
+     */
+    static final Duration LIVE_CACHE = Duration.ofSeconds(10);
     /** After a Redis failure, skip Redis this long instead of paying a timeout per request. */
     static final Duration REDIS_BACKOFF = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(SessionGate.class);
@@ -88,9 +92,14 @@ public final class SessionGate implements Managed {
             throw new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "The session cannot be checked right now.",
                     Map.of("Retry-After", "5"));
         }
-        if (live && redisUsable()) {
+        if (redisUsable()) {
             try {
-                states.markLive(sessionId, LIVE_CACHE);
+                if (live) {
+                    states.markLive(sessionId, LIVE_CACHE);
+                } else {
+                    // Remembered too, so a replayed token of an ended session costs no query.
+                    states.markRevoked(List.of(sessionId), tombstoneLifetime);
+                }
             } catch (JedisException e) {
                 redisFailed(e);
             }

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,6 +37,8 @@ public final class AppleTokens implements Managed {
     static final Duration FIRST_RETRY = Duration.ofSeconds(30);
     static final Duration LONGEST_RETRY = Duration.ofHours(6);
     private static final int BATCH = 20;
+    /** Longer than a batch of calls can take (each bounded by the client's timeouts). */
+    static final Duration LEASE = Duration.ofMinutes(5);
     private static final Logger LOG = LoggerFactory.getLogger(AppleTokens.class);
 
     private final AppleTokenClient client;
@@ -69,8 +72,15 @@ public final class AppleTokens implements Managed {
         try {
             final AppleTokenClient.Exchanged exchanged = client.exchange(authorizationCode, token.clientId(), token.subject());
             final ProviderTokenCipher.Sealed sealed = cipher.seal(exchanged.refreshToken());
-            jdbi.useHandle(handle -> handle.attach(IdentityDao.class).storeProviderToken(apple, token.subject(),
-                    token.clientId(), sealed.ciphertext(), sealed.keyId(), clock.instant()));
+            jdbi.useTransaction(handle -> {
+                final Instant now = clock.instant();
+                if (handle.attach(IdentityDao.class).storeProviderToken(apple, token.subject(), token.clientId(),
+                        sealed.ciphertext(), sealed.keyId(), now) == 0) {
+                    // The identity went (account deleted, unlinked) while Apple answered: revoke at once.
+                    handle.attach(RevocationDao.class).insert(apple, token.clientId(), sealed.ciphertext(),
+                            sealed.keyId(), null, now);
+                }
+            });
         } catch (IOException | RuntimeException e) {
             exchangeFailures.mark();
             LOG.warn("Apple code exchange failed for subject {}: {}", token.subject(), e.getMessage());
@@ -79,32 +89,57 @@ public final class AppleTokens implements Managed {
         }
     }
 
-    /** Revokes what is due now; returns how many it tried. Also the admin task's work. */
+    /**
+     * Revokes what is due now; returns how many it tried. Also the admin task's work. Due rows are
+     * claimed (leased for {@link #LEASE}) in one short transaction; Apple is called outside any
+     * transaction, and each outcome recorded in a short one of its own. A process that dies
+     * mid-call leaves its claims to expire and be tried again: Apple answers 200 for a token it
+     * already revoked, so a second try is harmless.
+     */
     public int processDue() {
-        return jdbi.inTransaction(handle -> {
+        final List<RevocationRow> claimed = jdbi.inTransaction(handle -> {
             final Instant now = clock.instant();
             final RevocationDao revocations = handle.attach(RevocationDao.class);
-            int tried = 0;
-            for (RevocationRow due : revocations.lockDue(now, BATCH)) {
-                tried++;
-                final int attempt = due.attempts() + 1;
-                try {
-                    client.revoke(cipher.open(new ProviderTokenCipher.Sealed(due.tokenSealed(), due.tokenKeyId())),
-                            due.clientId());
-                    revocations.completed(due.id(), now);
-                    Audit.record(handle, now, "provider_token_revoked", due.userId(), null, null,
-                            Map.of("provider", due.provider(), "revocation", due.id(), "attempt", attempt));
-                } catch (IOException | RuntimeException e) {
-                    final boolean abandon = attempt >= MAX_ATTEMPTS;
-                    revocations.failed(due.id(), now, now.plus(backoff(attempt)), String.valueOf(e.getMessage()), abandon);
-                    Audit.record(handle, now, abandon ? "provider_token_revoke_abandoned" : "provider_token_revoke_failed",
-                            due.userId(), null, null, Map.of("provider", due.provider(), "revocation", due.id(),
-                                    "attempt", attempt, "error", String.valueOf(e.getMessage())));
-                    LOG.warn("Revoking an Apple token (revocation {}) failed, attempt {}: {}", due.id(), attempt,
-                            e.getMessage());
-                }
+            final List<RevocationRow> due = revocations.lockDue(now, BATCH);
+            due.forEach(row -> revocations.lease(row.id(), now.plus(LEASE)));
+            return due;
+        });
+        int tried = 0;
+        for (RevocationRow due : claimed) {
+            if (Thread.currentThread().isInterrupted()) {
+                break; // shutting down: the leases run out and another round takes these
             }
-            return tried;
+            tried++;
+            try {
+                client.revoke(cipher.open(new ProviderTokenCipher.Sealed(due.tokenSealed(), due.tokenKeyId())), due.clientId());
+                record(due, null);
+            } catch (IOException | RuntimeException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    break; // not Apple's answer: our own shutdown; the attempt does not count
+                }
+                record(due, String.valueOf(e.getMessage()));
+            }
+        }
+        return tried;
+    }
+
+    private void record(RevocationRow due, String error) {
+        final int attempt = due.attempts() + 1;
+        jdbi.useTransaction(handle -> {
+            final Instant now = clock.instant();
+            final RevocationDao revocations = handle.attach(RevocationDao.class);
+            if (error == null) {
+                revocations.completed(due.id(), now);
+                Audit.record(handle, now, "provider_token_revoked", due.userId(), null, null,
+                        Map.of("provider", due.provider(), "revocation", due.id(), "attempt", attempt));
+                return;
+            }
+            final boolean abandon = attempt >= MAX_ATTEMPTS;
+            revocations.failed(due.id(), now, now.plus(backoff(attempt)), error, abandon);
+            Audit.record(handle, now, abandon ? "provider_token_revoke_abandoned" : "provider_token_revoke_failed",
+                    due.userId(), null, null, Map.of("provider", due.provider(), "revocation", due.id(),
+                            "attempt", attempt, "error", error));
+            LOG.warn("Revoking an Apple token (revocation {}) failed, attempt {}: {}", due.id(), attempt, error);
         });
     }
 

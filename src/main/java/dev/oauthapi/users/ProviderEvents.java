@@ -44,7 +44,9 @@ import java.util.UUID;
  * </ul>
  */
 public final class ProviderEvents {
-    static final String RISC = "https://schemas.openid.net/secevent/risc/event-type/";
+    /** Google sends most events under the RISC prefix, {@code tokens-revoked} under the OAuth one. */
+    static final java.util.regex.Pattern EVENT_TYPE_PREFIX =
+            java.util.regex.Pattern.compile("^https://schemas\\.openid\\.net/secevent/(risc|oauth)/event-type/");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(ProviderEvents.class);
 
@@ -67,6 +69,9 @@ public final class ProviderEvents {
     public void apple(String payload) {
         requireEnabled(appleNotifications);
         final JsonNode claims = appleNotifications.verifyEvent(payload);
+        if (!claims.hasNonNull("events")) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "The notification carries no events.");
+        }
         final JsonNode event = parseEvents(claims.path("events"));
         final String type = event.path("type").asText("");
         final String subject = event.path("sub").asText("");
@@ -106,7 +111,7 @@ public final class ProviderEvents {
             for (Iterator<Map.Entry<String, JsonNode>> it = events.fields(); it.hasNext(); ) {
                 final Map.Entry<String, JsonNode> entry = it.next();
                 final String subject = entry.getValue().path("subject").path("sub").asText("");
-                ended.addAll(googleEvent(handle, entry.getKey().replace(RISC, ""), subject, now));
+                ended.addAll(googleEvent(handle, EVENT_TYPE_PREFIX.matcher(entry.getKey()).replaceFirst(""), subject, now));
             }
             return ended;
         });

@@ -62,9 +62,14 @@ public final class SignInService {
     }
 
     public UserProfile link(UUID userId, Provider provider, String idToken, String nonce, String fullName,
-                            String ipAddress) {
+                            String authorizationCode, String ipAddress) {
         final VerifiedIdToken token = verify(provider, idToken, nonce);
-        return acceptOnce(idToken, nonce, token, verified -> accounts.link(userId, verified, fullName, ipAddress));
+        final UserProfile linked = acceptOnce(idToken, nonce, token,
+                verified -> accounts.link(userId, verified, fullName, ipAddress));
+        if (appleTokens != null) {
+            appleTokens.afterSignIn(token, authorizationCode); // so that unlinking can revoke it
+        }
+        return linked;
     }
 
     public String issueNonce() {

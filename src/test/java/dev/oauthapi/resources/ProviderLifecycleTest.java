@@ -159,6 +159,7 @@ class ProviderLifecycleTest {
 
         final Map<String, Object> done = DB.one("SELECT * FROM provider_revocations WHERE user_id = ?::uuid", userId);
         assertThat(done.get("completed_at")).isNotNull();
+        assertThat((byte[]) done.get("token_sealed")).as("no ciphertext kept once revoked").isEmpty();
         assertThat(done.get("attempts")).isEqualTo(3);
         assertThat(APPLE_TOKENS.revokedTokens()).contains("apple-refresh-" + subject);
         assertThat(DB.rows("SELECT event FROM audit_log WHERE user_id = ?::uuid AND event LIKE 'provider_token_%' ORDER BY id",
@@ -195,8 +196,7 @@ class ProviderLifecycleTest {
                 APPLE.token(APP_ID, subject).at(CLOCK.instant()).build(), "authorizationCode", APPLE_TOKENS.codeFor(subject)),
                 access(signIn));
         assertThat(linked.status()).as(linked.toString()).isEqualTo(200);
-        // Linking does not exchange codes (sign-in does): sign in with Apple once to store its token.
-        appleSignIn(subject, APPLE_TOKENS.codeFor(subject));
+        assertThat(identity("apple", subject)).containsEntry("token_exchange_status", "ok");
 
         assertThat(http().delete("/api/profile/identities/apple", access(signIn)).status()).isEqualTo(200);
         runRevocations();
@@ -325,6 +325,25 @@ class ProviderLifecycleTest {
         assertThat(googleSignIn(subject).code()).isEqualTo("account_disabled");
         assertThat(risc("account-enabled", subject).status()).isEqualTo(202);
         assertThat(googleSignIn(subject).status()).isEqualTo(200);
+    }
+
+    @Test
+    void tokensRevokedUnderTheOauthEventPrefixEndsTheSessionsToo() {
+        final String subject = UUID.randomUUID().toString();
+        final Answer session = googleSignIn(subject);
+        final String token = GOOGLE_RISC.token(GOOGLE_CLIENT, "unused").at(CLOCK.instant())
+                .claim("iss", "https://accounts.google.com/").claim("sub", null).claim("exp", null)
+                .claim("jti", UUID.randomUUID().toString())
+                .claim("events", Map.of("https://schemas.openid.net/secevent/oauth/event-type/tokens-revoked",
+                        Map.of("subject", Map.of("subject_type", "iss-sub", "iss", "https://accounts.google.com/",
+                                "sub", subject))))
+                .build();
+
+        final Answer answer = http().send(http().request("/api/auth/google/risc", null)
+                .header("Content-Type", "application/secevent+jwt").POST(HttpRequest.BodyPublishers.ofString(token)));
+
+        assertThat(answer.status()).isEqualTo(202);
+        assertThat(http().get("/api/users/me", access(session)).status()).isEqualTo(401);
     }
 
     @Test
