@@ -30,6 +30,7 @@ import dev.oauthapi.redis.SessionStates;
 import dev.oauthapi.redis.UsedTokenStore;
 import dev.oauthapi.resources.AuthResource;
 import dev.oauthapi.resources.JwksResource;
+import dev.oauthapi.resources.OpenApiResource;
 import dev.oauthapi.resources.ProfileResource;
 import dev.oauthapi.resources.ProviderEventsResource;
 import dev.oauthapi.resources.SessionsResource;
@@ -175,6 +176,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         // Resources
         environment.jersey().register(new HealthResource());
         environment.jersey().register(new JwksResource(signingKeys));
+        environment.jersey().register(new OpenApiResource());
         environment.jersey().register(new AuthResource(signIn, clock));
         environment.jersey().register(new SessionsResource(rotation, sessions, clock));
         environment.jersey().register(new ProviderEventsResource(providerEvents));

@@ -60,8 +60,8 @@ public final class UsersCommand extends ConfiguredCommand<OAuthApiConfiguration>
                 accounts.disable(userId);
                 System.out.println("Disabled user " + userId + " and ended all of its sessions.");
                 if (gate.unwrittenTombstones() > 0) {
-                    System.out.println("Redis could not be told: other instances may honour its access tokens for"
-                            + " up to a minute more.");
+                    System.out.println("Redis could not be told: other instances may honour its access tokens for up to"
+                            + " 10 seconds more.");
                 }
             } else {
                 accounts.enable(userId);

@@ -267,6 +267,15 @@ class AccountEndpointsTest {
         assertThat(jws.getPayload().getId()).isNotBlank();
     }
 
+    @Test
+    void theOpenApiDescriptionIsServed() {
+        final Answer answer = http().get("/openapi.yaml", null);
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.header("Content-Type")).startsWith("application/yaml");
+        assertThat(answer.json().asText()).startsWith("openapi: 3.1.0");
+    }
+
     private static void assertInvalidToken(Answer answer) {
         assertThat(answer.status()).as(answer.toString()).isEqualTo(401);
         assertThat(answer.code()).isEqualTo("invalid_token");

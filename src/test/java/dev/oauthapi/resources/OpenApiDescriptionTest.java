@@ -1,0 +1,71 @@
+package dev.oauthapi.resources;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.oauthapi.errors.ErrorCode;
+import org.glassfish.jersey.server.model.Resource;
+import org.glassfish.jersey.server.model.ResourceMethod;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The OpenAPI description cannot drift from the code: same operations, same error codes. */
+class OpenApiDescriptionTest {
+    private static final Set<Class<?>> RESOURCES = Set.of(HealthResource.class, JwksResource.class, AuthResource.class,
+            SessionsResource.class, UsersResource.class, ProfileResource.class, ProviderEventsResource.class);
+
+    private static JsonNode description() throws IOException {
+        try (InputStream in = OpenApiDescriptionTest.class.getResourceAsStream("/openapi/openapi.yaml")) {
+            return new ObjectMapper(new YAMLFactory()).readTree(in);
+        }
+    }
+
+    @Test
+    void describesExactlyTheOperationsTheServiceServes() throws IOException {
+        final Set<String> served = new TreeSet<>();
+        for (Class<?> resource : RESOURCES) {
+            final Resource model = Resource.from(resource);
+            collect(model.getPath(), model, served);
+        }
+        final Set<String> described = new TreeSet<>();
+        final JsonNode paths = description().path("paths");
+        for (Iterator<String> it = paths.fieldNames(); it.hasNext(); ) {
+            final String path = it.next();
+            paths.path(path).fieldNames().forEachRemaining(method -> described.add(method.toUpperCase(Locale.ROOT) + " " + path));
+        }
+
+        assertThat(described).isEqualTo(served);
+    }
+
+    private static void collect(String prefix, Resource resource, Set<String> into) {
+        for (ResourceMethod method : resource.getResourceMethods()) {
+            into.add(method.getHttpMethod() + " " + normalize(prefix));
+        }
+        for (Resource child : resource.getChildResources()) {
+            collect(prefix + "/" + child.getPath(), child, into);
+        }
+    }
+
+    private static String normalize(String path) {
+        final String single = ("/" + path).replaceAll("/+", "/");
+        return single.length() > 1 && single.endsWith("/") ? single.substring(0, single.length() - 1) : single;
+    }
+
+    @Test
+    void listsEveryErrorCode() throws IOException {
+        final Set<String> documented = new TreeSet<>();
+        description().path("components").path("schemas").path("Problem").path("properties").path("code").path("enum")
+                .forEach(code -> documented.add(code.asText()));
+
+        assertThat(documented).isEqualTo(new TreeSet<>(Arrays.stream(ErrorCode.values()).map(ErrorCode::code).toList()));
+    }
+}
