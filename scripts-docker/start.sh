@@ -17,13 +17,15 @@ if [ ! -f "$ROOT/.env" ]; then
     chmod 600 "$ROOT/.env"
     database_password=$(random_secret)
     redis_password=$(random_secret)
+    # Until a real domain is set, serve localhost only: no certificate request with placeholders.
     sed -i.bak \
         -e "s/^DATABASE_PASSWORD=.*/DATABASE_PASSWORD=$database_password/" \
         -e "s/^REDIS_PASSWORD=.*/REDIS_PASSWORD=$redis_password/" \
+        -e "s/^CADDY_DOMAIN=.*/CADDY_DOMAIN=localhost/" \
         "$ROOT/.env"
     rm -f "$ROOT/.env.bak"
-    echo "Created .env with random database and Redis passwords."
-    echo "Set CADDY_DOMAIN, ACME_EMAIL, JWT_ISSUER, JWT_AUDIENCE and the client ids in .env before going public."
+    echo "Created .env with random database and Redis passwords; serving localhost only for now."
+    echo "Set CADDY_DOMAIN, ACME_EMAIL, JWT_ISSUER, JWT_AUDIENCE and the client ids in .env, then run this again."
 fi
 load_env
 
@@ -38,33 +40,42 @@ if ! ls "$ROOT/keys/jwt"/*.pem >/dev/null 2>&1; then
 
 fi
 
-compose up -d --build
-
 timeout=${START_TIMEOUT:-300}
-waited=0
-echo "Waiting for every service to be healthy (at most ${timeout}s)..."
-while :; do
-    all_healthy=yes
-    for service in postgres redis api caddy; do
-        health=$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' \
-            "$(container_of "$service")" 2>/dev/null || echo "missing")
-        case "$health" in
-            healthy) ;;
-            unhealthy|exited|dead)
-                echo "$service is $health; its last log lines:" >&2
-                compose logs --tail=30 "$service" >&2
-                exit 1 ;;
-            *) all_healthy=no ;;
-        esac
+started=$(date +%s)
+
+# Waits until every named service is healthy; exits non-zero as soon as one is unhealthy or
+# stopped, or when the time is up. Containers are named in .env (lib.sh knows them).
+wait_healthy() {
+    echo "Waiting for $* to be healthy (at most ${timeout}s in all)..."
+    while :; do
+        all_healthy=yes
+        for service in "$@"; do
+            health=$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' \
+                "$(container_of "$service")" 2>/dev/null || echo "missing")
+            case "$health" in
+                healthy) ;;
+                unhealthy|exited|dead)
+                    echo "$service is $health; its last log lines:" >&2
+                    compose logs --tail=30 "$service" >&2
+                    exit 1 ;;
+                *) all_healthy=no ;;
+            esac
+        done
+        [ "$all_healthy" = yes ] && return 0
+        if [ $(( $(date +%s) - started )) -ge "$timeout" ]; then
+            echo "Not healthy after ${timeout}s: see scripts-docker/system/health-check.sh" >&2
+            exit 1
+        fi
+        sleep 5
     done
-    if [ "$all_healthy" = yes ]; then
-        echo "All services are healthy. https://${CADDY_DOMAIN:-localhost}/health"
-        exit 0
-    fi
-    if [ "$waited" -ge "$timeout" ]; then
-        echo "Not every service was healthy after ${timeout}s: see scripts-docker/system/health-check.sh" >&2
-        exit 1
-    fi
-    sleep 5
-    waited=$((waited + 5))
-done
+}
+
+# The api first, without waiting on compose (a crash-looping api would make it wait forever);
+# Caddy once the api is healthy.
+compose up -d --build --no-deps postgres redis
+wait_healthy postgres redis
+compose up -d --build migrate api
+wait_healthy api
+compose up -d --build caddy
+wait_healthy caddy
+echo "All services are healthy: https://${CADDY_DOMAIN:-localhost}/health"

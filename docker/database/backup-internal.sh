@@ -2,6 +2,7 @@
 # Runs inside the database container (scripts-docker/postgres/backup.sh calls it): a pg_dump in
 # custom format into $BACKUP_DIR, keeping the newest $BACKUP_KEEP dumps.
 set -e
+umask 077  # dumps hold every account: readable by their owner only
 
 backup_dir=${BACKUP_DIR:-/backups}
 keep=${BACKUP_KEEP:-7}

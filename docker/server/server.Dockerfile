@@ -21,8 +21,9 @@ WORKDIR /app
 COPY --from=build --chown=1001:1001 /build/target/oauth-api.jar /app/oauth-api.jar
 COPY --chown=1001:1001 config.yml /app/config.yml
 USER 1001
-# Container-aware heap; die on OOM so the orchestrator restarts a clean process.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError" \
+# Container-aware heap (60%: metaspace, code cache and thread stacks need the rest); die on OOM
+# so the orchestrator restarts a clean process.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError" \
     JWT_KEYS_DIR=/app/keys/jwt
 EXPOSE 8080 8081
 HEALTHCHECK --interval=10s --timeout=5s --retries=3 \

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Opens a shell in the api container, or runs the given command there
-# (for example: java -jar oauth-api.jar check-id-token ...).
+# Opens a shell in the api container, or runs the given command there. For the jar's own commands
+# (users disable, check-id-token) prefer `docker compose run --rm --no-deps api <command>`: a second
+# JVM in the running container competes with the api for its memory limit.
 set -e
 ROOT=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
 . "$ROOT/scripts-docker/lib.sh"

@@ -5,6 +5,6 @@ ROOT=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
 . "$ROOT/scripts-docker/lib.sh"
 load_env
 
-compose build api migrate
+compose build api
 compose run --rm migrate
 compose up -d --no-deps api

@@ -6,7 +6,10 @@ ROOT=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
 . "$ROOT/scripts-docker/lib.sh"
 load_env
 
-dump=$(compose exec -T postgres backup-internal.sh | tail -n 1)
+umask 077
+# No pipe here: a failed pg_dump must stop the script (set -e), not hide behind tail.
+output=$(compose exec -T postgres backup-internal.sh)
+dump=$(printf '%s\n' "$output" | tail -n 1)
 case "${BACKUP_DIR:-backups}" in
     /*) target="$BACKUP_DIR" ;;
     *) target="$ROOT/${BACKUP_DIR:-backups}" ;;
