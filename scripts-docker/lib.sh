@@ -46,3 +46,10 @@ container_of() {
         *) echo "unknown service $1" >&2; exit 2 ;;
     esac
 }
+
+# A service's container health: healthy, unhealthy or starting; its state when it has no check;
+# "missing" when there is no such container.
+health_of() {
+    docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' \
+        "$(container_of "$1")" 2>/dev/null || echo "missing"
+}

@@ -50,8 +50,7 @@ wait_healthy() {
     while :; do
         all_healthy=yes
         for service in "$@"; do
-            health=$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' \
-                "$(container_of "$service")" 2>/dev/null || echo "missing")
+            health=$(health_of "$service")
             case "$health" in
                 healthy) ;;
                 unhealthy|exited|dead)

@@ -8,8 +8,7 @@ load_env
 status=0
 for service in postgres redis api caddy; do
     container=$(container_of "$service")
-    health=$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' \
-        "$container" 2>/dev/null || echo "missing")
+    health=$(health_of "$service")
     printf '%-10s %-22s %s\n' "$service" "$container" "$health"
     [ "$health" = "healthy" ] || status=1
 done

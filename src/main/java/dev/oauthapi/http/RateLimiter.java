@@ -3,8 +3,7 @@ package dev.oauthapi.http;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.oauthapi.redis.RateLimitCounters;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.oauthapi.redis.RedisBackoff;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Clock;
@@ -18,8 +17,6 @@ import java.time.Instant;
  */
 public final class RateLimiter {
     static final Duration WINDOW = Duration.ofMinutes(1);
-    private static final Duration REDIS_BACKOFF = Duration.ofSeconds(5);
-    private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
 
     /** The verdict on one request, with what the {@code RateLimit-*} headers report. */
     public record Decision(boolean allowed, int limit, long remaining, long resetSeconds) {
@@ -31,7 +28,7 @@ public final class RateLimiter {
             .maximumSize(100_000)
             .expireAfterWrite(WINDOW.multipliedBy(2))
             .build();
-    private volatile long redisSkippedUntilNanos;
+    private final RedisBackoff redis = new RedisBackoff("counting rate limits in this process");
 
     public RateLimiter(RateLimitCounters counters, Clock clock) {
         this.counters = counters;
@@ -41,14 +38,12 @@ public final class RateLimiter {
     public Decision check(String key, int limit) {
         long requests;
         Duration left;
-        if (System.nanoTime() - redisSkippedUntilNanos >= 0) {
+        if (redis.shouldTry()) {
             try {
                 final RateLimitCounters.Count count = counters.count(key, WINDOW);
                 return decide(limit, count.requests(), count.windowLeft());
             } catch (JedisException e) {
-                redisSkippedUntilNanos = System.nanoTime() + REDIS_BACKOFF.toNanos();
-                LOG.warn("Redis failed ({}); counting rate limits in this process for {} s", e.toString(),
-                        REDIS_BACKOFF.toSeconds());
+                redis.failed(e);
             }
         }
         final Instant now = clock.instant();

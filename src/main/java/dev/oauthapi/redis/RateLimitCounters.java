@@ -1,6 +1,12 @@
 package dev.oauthapi.redis;
 
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -17,8 +23,18 @@ public final class RateLimitCounters {
             if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
             return {count, ttl}""";
 
+    private static final String COUNT_SHA1 = sha1Hex(COUNT);
+
     /** The count of requests in the current window, this one included, and the time left in it. */
     public record Count(long requests, Duration windowLeft) {
+    }
+
+    private static String sha1Hex(String script) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-1 is part of every JDK", e);
+        }
     }
 
     private final Redis redis;
@@ -28,8 +44,17 @@ public final class RateLimitCounters {
     }
 
     public Count count(String key, Duration window) {
-        final Object result = redis.call(jedis -> jedis.eval(COUNT, List.of(PREFIX + key),
-                List.of(Long.toString(window.toMillis()))));
+        final List<String> keys = List.of(PREFIX + key);
+        final List<String> args = List.of(Long.toString(window.toMillis()));
+        // By its SHA-1: the script text is sent only when Redis does not know it yet (first use,
+        // or after a restart emptied its script cache).
+        final Object result = redis.call(jedis -> {
+            try {
+                return jedis.evalsha(COUNT_SHA1, keys, args);
+            } catch (JedisNoScriptException notLoaded) {
+                return jedis.eval(COUNT, keys, args);
+            }
+        });
         final List<?> values = (List<?>) result;
         return new Count((Long) values.get(0), Duration.ofMillis((Long) values.get(1)));
     }

@@ -3,6 +3,7 @@ package dev.oauthapi.sessions;
 import dev.oauthapi.db.SessionDao;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.redis.RedisBackoff;
 import dev.oauthapi.redis.SessionStates;
 import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Jdbi;
@@ -42,8 +43,6 @@ public final class SessionGate implements Managed {
      * from it alone, or it died right after committing), other instances notice within this.
      */
     static final Duration LIVE_CACHE = Duration.ofSeconds(10);
-    /** After a Redis failure, skip Redis this long instead of paying a timeout per request. */
-    static final Duration REDIS_BACKOFF = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(SessionGate.class);
 
     private final SessionStates states;
@@ -53,7 +52,7 @@ public final class SessionGate implements Managed {
     private final Set<UUID> unwrittenTombstones = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("session-tombstones").daemon().factory());
-    private volatile long redisSkippedUntilNanos;
+    private final RedisBackoff redis = new RedisBackoff("checking sessions in PostgreSQL");
 
     /** @param accessTokenTtl tombstones must outlive every access token of the revoked session */
     public SessionGate(SessionStates states, Jdbi jdbi, Clock clock, Duration accessTokenTtl) {
@@ -67,7 +66,7 @@ public final class SessionGate implements Managed {
         if (unwrittenTombstones.contains(sessionId)) {
             return false;
         }
-        if (redisUsable()) {
+        if (redis.shouldTry()) {
             try {
                 switch (states.lookup(sessionId)) {
                     case LIVE -> {
@@ -81,7 +80,7 @@ public final class SessionGate implements Managed {
                     }
                 }
             } catch (JedisException e) {
-                redisFailed(e);
+                redis.failed(e);
             }
         }
         final boolean live;
@@ -92,7 +91,7 @@ public final class SessionGate implements Managed {
             throw new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "The session cannot be checked right now.",
                     Map.of("Retry-After", "5"));
         }
-        if (redisUsable()) {
+        if (redis.shouldTry()) {
             try {
                 if (live) {
                     states.markLive(sessionId, LIVE_CACHE);
@@ -101,7 +100,7 @@ public final class SessionGate implements Managed {
                     states.markRevoked(List.of(sessionId), tombstoneLifetime);
                 }
             } catch (JedisException e) {
-                redisFailed(e);
+                redis.failed(e);
             }
         }
         return live;
@@ -115,7 +114,7 @@ public final class SessionGate implements Managed {
         try {
             states.markRevoked(sessionIds, tombstoneLifetime);
         } catch (JedisException e) {
-            redisFailed(e);
+            redis.failed(e);
             unwrittenTombstones.addAll(sessionIds);
         }
     }
@@ -125,18 +124,8 @@ public final class SessionGate implements Managed {
         return unwrittenTombstones.size();
     }
 
-    private boolean redisUsable() {
-        return System.nanoTime() - redisSkippedUntilNanos >= 0;
-    }
-
-    private void redisFailed(JedisException e) {
-        redisSkippedUntilNanos = System.nanoTime() + REDIS_BACKOFF.toNanos();
-        LOG.warn("Redis failed ({}); checking sessions in PostgreSQL for the next {} s", e.toString(),
-                REDIS_BACKOFF.toSeconds());
-    }
-
     private void writeUnwrittenTombstones() {
-        if (unwrittenTombstones.isEmpty() || !redisUsable()) {
+        if (unwrittenTombstones.isEmpty() || !redis.shouldTry()) {
             return;
         }
         final List<UUID> pending = List.copyOf(unwrittenTombstones);
@@ -145,7 +134,7 @@ public final class SessionGate implements Managed {
             pending.forEach(unwrittenTombstones::remove);
             LOG.info("Wrote {} session tombstones to Redis after an outage", pending.size());
         } catch (JedisException e) {
-            redisFailed(e);
+            redis.failed(e);
         }
     }
 

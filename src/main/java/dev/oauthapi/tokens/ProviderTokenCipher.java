@@ -2,13 +2,10 @@ package dev.oauthapi.tokens;
 
 import dev.oauthapi.errors.Misconfiguration;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,7 +17,6 @@ import java.util.Map;
  * key is rotated by putting a new one first and dropping the old one once nothing uses it.
  */
 public final class ProviderTokenCipher {
-    private static final int IV_BYTES = 12;
 
     /** A token as stored: the ciphertext (IV first) and the id of the key that made it. */
     public record Sealed(byte[] ciphertext, String keyId) {
@@ -61,39 +57,25 @@ public final class ProviderTokenCipher {
     }
 
     public Sealed seal(String token) {
-        final byte[] iv = new byte[IV_BYTES];
-        random.nextBytes(iv);
-        try {
-            final Cipher aes = cipher(Cipher.ENCRYPT_MODE, currentKeyId, iv);
-            final byte[] sealed = aes.doFinal(token.getBytes(StandardCharsets.UTF_8));
-            final byte[] out = Arrays.copyOf(iv, IV_BYTES + sealed.length);
-            System.arraycopy(sealed, 0, out, IV_BYTES, sealed.length);
-            return new Sealed(out, currentKeyId);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is part of every JDK", e);
-        }
+        // The key id is bound to the ciphertext: it cannot be relabelled to another key.
+        return new Sealed(AesGcm.seal(keys.get(currentKeyId), associated(currentKeyId),
+                token.getBytes(StandardCharsets.UTF_8), random), currentKeyId);
     }
 
     /** @throws IllegalStateException when the key is gone or the ciphertext was altered */
     public String open(Sealed sealed) {
+        final SecretKeySpec key = keys.get(sealed.keyId());
         try {
-            final Cipher aes = cipher(Cipher.DECRYPT_MODE, sealed.keyId(), Arrays.copyOf(sealed.ciphertext(), IV_BYTES));
-            return new String(aes.doFinal(sealed.ciphertext(), IV_BYTES, sealed.ciphertext().length - IV_BYTES),
-                    StandardCharsets.UTF_8);
+            if (key == null) {
+                throw new GeneralSecurityException("no key '" + sealed.keyId() + "' in APPLE_TOKEN_ENCRYPTION_KEY");
+            }
+            return new String(AesGcm.open(key, associated(sealed.keyId()), sealed.ciphertext()), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Cannot decrypt a provider token sealed with key '" + sealed.keyId() + "'", e);
         }
     }
 
-    private Cipher cipher(int mode, String keyId, byte[] iv) throws GeneralSecurityException {
-        final SecretKeySpec key = keys.get(keyId);
-        if (key == null) {
-            throw new GeneralSecurityException("no key '" + keyId + "' in APPLE_TOKEN_ENCRYPTION_KEY");
-        }
-        final Cipher aes = Cipher.getInstance("AES/GCM/NoPadding");
-        aes.init(mode, key, new GCMParameterSpec(128, iv));
-        // The key id is bound to the ciphertext: it cannot be relabelled to another key.
-        aes.updateAAD(keyId.getBytes(StandardCharsets.US_ASCII));
-        return aes;
+    private static byte[] associated(String keyId) {
+        return keyId.getBytes(StandardCharsets.US_ASCII);
     }
 }

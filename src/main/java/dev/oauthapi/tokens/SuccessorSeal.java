@@ -1,13 +1,10 @@
 package dev.oauthapi.tokens;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -19,8 +16,7 @@ import java.util.Optional;
  */
 public final class SuccessorSeal {
     private static final byte[] KEY_CONTEXT = "oauth-api refresh successor key v1\0".getBytes(StandardCharsets.US_ASCII);
-    private static final int IV_BYTES = 12;
-    private static final int TAG_BITS = 128;
+    private static final byte[] NO_ASSOCIATED_DATA = new byte[0];
 
     private final SecureRandom random;
 
@@ -29,37 +25,26 @@ public final class SuccessorSeal {
     }
 
     public byte[] seal(String predecessor, String successor) {
-        final byte[] iv = new byte[IV_BYTES];
-        random.nextBytes(iv);
-        try {
-            final Cipher aes = Cipher.getInstance("AES/GCM/NoPadding");
-            aes.init(Cipher.ENCRYPT_MODE, key(predecessor), new GCMParameterSpec(TAG_BITS, iv));
-            final byte[] sealed = aes.doFinal(successor.getBytes(StandardCharsets.US_ASCII));
-            final byte[] out = Arrays.copyOf(iv, IV_BYTES + sealed.length);
-            System.arraycopy(sealed, 0, out, IV_BYTES, sealed.length);
-            return out;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is part of every JDK", e);
-        }
+        return AesGcm.seal(key(predecessor), NO_ASSOCIATED_DATA, successor.getBytes(StandardCharsets.US_ASCII), random);
     }
 
     /** The successor, or empty if the seal was not made with this predecessor or was altered. */
     public Optional<String> open(String predecessor, byte[] sealed) {
-        if (sealed == null || sealed.length <= IV_BYTES) {
-            return Optional.empty();
-        }
         try {
-            final Cipher aes = Cipher.getInstance("AES/GCM/NoPadding");
-            aes.init(Cipher.DECRYPT_MODE, key(predecessor), new GCMParameterSpec(TAG_BITS, sealed, 0, IV_BYTES));
-            return Optional.of(new String(aes.doFinal(sealed, IV_BYTES, sealed.length - IV_BYTES), StandardCharsets.US_ASCII));
+            return Optional.of(new String(AesGcm.open(key(predecessor), NO_ASSOCIATED_DATA, sealed),
+                    StandardCharsets.US_ASCII));
         } catch (GeneralSecurityException e) {
             return Optional.empty();
         }
     }
 
-    private static SecretKeySpec key(String token) throws GeneralSecurityException {
-        final MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-        sha256.update(KEY_CONTEXT);
-        return new SecretKeySpec(sha256.digest(token.getBytes(StandardCharsets.US_ASCII)), "AES");
+    private static SecretKeySpec key(String token) {
+        try {
+            final MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(KEY_CONTEXT);
+            return new SecretKeySpec(sha256.digest(token.getBytes(StandardCharsets.US_ASCII)), "AES");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 }
