@@ -29,9 +29,12 @@ public final class AccessTokenAuthenticator implements Authenticator<String, Aut
     private final Cache<String, AccessTokenClaims> verified;
     private final Meter rejected;
     private final Meter revoked;
+    private final Duration rateWindow;
 
+    /** @param rateWindow the window of the per-user rate limit, counted along with the session check */
     public AccessTokenAuthenticator(AccessTokens tokens, SessionGate sessions, Clock clock, MetricRegistry metrics,
-                                    long cacheSize) {
+                                    long cacheSize, Duration rateWindow) {
+        this.rateWindow = rateWindow;
         this.tokens = tokens;
         this.sessions = sessions;
         this.clock = clock;
@@ -62,11 +65,14 @@ public final class AccessTokenAuthenticator implements Authenticator<String, Aut
             return Optional.empty();
         }
         // Checked on every request, cached token or not: a revocation must bite on the next request.
-        if (!sessions.isLive(claims.sessionId())) {
+        // The per-user rate limit is counted in the same Redis round trip.
+        final SessionGate.Check check = sessions.check(claims.sessionId(),
+                AuthenticatedUser.rateCounter(claims.userId()), rateWindow);
+        if (!check.live()) {
             revoked.mark();
             return Optional.empty();
         }
-        return Optional.of(new AuthenticatedUser(claims.userId(), claims.sessionId(), claims.role()));
+        return Optional.of(new AuthenticatedUser(claims.userId(), claims.sessionId(), claims.role(), check.counted()));
     }
 
     private Duration untilExpiry(AccessTokenClaims claims) {

@@ -1,84 +1,152 @@
 package dev.oauthapi.db;
 
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.customizer.BindMethods;
-import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-@RegisterConstructorMapper(IdentityRow.class)
-public interface IdentityDao {
-    @SqlUpdate("""
-            INSERT INTO identities (id, user_id, provider, subject, email, email_verified, is_private_email,
-                                    linked_at, last_sign_in_at)
-            VALUES (:id, :userId, :provider, :subject, :email, :emailVerified, :isPrivateEmail, :linkedAt, :lastSignInAt)""")
-    void insert(@BindMethods IdentityRow identity);
+/** SQL on {@code identities}; a plain class over the caller's handle (see {@link UserDao}). */
+public final class IdentityDao {
+    private static final String COLUMNS = """
+            id, user_id, provider, subject, email, email_verified, is_private_email, linked_at, last_sign_in_at,
+            sign_in_disabled_at""";
+    /** The same columns from a join, as {@code i.x AS i_x}. */
+    static final String JOINED_COLUMNS = """
+            i.id AS i_id, i.user_id AS i_user_id, i.provider AS i_provider, i.subject AS i_subject, i.email AS i_email,
+            i.email_verified AS i_email_verified, i.is_private_email AS i_is_private_email, i.linked_at AS i_linked_at,
+            i.last_sign_in_at AS i_last_sign_in_at, i.sign_in_disabled_at AS i_sign_in_disabled_at""";
+    private static final RowMapper<IdentityRow> MAPPER = mapper("");
+    static final RowMapper<IdentityRow> JOINED_MAPPER = mapper("i_");
 
-    @SqlQuery("SELECT * FROM identities WHERE provider = :provider AND subject = :subject")
-    Optional<IdentityRow> find(@Bind("provider") String provider, @Bind("subject") String subject);
+    private static final String WITH_USER = "SELECT " + JOINED_COLUMNS + ", u." + UserDao.COLUMNS.replace(", ", ", u.")
+            + """
+             FROM identities i JOIN users u ON u.id = i.user_id
+            WHERE i.provider = :provider AND i.subject = :subject""";
 
-    @SqlQuery("SELECT * FROM identities WHERE user_id = :userId ORDER BY linked_at, provider")
-    List<IdentityRow> findByUser(@Bind("userId") UUID userId);
+    private final Handle handle;
+
+    public IdentityDao(Handle handle) {
+        this.handle = handle;
+    }
+
+    private static RowMapper<IdentityRow> mapper(String prefix) {
+        return (row, ctx) -> new IdentityRow(Columns.uuid(row, prefix + "id"), Columns.uuid(row, prefix + "user_id"),
+                row.getString(prefix + "provider"), row.getString(prefix + "subject"), row.getString(prefix + "email"),
+                row.getBoolean(prefix + "email_verified"), row.getBoolean(prefix + "is_private_email"),
+                Columns.instant(row, prefix + "linked_at"), Columns.instant(row, prefix + "last_sign_in_at"),
+                Columns.instant(row, prefix + "sign_in_disabled_at"));
+    }
+
+    public void insert(IdentityRow identity) {
+        handle.createUpdate("""
+                        INSERT INTO identities (id, user_id, provider, subject, email, email_verified, is_private_email,
+                                                linked_at, last_sign_in_at)
+                        VALUES (:id, :userId, :provider, :subject, :email, :emailVerified, :isPrivateEmail, :linkedAt,
+                                :lastSignInAt)""")
+                .bind("id", identity.id()).bind("userId", identity.userId()).bind("provider", identity.provider())
+                .bind("subject", identity.subject()).bindByType("email", identity.email(), String.class)
+                .bind("emailVerified", identity.emailVerified()).bind("isPrivateEmail", identity.isPrivateEmail())
+                .bind("linkedAt", identity.linkedAt()).bind("lastSignInAt", identity.lastSignInAt())
+                .execute();
+    }
+
+    public Optional<IdentityRow> find(String provider, String subject) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM identities WHERE provider = :provider AND subject = :subject")
+                .bind("provider", provider).bind("subject", subject).map(MAPPER).findOne();
+    }
+
+    /** The identity and its user, in one statement: the first read of every sign-in. */
+    public Optional<IdentityWithUser> findWithUser(String provider, String subject) {
+        return handle.createQuery(WITH_USER)
+                .bind("provider", provider).bind("subject", subject)
+                .map((row, ctx) -> new IdentityWithUser(JOINED_MAPPER.map(row, ctx), UserDao.MAPPER.map(row, ctx)))
+                .findOne();
+    }
+
+    public List<IdentityRow> findByUser(UUID userId) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM identities WHERE user_id = :userId ORDER BY linked_at, provider")
+                .bind("userId", userId).map(MAPPER).list();
+    }
 
     /** Records a sign-in; an e-mail the provider no longer sends is kept, not erased. */
-    @SqlUpdate("""
-            UPDATE identities SET
-                email = COALESCE(:email, email),
-                email_verified = CASE WHEN :email IS NULL THEN email_verified ELSE :emailVerified END,
-                is_private_email = CASE WHEN :email IS NULL THEN is_private_email ELSE :isPrivateEmail END,
-                last_sign_in_at = :now
-            WHERE id = :id""")
-    int recordSignIn(@Bind("id") UUID id, @Bind("email") String email, @Bind("emailVerified") boolean emailVerified,
-                     @Bind("isPrivateEmail") boolean isPrivateEmail, @Bind("now") Instant now);
+    public int recordSignIn(UUID id, String email, boolean emailVerified, boolean isPrivateEmail, Instant now) {
+        return handle.createUpdate("""
+                        UPDATE identities SET
+                            email = COALESCE(:email, email),
+                            email_verified = CASE WHEN :email IS NULL THEN email_verified ELSE :emailVerified END,
+                            is_private_email = CASE WHEN :email IS NULL THEN is_private_email ELSE :isPrivateEmail END,
+                            last_sign_in_at = :now
+                        WHERE id = :id""")
+                .bind("id", id).bindByType("email", email, String.class).bind("emailVerified", emailVerified)
+                .bind("isPrivateEmail", isPrivateEmail).bind("now", now).execute();
+    }
 
-    @SqlUpdate("DELETE FROM identities WHERE user_id = :userId AND provider = :provider")
-    int delete(@Bind("userId") UUID userId, @Bind("provider") String provider);
+    public int delete(UUID userId, String provider) {
+        return handle.createUpdate("DELETE FROM identities WHERE user_id = :userId AND provider = :provider")
+                .bind("userId", userId).bind("provider", provider).execute();
+    }
 
     /** The provider's refresh token for this identity, sealed, and the exchange that got it. */
-    @SqlUpdate("""
-            UPDATE identities SET client_id = :clientId, provider_token_sealed = :sealed, provider_token_key_id = :keyId,
-                                  token_exchange_status = 'ok', token_exchange_error = NULL, token_exchanged_at = :now
-            WHERE provider = :provider AND subject = :subject""")
-    int storeProviderToken(@Bind("provider") String provider, @Bind("subject") String subject,
-                           @Bind("clientId") String clientId, @Bind("sealed") byte[] sealed, @Bind("keyId") String keyId,
-                           @Bind("now") Instant now);
+    public int storeProviderToken(String provider, String subject, String clientId, byte[] sealed, String keyId,
+                                  Instant now) {
+        return handle.createUpdate("""
+                        UPDATE identities SET client_id = :clientId, provider_token_sealed = :sealed,
+                                              provider_token_key_id = :keyId, token_exchange_status = 'ok',
+                                              token_exchange_error = NULL, token_exchanged_at = :now
+                        WHERE provider = :provider AND subject = :subject""")
+                .bind("provider", provider).bind("subject", subject).bind("clientId", clientId).bind("sealed", sealed)
+                .bind("keyId", keyId).bind("now", now).execute();
+    }
 
     /** A failed exchange, kept on the identity for operators; the error names no token. */
-    @SqlUpdate("""
-            UPDATE identities SET token_exchange_status = 'failed', token_exchange_error = left(:error, 500),
-                                  token_exchanged_at = :now
-            WHERE provider = :provider AND subject = :subject""")
-    int recordExchangeFailure(@Bind("provider") String provider, @Bind("subject") String subject,
-                              @Bind("error") String error, @Bind("now") Instant now);
+    public int recordExchangeFailure(String provider, String subject, String error, Instant now) {
+        return handle.createUpdate("""
+                        UPDATE identities SET token_exchange_status = 'failed', token_exchange_error = left(:error, 500),
+                                              token_exchanged_at = :now
+                        WHERE provider = :provider AND subject = :subject""")
+                .bind("provider", provider).bind("subject", subject).bind("error", error).bind("now", now).execute();
+    }
 
     /** The sealed provider tokens of a user's identities (of one provider, or all when null). */
-    @SqlQuery("""
-            SELECT provider, client_id, provider_token_sealed, provider_token_key_id FROM identities
-            WHERE user_id = :userId AND provider_token_sealed IS NOT NULL
-              AND (CAST(:provider AS text) IS NULL OR provider = :provider)""")
-    @RegisterConstructorMapper(SealedProviderToken.class)
-    List<SealedProviderToken> sealedTokens(@Bind("userId") UUID userId, @Bind("provider") String provider);
+    public List<SealedProviderToken> sealedTokens(UUID userId, String provider) {
+        return handle.createQuery("""
+                        SELECT provider, client_id, provider_token_sealed, provider_token_key_id FROM identities
+                        WHERE user_id = :userId AND provider_token_sealed IS NOT NULL
+                          AND (CAST(:provider AS text) IS NULL OR provider = :provider)""")
+                .bind("userId", userId).bindByType("provider", provider, String.class)
+                .map((row, ctx) -> new SealedProviderToken(row.getString("provider"), row.getString("client_id"),
+                        row.getBytes("provider_token_sealed"), row.getString("provider_token_key_id")))
+                .list();
+    }
 
-    @SqlUpdate("""
-            UPDATE identities SET provider_token_sealed = NULL, provider_token_key_id = NULL
-            WHERE provider = :provider AND subject = :subject""")
-    int forgetProviderToken(@Bind("provider") String provider, @Bind("subject") String subject);
+    public int forgetProviderToken(String provider, String subject) {
+        return handle.createUpdate("""
+                        UPDATE identities SET provider_token_sealed = NULL, provider_token_key_id = NULL
+                        WHERE provider = :provider AND subject = :subject""")
+                .bind("provider", provider).bind("subject", subject).execute();
+    }
 
-    @SqlUpdate("UPDATE identities SET email_relay_disabled = :disabled WHERE provider = :provider AND subject = :subject")
-    int setEmailRelayDisabled(@Bind("provider") String provider, @Bind("subject") String subject,
-                              @Bind("disabled") boolean disabled);
+    public int setEmailRelayDisabled(String provider, String subject, boolean disabled) {
+        return handle.createUpdate("""
+                        UPDATE identities SET email_relay_disabled = :disabled WHERE provider = :provider AND subject = :subject""")
+                .bind("provider", provider).bind("subject", subject).bind("disabled", disabled).execute();
+    }
 
-    @SqlUpdate("UPDATE identities SET sign_in_disabled_at = :at WHERE provider = :provider AND subject = :subject")
-    int setSignInDisabled(@Bind("provider") String provider, @Bind("subject") String subject, @Bind("at") Instant at);
+    public int setSignInDisabled(String provider, String subject, Instant at) {
+        return handle.createUpdate("UPDATE identities SET sign_in_disabled_at = :at WHERE provider = :provider AND subject = :subject")
+                .bind("provider", provider).bind("subject", subject).bindByType("at", at, Instant.class).execute();
+    }
 
-    @SqlUpdate("DELETE FROM identities WHERE provider = :provider AND subject = :subject")
-    int deleteBySubject(@Bind("provider") String provider, @Bind("subject") String subject);
+    public int deleteBySubject(String provider, String subject) {
+        return handle.createUpdate("DELETE FROM identities WHERE provider = :provider AND subject = :subject")
+                .bind("provider", provider).bind("subject", subject).execute();
+    }
 
-    @SqlQuery("SELECT count(*) FROM identities WHERE user_id = :userId")
-    int countOfUser(@Bind("userId") UUID userId);
+    public int countOfUser(UUID userId) {
+        return handle.createQuery("SELECT count(*) FROM identities WHERE user_id = :userId")
+                .bind("userId", userId).mapTo(int.class).one();
+    }
 }

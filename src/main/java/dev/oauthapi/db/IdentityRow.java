@@ -1,6 +1,5 @@
 package dev.oauthapi.db;
 
-import org.jdbi.v3.core.mapper.reflect.JdbiConstructor;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -9,10 +8,6 @@ import java.util.UUID;
 public record IdentityRow(UUID id, UUID userId, String provider, String subject, String email,
                           boolean emailVerified, boolean isPrivateEmail, Instant linkedAt, Instant lastSignInAt,
                           Instant signInDisabledAt) {
-
-    @JdbiConstructor
-    public IdentityRow {
-    }
 
     public IdentityRow(UUID id, UUID userId, String provider, String subject, String email, boolean emailVerified,
                        boolean isPrivateEmail, Instant linkedAt, Instant lastSignInAt) {

@@ -1,31 +1,64 @@
 package dev.oauthapi.db;
 
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.jdbi.v3.core.Handle;
 
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
-@RegisterConstructorMapper(RefreshTokenRow.class)
-public interface RefreshTokenDao {
-    @SqlUpdate("""
-            INSERT INTO refresh_tokens (token_hash, session_id, generation, issued_at)
-            VALUES (:hash, :sessionId, :generation, :issuedAt)""")
-    void insert(@Bind("hash") byte[] hash, @Bind("sessionId") UUID sessionId, @Bind("generation") int generation,
-                @Bind("issuedAt") Instant issuedAt);
+/** SQL on {@code refresh_tokens}; see {@link UserDao}. */
+public final class RefreshTokenDao {
+    private static final String FOR_REFRESH = """
+            SELECT t.token_hash, t.session_id, t.generation, t.issued_at, t.superseded_at, t.successor_sealed,
+                   (SELECT max(generation) FROM refresh_tokens c WHERE c.session_id = t.session_id) AS current_generation,
+                   """ + "u." + UserDao.COLUMNS.replace(", ", ", u.") + """
 
-    @SqlQuery("SELECT * FROM refresh_tokens WHERE token_hash = :hash")
-    Optional<RefreshTokenRow> find(@Bind("hash") byte[] hash);
+              FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
+             WHERE t.token_hash = :hash""";
 
-    /** The session's newest generation: the current token. Call with the session row locked. */
-    @SqlQuery("SELECT max(generation) FROM refresh_tokens WHERE session_id = :sessionId")
-    int currentGeneration(@Bind("sessionId") UUID sessionId);
+    private final Handle handle;
 
-    @SqlUpdate("""
-            UPDATE refresh_tokens SET superseded_at = :at, successor_sealed = :sealed
-            WHERE token_hash = :hash AND superseded_at IS NULL""")
-    int supersede(@Bind("hash") byte[] hash, @Bind("at") Instant at, @Bind("sealed") byte[] successorSealed);
+    public RefreshTokenDao(Handle handle) {
+        this.handle = handle;
+    }
+
+    /**
+     * A presented token with what a refresh decides on: the session's current generation and the
+     * session's user. Call with the session locked, so that all of it is current.
+     */
+    public Optional<RefreshCandidate> findForRefresh(byte[] hash) {
+        return handle.createQuery(FOR_REFRESH)
+                .bind("hash", hash)
+                .map((row, ctx) -> new RefreshCandidate(
+                        new RefreshTokenRow(row.getBytes("token_hash"), Columns.uuid(row, "session_id"),
+                                row.getInt("generation"), Columns.instant(row, "issued_at"),
+                                Columns.instant(row, "superseded_at"), row.getBytes("successor_sealed")),
+                        row.getInt("current_generation"), UserDao.MAPPER.map(row, ctx)))
+                .findOne();
+    }
+
+    /**
+     * One rotation in one statement: the successor is stored as the next generation, the
+     * presented token is superseded (with the successor sealed under it), and the session's idle
+     * expiry moves. Returns false when the presented token was superseded meanwhile.
+     */
+    public boolean rotate(UUID sessionId, byte[] presentedHash, byte[] successorSealed, byte[] nextHash,
+                          int nextGeneration, Instant now, Instant expiresAt) {
+        return handle.createQuery("""
+                        WITH superseded AS (
+                            UPDATE refresh_tokens SET superseded_at = :now, successor_sealed = :sealed
+                            WHERE token_hash = :presented AND superseded_at IS NULL
+                            RETURNING session_id),
+                        issued AS (
+                            INSERT INTO refresh_tokens (token_hash, session_id, generation, issued_at)
+                            SELECT :next, session_id, :generation, :now FROM superseded
+                            RETURNING session_id)
+                        UPDATE sessions SET last_used_at = :now, expires_at = :expiresAt
+                        WHERE id = :sessionId AND id IN (SELECT session_id FROM issued)
+                        RETURNING id""")
+                .bind("now", now).bind("sealed", successorSealed).bind("presented", presentedHash)
+                .bind("next", nextHash).bind("generation", nextGeneration).bind("sessionId", sessionId)
+                .bind("expiresAt", expiresAt)
+                .map((row, ctx) -> Columns.uuid(row, "id")).findOne().isPresent();
+    }
 }

@@ -1,93 +1,144 @@
 package dev.oauthapi.db;
 
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.customizer.BindMethods;
-import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-@RegisterConstructorMapper(SessionRow.class)
-public interface SessionDao {
-    String COLUMNS = """
+/** SQL on {@code sessions} (and, to start one, its first refresh token); see {@link UserDao}. */
+public final class SessionDao {
+    private static final String COLUMNS = """
             id, user_id, provider, client_id, platform, device_name, app_version, host(ip_address) AS ip_address,
             user_agent, created_at, last_used_at, expires_at, absolute_expires_at, revoked_at, revoked_reason""";
+    private static final RowMapper<SessionRow> MAPPER = (row, ctx) -> new SessionRow(Columns.uuid(row, "id"),
+            Columns.uuid(row, "user_id"), row.getString("provider"), row.getString("client_id"),
+            row.getString("platform"), row.getString("device_name"), row.getString("app_version"),
+            row.getString("ip_address"), row.getString("user_agent"), Columns.instant(row, "created_at"),
+            Columns.instant(row, "last_used_at"), Columns.instant(row, "expires_at"),
+            Columns.instant(row, "absolute_expires_at"), Columns.instant(row, "revoked_at"),
+            row.getString("revoked_reason"));
 
-    @SqlUpdate("""
-            INSERT INTO sessions (id, user_id, provider, client_id, platform, device_name, app_version, ip_address,
-                                  user_agent, created_at, last_used_at, expires_at, absolute_expires_at)
-            VALUES (:id, :userId, :provider, :clientId, :platform, :deviceName, :appVersion, CAST(:ipAddress AS inet),
-                    :userAgent, :createdAt, :lastUsedAt, :expiresAt, :absoluteExpiresAt)""")
-    void insert(@BindMethods SessionRow session);
+    private final Handle handle;
 
-    @SqlQuery("SELECT " + COLUMNS + " FROM sessions WHERE id = :id")
-    Optional<SessionRow> find(@Bind("id") UUID id);
+    public SessionDao(Handle handle) {
+        this.handle = handle;
+    }
 
-    /** Locks the session until the transaction ends: its refreshes take turns. */
-    @SqlQuery("SELECT " + COLUMNS + " FROM sessions WHERE id = :id FOR UPDATE")
-    Optional<SessionRow> lock(@Bind("id") UUID id);
+    /** Stores a new session and its first refresh token (generation 0), in one statement. */
+    public void insert(SessionRow session, byte[] refreshTokenHash) {
+        handle.createUpdate("""
+                        WITH session AS (
+                            INSERT INTO sessions (id, user_id, provider, client_id, platform, device_name, app_version,
+                                                  ip_address, user_agent, created_at, last_used_at, expires_at,
+                                                  absolute_expires_at)
+                            VALUES (:id, :userId, :provider, :clientId, :platform, :deviceName, :appVersion,
+                                    CAST(:ipAddress AS inet), :userAgent, :createdAt, :lastUsedAt, :expiresAt,
+                                    :absoluteExpiresAt)
+                            RETURNING id)
+                        INSERT INTO refresh_tokens (token_hash, session_id, generation, issued_at)
+                        SELECT :tokenHash, id, 0, :createdAt FROM session""")
+                .bind("id", session.id()).bind("userId", session.userId()).bind("provider", session.provider())
+                .bind("clientId", session.clientId()).bindByType("platform", session.platform(), String.class)
+                .bindByType("deviceName", session.deviceName(), String.class)
+                .bindByType("appVersion", session.appVersion(), String.class)
+                .bindByType("ipAddress", session.ipAddress(), String.class)
+                .bindByType("userAgent", session.userAgent(), String.class)
+                .bind("createdAt", session.createdAt()).bind("lastUsedAt", session.lastUsedAt())
+                .bind("expiresAt", session.expiresAt()).bind("absoluteExpiresAt", session.absoluteExpiresAt())
+                .bind("tokenHash", refreshTokenHash)
+                .execute();
+    }
+
+    public Optional<SessionRow> find(UUID id) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM sessions WHERE id = :id")
+                .bind("id", id).map(MAPPER).findOne();
+    }
+
+    /**
+     * Locks the session a refresh token belongs to until the transaction ends, so that its
+     * refreshes take turns; empty when no such token exists.
+     */
+    public Optional<SessionRow> lockByRefreshToken(byte[] tokenHash) {
+        return handle.createQuery("SELECT " + COLUMNS + """
+                         FROM sessions
+                        WHERE id = (SELECT session_id FROM refresh_tokens WHERE token_hash = :hash)
+                        FOR UPDATE""")
+                .bind("hash", tokenHash).map(MAPPER).findOne();
+    }
 
     /** The user's sessions that can still be used, newest first: the device list. */
-    @SqlQuery("SELECT " + COLUMNS + " FROM sessions WHERE user_id = :userId AND revoked_at IS NULL"
-            + " AND expires_at > :now ORDER BY created_at DESC, id")
-    List<SessionRow> findLive(@Bind("userId") UUID userId, @Bind("now") Instant now);
+    public List<SessionRow> findLive(UUID userId, Instant now) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM sessions WHERE user_id = :userId AND revoked_at IS NULL"
+                        + " AND expires_at > :now ORDER BY created_at DESC, id")
+                .bind("userId", userId).bind("now", now).map(MAPPER).list();
+    }
 
     /**
      * Whether an access token of this session may still be honoured: the session exists, is not
      * revoked, has not reached its absolute expiry, and its user is not disabled.
      */
-    @SqlQuery("""
-            SELECT EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
-                           WHERE s.id = :id AND s.revoked_at IS NULL AND s.absolute_expires_at > :now
-                             AND u.disabled_at IS NULL)""")
-    boolean isLive(@Bind("id") UUID id, @Bind("now") Instant now);
-
-    @SqlUpdate("UPDATE sessions SET last_used_at = :now, expires_at = :expiresAt WHERE id = :id")
-    int refreshed(@Bind("id") UUID id, @Bind("now") Instant now, @Bind("expiresAt") Instant expiresAt);
+    public boolean isLive(UUID id, Instant now) {
+        return handle.createQuery("""
+                        SELECT EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
+                                       WHERE s.id = :id AND s.revoked_at IS NULL AND s.absolute_expires_at > :now
+                                         AND u.disabled_at IS NULL)""")
+                .bind("id", id).bind("now", now).map((row, ctx) -> row.getBoolean(1)).one();
+    }
 
     /** Revokes one session of a user if it is not revoked yet; returns its id if it did. */
-    @SqlQuery("""
-            UPDATE sessions SET revoked_at = :now, revoked_reason = :reason
-            WHERE user_id = :userId AND id = :id AND revoked_at IS NULL
-            RETURNING id""")
-    List<UUID> revoke(@Bind("userId") UUID userId, @Bind("id") UUID id, @Bind("reason") String reason,
-                      @Bind("now") Instant now);
+    public List<UUID> revoke(UUID userId, UUID id, String reason, Instant now) {
+        return handle.createQuery("""
+                        UPDATE sessions SET revoked_at = :now, revoked_reason = :reason
+                        WHERE user_id = :userId AND id = :id AND revoked_at IS NULL
+                        RETURNING id""")
+                .bind("userId", userId).bind("id", id).bind("reason", reason).bind("now", now)
+                .map((row, ctx) -> Columns.uuid(row, "id")).list();
+    }
 
-    @SqlQuery("SELECT EXISTS (SELECT 1 FROM sessions WHERE id = :id AND user_id = :userId)")
-    boolean belongsTo(@Bind("id") UUID id, @Bind("userId") UUID userId);
+    public boolean belongsTo(UUID id, UUID userId) {
+        return handle.createQuery("SELECT EXISTS (SELECT 1 FROM sessions WHERE id = :id AND user_id = :userId)")
+                .bind("id", id).bind("userId", userId).map((row, ctx) -> row.getBoolean(1)).one();
+    }
 
     /** Revokes every live session of a user, but {@code keep} (may be null); returns the ids it revoked. */
-    @SqlQuery("""
-            UPDATE sessions SET revoked_at = :now, revoked_reason = :reason
-            WHERE user_id = :userId AND revoked_at IS NULL AND id IS DISTINCT FROM CAST(:keep AS uuid)
-            RETURNING id""")
-    List<UUID> revokeAllBut(@Bind("userId") UUID userId, @Bind("keep") UUID keep, @Bind("reason") String reason,
-                            @Bind("now") Instant now);
+    public List<UUID> revokeAllBut(UUID userId, UUID keep, String reason, Instant now) {
+        return handle.createQuery("""
+                        UPDATE sessions SET revoked_at = :now, revoked_reason = :reason
+                        WHERE user_id = :userId AND revoked_at IS NULL AND id IS DISTINCT FROM CAST(:keep AS uuid)
+                        RETURNING id""")
+                .bind("userId", userId).bindByType("keep", keep, UUID.class).bind("reason", reason).bind("now", now)
+                .map((row, ctx) -> Columns.uuid(row, "id")).list();
+    }
 
     /** Revokes the live sessions a user started through one provider; returns their ids. */
-    @SqlQuery("""
-            UPDATE sessions SET revoked_at = :now, revoked_reason = :reason
-            WHERE user_id = :userId AND provider = :provider AND revoked_at IS NULL
-            RETURNING id""")
-    List<UUID> revokeOfProvider(@Bind("userId") UUID userId, @Bind("provider") String provider,
-                                @Bind("reason") String reason, @Bind("now") Instant now);
+    public List<UUID> revokeOfProvider(UUID userId, String provider, String reason, Instant now) {
+        return handle.createQuery("""
+                        UPDATE sessions SET revoked_at = :now, revoked_reason = :reason
+                        WHERE user_id = :userId AND provider = :provider AND revoked_at IS NULL
+                        RETURNING id""")
+                .bind("userId", userId).bind("provider", provider).bind("reason", reason).bind("now", now)
+                .map((row, ctx) -> Columns.uuid(row, "id")).list();
+    }
 
-    @SqlQuery("SELECT id FROM sessions WHERE user_id = :userId")
-    List<UUID> idsOfUser(@Bind("userId") UUID userId);
+    public List<UUID> idsOfUser(UUID userId) {
+        return handle.createQuery("SELECT id FROM sessions WHERE user_id = :userId")
+                .bind("userId", userId).map((row, ctx) -> Columns.uuid(row, "id")).list();
+    }
 
     /**
      * Deletes, a bounded batch at a time, sessions that can never be used again: revoked, or past
      * their idle or absolute expiry, for longer than {@code before} allows. Their refresh tokens go
      * with them.
      */
-    @SqlUpdate("""
-            DELETE FROM sessions WHERE id IN (
-                SELECT id FROM sessions
-                WHERE revoked_at < :before OR expires_at < :before OR absolute_expires_at < :before
-                LIMIT :batch)""")
-    int purge(@Bind("before") Instant before, @Bind("batch") int batch);
+    public int purge(Instant before, int batch) {
+        return handle.createUpdate("""
+                        DELETE FROM sessions WHERE id IN (
+                            SELECT id FROM sessions
+                            WHERE revoked_at < :before OR expires_at < :before OR absolute_expires_at < :before
+                            LIMIT :batch)""")
+                .bind("before", before).bind("batch", batch).execute();
+    }
 }

@@ -1,61 +1,116 @@
 package dev.oauthapi.db;
 
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.customizer.BindMethods;
-import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-@RegisterConstructorMapper(UserRow.class)
-public interface UserDao {
-    @SqlUpdate("""
-            INSERT INTO users (id, email, email_verified, name, avatar_url, role, disabled_at, created_at, updated_at)
-            VALUES (:id, :email, :emailVerified, :name, :avatarUrl, :role, :disabledAt, :createdAt, :updatedAt)""")
-    void insert(@BindMethods UserRow user);
+/**
+ * SQL on {@code users}. Like every DAO here, a plain class over the caller's {@link Handle}, not a
+ * JDBI SQL object: attaching a SQL object copies its configuration for every method on each call,
+ * which was most of the cost of an authenticated request. Creating one of these costs nothing.
+ */
+public final class UserDao {
+    static final String COLUMNS = "id, email, email_verified, name, avatar_url, role, disabled_at, created_at, updated_at";
+    static final RowMapper<UserRow> MAPPER = (row, ctx) -> new UserRow(Columns.uuid(row, "id"), row.getString("email"),
+            row.getBoolean("email_verified"), row.getString("name"), row.getString("avatar_url"), row.getString("role"),
+            Columns.instant(row, "disabled_at"), Columns.instant(row, "created_at"), Columns.instant(row, "updated_at"));
 
-    @SqlQuery("SELECT * FROM users WHERE id = :id")
-    Optional<UserRow> find(@Bind("id") UUID id);
+    private static final String WITH_IDENTITIES = "SELECT u." + COLUMNS.replace(", ", ", u.") + ", "
+            + IdentityDao.JOINED_COLUMNS + """
+             FROM users u LEFT JOIN identities i ON i.user_id = u.id
+            WHERE u.id = :id
+            ORDER BY i.linked_at, i.provider""";
+
+    private final Handle handle;
+
+    public UserDao(Handle handle) {
+        this.handle = handle;
+    }
+
+    public void insert(UserRow user) {
+        handle.createUpdate("""
+                        INSERT INTO users (id, email, email_verified, name, avatar_url, role, disabled_at, created_at, updated_at)
+                        VALUES (:id, :email, :emailVerified, :name, :avatarUrl, :role, :disabledAt, :createdAt, :updatedAt)""")
+                .bind("id", user.id()).bindByType("email", user.email(), String.class)
+                .bind("emailVerified", user.emailVerified()).bindByType("name", user.name(), String.class)
+                .bindByType("avatarUrl", user.avatarUrl(), String.class).bind("role", user.role())
+                .bindByType("disabledAt", user.disabledAt(), Instant.class).bind("createdAt", user.createdAt())
+                .bind("updatedAt", user.updatedAt())
+                .execute();
+    }
+
+    public Optional<UserRow> find(UUID id) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id")
+                .bind("id", id).map(MAPPER).findOne();
+    }
 
     /** Locks the user's row until the transaction ends: changes to its identities take turns. */
-    @SqlQuery("SELECT * FROM users WHERE id = :id FOR UPDATE")
-    Optional<UserRow> lock(@Bind("id") UUID id);
+    public Optional<UserRow> lock(UUID id) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id FOR UPDATE")
+                .bind("id", id).map(MAPPER).findOne();
+    }
+
+    /**
+     * The user and every identity linked to it, in one statement (the profile every sign-in and
+     * {@code /api/users/me} answer with); identities ordered as they were linked.
+     */
+    public Optional<UserWithIdentities> findWithIdentities(UUID id) {
+        final List<UserWithIdentities.Joined> rows = handle.createQuery(WITH_IDENTITIES)
+                .bind("id", id)
+                .map((row, ctx) -> new UserWithIdentities.Joined(MAPPER.map(row, ctx),
+                        row.getObject("i_id") == null ? null : IdentityDao.JOINED_MAPPER.map(row, ctx)))
+                .list();
+        return UserWithIdentities.of(rows);
+    }
 
     /** Users whose verified address equals this one ignoring case (the partial index serves it). */
-    @SqlQuery("SELECT * FROM users WHERE email_verified AND lower(email) = lower(:email) ORDER BY created_at")
-    List<UserRow> findByVerifiedEmail(@Bind("email") String email);
+    public List<UserRow> findByVerifiedEmail(String email) {
+        return handle.createQuery("SELECT " + COLUMNS
+                        + " FROM users WHERE email_verified AND lower(email) = lower(:email) ORDER BY created_at")
+                .bind("email", email).map(MAPPER).list();
+    }
 
     /** Fills profile fields that are still empty; never overwrites a value with another or with nothing. */
-    @SqlUpdate("""
-            UPDATE users SET
-                email_verified = CASE WHEN email IS NULL AND :email IS NOT NULL THEN :emailVerified ELSE email_verified END,
-                email = COALESCE(email, :email),
-                name = COALESCE(name, :name),
-                avatar_url = COALESCE(avatar_url, :avatarUrl),
-                updated_at = :now
-            WHERE id = :id
-              AND (   (email IS NULL AND :email IS NOT NULL)
-                   OR (name IS NULL AND :name IS NOT NULL)
-                   OR (avatar_url IS NULL AND :avatarUrl IS NOT NULL))""")
-    int fillEmptyProfile(@Bind("id") UUID id, @Bind("email") String email, @Bind("emailVerified") boolean emailVerified,
-                         @Bind("name") String name, @Bind("avatarUrl") String avatarUrl, @Bind("now") Instant now);
+    public int fillEmptyProfile(UUID id, String email, boolean emailVerified, String name, String avatarUrl, Instant now) {
+        return handle.createUpdate("""
+                        UPDATE users SET
+                            email_verified = CASE WHEN email IS NULL AND :email IS NOT NULL THEN :emailVerified ELSE email_verified END,
+                            email = COALESCE(email, :email),
+                            name = COALESCE(name, :name),
+                            avatar_url = COALESCE(avatar_url, :avatarUrl),
+                            updated_at = :now
+                        WHERE id = :id
+                          AND (   (email IS NULL AND :email IS NOT NULL)
+                               OR (name IS NULL AND :name IS NOT NULL)
+                               OR (avatar_url IS NULL AND :avatarUrl IS NOT NULL))""")
+                .bind("id", id).bindByType("email", email, String.class).bind("emailVerified", emailVerified)
+                .bindByType("name", name, String.class).bindByType("avatarUrl", avatarUrl, String.class).bind("now", now)
+                .execute();
+    }
 
-    @SqlUpdate("DELETE FROM users WHERE id = :id")
-    int delete(@Bind("id") UUID id);
+    public int delete(UUID id) {
+        return handle.createUpdate("DELETE FROM users WHERE id = :id").bind("id", id).execute();
+    }
 
-    @SqlUpdate("UPDATE users SET disabled_at = :now, updated_at = :now WHERE id = :id AND disabled_at IS NULL")
-    int disable(@Bind("id") UUID id, @Bind("now") Instant now);
+    public int disable(UUID id, Instant now) {
+        return handle.createUpdate("UPDATE users SET disabled_at = :now, updated_at = :now WHERE id = :id AND disabled_at IS NULL")
+                .bind("id", id).bind("now", now).execute();
+    }
 
-    @SqlUpdate("UPDATE users SET disabled_at = NULL, updated_at = :now WHERE id = :id")
-    int enable(@Bind("id") UUID id, @Bind("now") Instant now);
+    public int enable(UUID id, Instant now) {
+        return handle.createUpdate("UPDATE users SET disabled_at = NULL, updated_at = :now WHERE id = :id")
+                .bind("id", id).bind("now", now).execute();
+    }
 
-    @SqlUpdate("""
-            UPDATE users SET name = COALESCE(:name, name), avatar_url = COALESCE(:avatarUrl, avatar_url), updated_at = :now
-            WHERE id = :id""")
-    int updateProfile(@Bind("id") UUID id, @Bind("name") String name, @Bind("avatarUrl") String avatarUrl,
-                      @Bind("now") Instant now);
+    public int updateProfile(UUID id, String name, String avatarUrl, Instant now) {
+        return handle.createUpdate("""
+                        UPDATE users SET name = COALESCE(:name, name), avatar_url = COALESCE(:avatarUrl, avatar_url), updated_at = :now
+                        WHERE id = :id""")
+                .bind("id", id).bindByType("name", name, String.class).bindByType("avatarUrl", avatarUrl, String.class)
+                .bind("now", now).execute();
+    }
 }

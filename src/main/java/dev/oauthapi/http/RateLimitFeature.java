@@ -58,7 +58,10 @@ public final class RateLimitFeature implements DynamicFeature {
     }
 
     private void enforce(ContainerRequestContext request, String key, int limit) {
-        final RateLimiter.Decision decision = limiter.check(key, limit);
+        enforce(request, limiter.check(key, limit));
+    }
+
+    private void enforce(ContainerRequestContext request, RateLimiter.Decision decision) {
         request.setProperty(DECISION, decision);
         if (!decision.allowed()) {
             throw new ApiException(ErrorCode.RATE_LIMITED,
@@ -84,7 +87,11 @@ public final class RateLimitFeature implements DynamicFeature {
         @Override
         public void filter(ContainerRequestContext request) {
             if (request.getSecurityContext().getUserPrincipal() instanceof AuthenticatedUser user) {
-                enforce(request, "user:" + user.userId(), perUserPerMinute);
+                if (user.counted() != null) {
+                    enforce(request, limiter.decide(perUserPerMinute, user.counted()));
+                } else {
+                    enforce(request, AuthenticatedUser.rateCounter(user.userId()), perUserPerMinute);
+                }
             }
         }
     }

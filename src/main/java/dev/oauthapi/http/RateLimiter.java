@@ -16,7 +16,7 @@ import java.time.Instant;
  * per instance is looser than a shared one, but never "unlimited".
  */
 public final class RateLimiter {
-    static final Duration WINDOW = Duration.ofMinutes(1);
+    public static final Duration WINDOW = Duration.ofMinutes(1);
 
     /** The verdict on one request, with what the {@code RateLimit-*} headers report. */
     public record Decision(boolean allowed, int limit, long remaining, long resetSeconds) {
@@ -54,6 +54,11 @@ public final class RateLimiter {
         }
         left = Duration.between(now, window.end);
         return decide(limit, requests, left);
+    }
+
+    /** The verdict on a request already counted in Redis (by the session check, in its round trip). */
+    public Decision decide(int limit, RateLimitCounters.Count counted) {
+        return decide(limit, counted.requests(), counted.windowLeft());
     }
 
     private static Decision decide(int limit, long requests, Duration left) {

@@ -1,12 +1,6 @@
 package dev.oauthapi.redis;
 
-import redis.clients.jedis.exceptions.JedisNoScriptException;
-
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -16,24 +10,22 @@ import java.util.List;
  */
 public final class RateLimitCounters {
     private static final String PREFIX = "oauth-api:rate:";
-    private static final String COUNT = """
-            local count = redis.call('INCR', KEYS[1])
-            if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-            local ttl = redis.call('PTTL', KEYS[1])
-            if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-            return {count, ttl}""";
+    /** Counts into KEYS[n] with a window of ARGV[1] ms; leaves {count, ttl} in locals (shared with SessionStates). */
+    static String countInto(int keyIndex) {
+        return """
+                local count = redis.call('INCR', KEYS[%1$d])
+                if count == 1 then redis.call('PEXPIRE', KEYS[%1$d], ARGV[1]) end
+                local ttl = redis.call('PTTL', KEYS[%1$d])
+                if ttl < 0 then redis.call('PEXPIRE', KEYS[%1$d], ARGV[1]); ttl = tonumber(ARGV[1]) end
+                """.formatted(keyIndex);
+    }
 
-    private static final String COUNT_SHA1 = sha1Hex(COUNT);
+    private static final RedisScript COUNT = new RedisScript(countInto(1) + "return {count, ttl}");
 
     /** The count of requests in the current window, this one included, and the time left in it. */
     public record Count(long requests, Duration windowLeft) {
-    }
-
-    private static String sha1Hex(String script) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-1 is part of every JDK", e);
+        static Count of(Object requests, Object windowLeftMillis) {
+            return new Count((Long) requests, Duration.ofMillis((Long) windowLeftMillis));
         }
     }
 
@@ -43,19 +35,14 @@ public final class RateLimitCounters {
         this.redis = redis;
     }
 
-    public Count count(String key, Duration window) {
-        final List<String> keys = List.of(PREFIX + key);
+    static String key(String counter) {
+        return PREFIX + counter;
+    }
+
+    public Count count(String counter, Duration window) {
+        final List<String> keys = List.of(key(counter));
         final List<String> args = List.of(Long.toString(window.toMillis()));
-        // By its SHA-1: the script text is sent only when Redis does not know it yet (first use,
-        // or after a restart emptied its script cache).
-        final Object result = redis.call(jedis -> {
-            try {
-                return jedis.evalsha(COUNT_SHA1, keys, args);
-            } catch (JedisNoScriptException notLoaded) {
-                return jedis.eval(COUNT, keys, args);
-            }
-        });
-        final List<?> values = (List<?>) result;
-        return new Count((Long) values.get(0), Duration.ofMillis((Long) values.get(1)));
+        final List<?> values = (List<?>) redis.call(jedis -> COUNT.run(jedis, keys, args));
+        return Count.of(values.get(0), values.get(1));
     }
 }

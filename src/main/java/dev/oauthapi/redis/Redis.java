@@ -18,12 +18,19 @@ import java.util.function.Function;
  */
 public final class Redis implements Managed {
     private final JedisPool pool;
+    private final Runnable onRoundTrip;
 
-    private Redis(JedisPool pool) {
+    private Redis(JedisPool pool, Runnable onRoundTrip) {
         this.pool = pool;
+        this.onRoundTrip = onRoundTrip;
     }
 
     public static Redis connect(RedisConfig config) {
+        return connect(config, () -> { });
+    }
+
+    /** @param onRoundTrip told of every {@link #call} (tests count round trips with it) */
+    public static Redis connect(RedisConfig config, Runnable onRoundTrip) {
         final GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
         poolConfig.setMaxTotal(config.poolSize());
         poolConfig.setMaxIdle(config.poolSize());
@@ -44,11 +51,16 @@ public final class Redis implements Managed {
         if (!config.password().isEmpty()) {
             client.password(config.password().reveal());
         }
-        return new Redis(new JedisPool(poolConfig, new HostAndPort(config.host(), config.port()), client.build()));
+        return new Redis(new JedisPool(poolConfig, new HostAndPort(config.host(), config.port()), client.build()),
+                onRoundTrip);
     }
 
-    /** Runs one unit of work on a pooled connection and gives the connection back. */
+    /**
+     * Runs one unit of work on a pooled connection and gives the connection back. A unit of work
+     * is one round trip: one command, one script, or one pipeline.
+     */
     public <T> T call(Function<Jedis, T> work) {
+        onRoundTrip.run();
         try (Jedis jedis = pool.getResource()) {
             return work.apply(jedis);
         }

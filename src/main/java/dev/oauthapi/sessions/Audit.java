@@ -22,7 +22,7 @@ public final class Audit {
     public static void record(Handle handle, Instant at, String event, UUID userId, UUID sessionId, String ip,
                               Map<String, ?> details) {
         try {
-            handle.attach(AuditDao.class).insert(at, event, userId, sessionId, ip, RequestIds.current(),
+            new AuditDao(handle).insert(at, event, userId, sessionId, ip, RequestIds.current(),
                     JSON.writeValueAsString(details));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);

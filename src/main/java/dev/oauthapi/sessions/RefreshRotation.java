@@ -1,10 +1,10 @@
 package dev.oauthapi.sessions;
 
+import dev.oauthapi.db.RefreshCandidate;
 import dev.oauthapi.db.RefreshTokenDao;
 import dev.oauthapi.db.RefreshTokenRow;
 import dev.oauthapi.db.SessionDao;
 import dev.oauthapi.db.SessionRow;
-import dev.oauthapi.db.UserDao;
 import dev.oauthapi.db.UserRow;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
@@ -96,17 +96,24 @@ public final class RefreshRotation {
                 accessTokens.issue(refreshed.userId(), refreshed.sessionId(), refreshed.role(), refreshed.clientId()));
     }
 
+    /**
+     * Three statements: lock the session by the token, read the token with the session's current
+     * generation and user, rotate (or, for a superseded token, answer within the grace or revoke).
+     */
     private Outcome refresh(Handle handle, String presented, String ipAddress) {
         final Instant now = clock.instant();
-        final UUID sessionId = find(handle, presented).sessionId();
-        final SessionRow session = handle.attach(SessionDao.class).lock(sessionId).orElseThrow(RefreshRotation::unknown);
-        // Read again under the lock: a concurrent refresh may have superseded it while we waited.
-        final RefreshTokenRow token = find(handle, presented);
-        final UserRow user = requireUsable(handle, session, now);
+        final byte[] hash = hashOf(presented);
+        // The lock comes first: a concurrent refresh may supersede the token while we wait for it,
+        // so the token is read only once the lock is held.
+        final SessionRow session = new SessionDao(handle).lockByRefreshToken(hash).orElseThrow(RefreshRotation::unknown);
+        final RefreshCandidate candidate = new RefreshTokenDao(handle).findForRefresh(hash)
+                .orElseThrow(RefreshRotation::unknown);
+        final RefreshTokenRow token = candidate.token();
+        final UserRow user = requireUsable(session, candidate.user(), now);
 
-        final int current = handle.attach(RefreshTokenDao.class).currentGeneration(session.id());
+        final int current = candidate.currentGeneration();
         if (token.generation() == current) {
-            return new Rotated(rotate(handle, presented, token, session, user, current, now));
+            return new Rotated(rotate(handle, presented, hash, session, user, current, now));
         }
         final Optional<String> successor = withinGrace(presented, token, current, now);
         if (successor.isPresent()) {
@@ -116,36 +123,36 @@ public final class RefreshRotation {
         return detectedReuse(handle, session, token, current, ipAddress, now);
     }
 
-    private static RefreshTokenRow find(Handle handle, String presented) {
+    private static byte[] hashOf(String presented) {
         if (presented == null || presented.length() > 256) {
             throw unknown();
         }
-        return handle.attach(RefreshTokenDao.class).find(RefreshTokens.hash(presented)).orElseThrow(RefreshRotation::unknown);
+        return RefreshTokens.hash(presented);
     }
 
-    private static UserRow requireUsable(Handle handle, SessionRow session, Instant now) {
+    private static UserRow requireUsable(SessionRow session, UserRow user, Instant now) {
         if (session.revokedAt() != null) {
             throw new ApiException(ErrorCode.SESSION_REVOKED, "This session was ended. Sign in again.");
         }
         if (!now.isBefore(session.expiresAt()) || !now.isBefore(session.absoluteExpiresAt())) {
             throw new ApiException(ErrorCode.SESSION_EXPIRED, "This session has expired. Sign in again.");
         }
-        final UserRow user = handle.attach(UserDao.class).find(session.userId()).orElseThrow(RefreshRotation::unknown);
         if (user.isDisabled()) {
             throw new ApiException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.");
         }
         return user;
     }
 
-    private Refreshed rotate(Handle handle, String presented, RefreshTokenRow token, SessionRow session, UserRow user,
+    private Refreshed rotate(Handle handle, String presented, byte[] hash, SessionRow session, UserRow user,
                              int current, Instant now) {
         final String next = refreshTokens.generate();
-        final RefreshTokenDao tokens = handle.attach(RefreshTokenDao.class);
-        tokens.insert(RefreshTokens.hash(next), session.id(), current + 1, now);
-        tokens.supersede(token.tokenHash(), now, seal.seal(presented, next));
         final Instant idleExpiry = now.plus(idleLifetime);
         final Instant expiresAt = idleExpiry.isBefore(session.absoluteExpiresAt()) ? idleExpiry : session.absoluteExpiresAt();
-        handle.attach(SessionDao.class).refreshed(session.id(), now, expiresAt);
+        // Under the session lock the current token cannot have been superseded; false would mean it had.
+        if (!new RefreshTokenDao(handle).rotate(session.id(), hash, seal.seal(presented, next), RefreshTokens.hash(next),
+                current + 1, now, expiresAt)) {
+            throw unknown();
+        }
         return new Refreshed(user.id(), session.id(), user.role(), session.clientId(), next, expiresAt, null);
     }
 
@@ -160,7 +167,7 @@ public final class RefreshRotation {
 
     private static Reused detectedReuse(Handle handle, SessionRow session, RefreshTokenRow token, int current,
                                         String ipAddress, Instant now) {
-        handle.attach(SessionDao.class).revoke(session.userId(), session.id(), "refresh_token_reused", now);
+        new SessionDao(handle).revoke(session.userId(), session.id(), "refresh_token_reused", now);
         Audit.record(handle, now, "refresh_token_reused", session.userId(), session.id(), ipAddress,
                 Map.of("presentedGeneration", token.generation(), "currentGeneration", current));
         return new Reused(session.id());

@@ -3,6 +3,7 @@ package dev.oauthapi.sessions;
 import dev.oauthapi.db.SessionDao;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.redis.RateLimitCounters;
 import dev.oauthapi.redis.RedisBackoff;
 import dev.oauthapi.redis.SessionStates;
 import io.dropwizard.lifecycle.Managed;
@@ -62,18 +63,44 @@ public final class SessionGate implements Managed {
         this.tombstoneLifetime = accessTokenTtl.plus(Duration.ofMinutes(1));
     }
 
+    /** Whether an access token of this session may still be used. */
     public boolean isLive(UUID sessionId) {
+        return check(sessionId, null, null).live();
+    }
+
+    /**
+     * The answer of {@link #check}: whether the session is live, and the request's count in the
+     * rate counter asked for (null when Redis could not count it: the caller counts another way).
+     */
+    public record Check(boolean live, RateLimitCounters.Count counted) {
+    }
+
+    /**
+     * {@link #isLive}, and when {@code counter} is given, counts the request against that rate
+     * counter in the same Redis round trip: one round trip is all a request whose session Redis
+     * knows costs.
+     */
+    public Check check(UUID sessionId, String counter, Duration window) {
         if (unwrittenTombstones.contains(sessionId)) {
-            return false;
+            return new Check(false, null);
         }
+        RateLimitCounters.Count counted = null;
         if (redis.shouldTry()) {
             try {
-                switch (states.lookup(sessionId)) {
+                final SessionStates.Known known;
+                if (counter == null) {
+                    known = states.lookup(sessionId);
+                } else {
+                    final SessionStates.Lookup lookup = states.lookupAndCount(sessionId, counter, window);
+                    known = lookup.known();
+                    counted = lookup.counted();
+                }
+                switch (known) {
                     case LIVE -> {
-                        return true;
+                        return new Check(true, counted);
                     }
                     case REVOKED -> {
-                        return false;
+                        return new Check(false, counted);
                     }
                     case UNKNOWN -> {
                         // ask PostgreSQL below
@@ -85,7 +112,7 @@ public final class SessionGate implements Managed {
         }
         final boolean live;
         try {
-            live = jdbi.withHandle(handle -> handle.attach(SessionDao.class).isLive(sessionId, clock.instant()));
+            live = jdbi.withHandle(handle -> new SessionDao(handle).isLive(sessionId, clock.instant()));
         } catch (JdbiException e) {
             LOG.warn("Cannot check session {}: PostgreSQL did not answer ({})", sessionId, e.toString());
             throw new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "The session cannot be checked right now.",
@@ -103,7 +130,7 @@ public final class SessionGate implements Managed {
                 redis.failed(e);
             }
         }
-        return live;
+        return new Check(live, counted);
     }
 
     /** Call after the revocation committed in PostgreSQL, before answering the revoking request. */

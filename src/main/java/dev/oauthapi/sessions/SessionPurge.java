@@ -40,7 +40,7 @@ public final class SessionPurge implements Managed {
         int total = 0;
         int deleted;
         do {
-            deleted = jdbi.withHandle(handle -> handle.attach(SessionDao.class).purge(before, BATCH));
+            deleted = jdbi.withHandle(handle -> new SessionDao(handle).purge(before, BATCH));
             total += deleted;
         } while (deleted == BATCH);
         return total;

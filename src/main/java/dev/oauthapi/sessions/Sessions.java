@@ -39,7 +39,7 @@ public final class Sessions {
 
     /** Sessions that can still be used, newest first. */
     public List<DeviceSession> live(UUID userId) {
-        return jdbi.withHandle(handle -> handle.attach(SessionDao.class).findLive(userId, clock.instant())).stream()
+        return jdbi.withHandle(handle -> new SessionDao(handle).findLive(userId, clock.instant())).stream()
                 .map(DeviceSession::of)
                 .toList();
     }
@@ -47,7 +47,7 @@ public final class Sessions {
     /** Ends one session of the user; another user's session is "not found", like a missing one. */
     public void revoke(UUID userId, UUID sessionId, String ipAddress) {
         final List<UUID> revoked = jdbi.inTransaction(handle -> {
-            final SessionDao sessions = handle.attach(SessionDao.class);
+            final SessionDao sessions = new SessionDao(handle);
             if (!sessions.belongsTo(sessionId, userId)) {
                 throw new ApiException(ErrorCode.NOT_FOUND, "There is no such session.");
             }
@@ -63,7 +63,7 @@ public final class Sessions {
 
     public void logout(UUID userId, UUID currentSessionId, Scope scope, String ipAddress) {
         final List<UUID> revoked = jdbi.inTransaction(handle -> {
-            final SessionDao sessions = handle.attach(SessionDao.class);
+            final SessionDao sessions = new SessionDao(handle);
             final Instant now = clock.instant();
             final List<UUID> ids = switch (scope) {
                 case CURRENT -> sessions.revoke(userId, currentSessionId, "logout", now);

@@ -2,13 +2,14 @@ package dev.oauthapi.users;
 
 import dev.oauthapi.db.IdentityDao;
 import dev.oauthapi.db.IdentityRow;
-import dev.oauthapi.db.RefreshTokenDao;
+import dev.oauthapi.db.IdentityWithUser;
 import dev.oauthapi.db.RevocationDao;
 import dev.oauthapi.db.SealedProviderToken;
 import dev.oauthapi.db.SessionDao;
 import dev.oauthapi.db.SessionRow;
 import dev.oauthapi.db.UserDao;
 import dev.oauthapi.db.UserRow;
+import dev.oauthapi.db.UserWithIdentities;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.identity.Provider;
@@ -73,32 +74,41 @@ public final class Accounts {
         }
     }
 
+    /**
+     * An existing identity costs five statements: the identity with its user, the sign-in record,
+     * the session with its first refresh token, the audit row, and the profile answered.
+     */
     private SignedIn signIn(Handle handle, VerifiedIdToken token, String fullName, SignInContext context) {
         final Instant now = clock.instant();
-        final UserDao users = handle.attach(UserDao.class);
-        final IdentityDao identities = handle.attach(IdentityDao.class);
+        final UserDao users = new UserDao(handle);
+        final IdentityDao identities = new IdentityDao(handle);
         final String provider = token.provider().wireName();
         final String name = firstNonBlank(token.name(), fullName);
         final String picture = httpsUrlOrNull(token.picture());
 
-        final Optional<IdentityRow> existing = identities.find(provider, token.subject());
+        final Optional<IdentityWithUser> existing = identities.findWithUser(provider, token.subject());
         final UserRow user;
         boolean isNewUser = false;
         String linkedBy = null;
         if (existing.isPresent()) {
-            user = users.find(existing.get().userId()).orElseThrow();
+            user = existing.get().user();
             requireEnabled(user);
-            if (existing.get().signInDisabledAt() != null) {
+            if (existing.get().identity().signInDisabledAt() != null) {
                 // The provider told us this account is disabled there (Google RISC).
                 throw new ApiException(ErrorCode.ACCOUNT_DISABLED, "Sign-in with this " + provider + " account is disabled.");
             }
-            identities.recordSignIn(existing.get().id(), token.email(), token.emailVerified(), token.isPrivateEmail(), now);
+            identities.recordSignIn(existing.get().identity().id(), token.email(), token.emailVerified(),
+                    token.isPrivateEmail(), now);
+            if (needsProfileFill(user, token.email(), name, picture)) {
+                users.fillEmptyProfile(user.id(), token.email(), token.isEmailAuthoritative(), name, picture, now);
+            }
         } else {
             final Optional<UserRow> sameEmail = userWithSameVerifiedEmail(handle, token);
             if (sameEmail.isPresent()) {
                 user = sameEmail.get();
                 requireEnabled(user);
                 linkedBy = "email";
+                users.fillEmptyProfile(user.id(), token.email(), token.isEmailAuthoritative(), name, picture, now);
             } else {
                 // "Verified" on the account means: by a provider that is the authority for the address.
                 user = new UserRow(UUID.randomUUID(), token.email(), token.isEmailAuthoritative(),
@@ -108,9 +118,6 @@ public final class Accounts {
             }
             identities.insert(new IdentityRow(UUID.randomUUID(), user.id(), provider, token.subject(), token.email(),
                     token.emailVerified(), token.isPrivateEmail(), now, now));
-        }
-        if (!isNewUser) {
-            users.fillEmptyProfile(user.id(), token.email(), token.isEmailAuthoritative(), name, picture, now);
         }
 
         final String refreshToken = refreshTokens.generate();
@@ -126,6 +133,12 @@ public final class Accounts {
                 session.expiresAt());
     }
 
+    /** Whether {@link UserDao#fillEmptyProfile} would change anything: most sign-ins skip the statement. */
+    private static boolean needsProfileFill(UserRow user, String email, String name, String picture) {
+        return (user.email() == null && email != null) || (user.name() == null && name != null)
+                || (user.avatarUrl() == null && picture != null);
+    }
+
     private SessionRow startSession(Handle handle, UUID userId, VerifiedIdToken token, SignInContext context,
                                     String refreshToken, Instant now) {
         final Instant absoluteExpiry = now.plus(sessionMaxLifetime);
@@ -134,8 +147,7 @@ public final class Accounts {
                 token.clientId(), context.platform(), context.deviceName(), context.appVersion(), context.ipAddress(),
                 context.userAgent(), now, now, idleExpiry.isBefore(absoluteExpiry) ? idleExpiry : absoluteExpiry,
                 absoluteExpiry, null, null);
-        handle.attach(SessionDao.class).insert(session);
-        handle.attach(RefreshTokenDao.class).insert(RefreshTokens.hash(refreshToken), session.id(), 0, now);
+        new SessionDao(handle).insert(session, RefreshTokens.hash(refreshToken));
         return session;
     }
 
@@ -147,14 +159,14 @@ public final class Accounts {
         // Two first sign-ins with one address (say Google and Apple at once) take turns here, or
         // both would find no user and make two.
         handle.execute("SELECT pg_advisory_xact_lock(hashtext(lower(?)))", token.email());
-        final List<UserRow> candidates = handle.attach(UserDao.class).findByVerifiedEmail(token.email()).stream()
+        final List<UserRow> candidates = new UserDao(handle).findByVerifiedEmail(token.email()).stream()
                 .filter(user -> !isPrivateRelay(user.email()))
                 .toList();
         if (candidates.size() != 1) {
             return Optional.empty();
         }
         final UserRow candidate = candidates.getFirst();
-        final boolean hasThisProvider = handle.attach(IdentityDao.class).findByUser(candidate.id()).stream()
+        final boolean hasThisProvider = new IdentityDao(handle).findByUser(candidate.id()).stream()
                 .anyMatch(identity -> identity.provider().equals(token.provider().wireName()));
         return hasThisProvider ? Optional.empty() : Optional.of(candidate);
     }
@@ -164,8 +176,8 @@ public final class Accounts {
         try {
             return jdbi.inTransaction(handle -> {
                 final Instant now = clock.instant();
-                final UserRow user = handle.attach(UserDao.class).lock(userId).orElseThrow(Accounts::userGone);
-                final IdentityDao identities = handle.attach(IdentityDao.class);
+                final UserRow user = new UserDao(handle).lock(userId).orElseThrow(Accounts::userGone);
+                final IdentityDao identities = new IdentityDao(handle);
                 final String provider = token.provider().wireName();
                 final Optional<IdentityRow> existing = identities.find(provider, token.subject());
                 if (existing.isPresent()) {
@@ -179,7 +191,7 @@ public final class Accounts {
                 }
                 identities.insert(new IdentityRow(UUID.randomUUID(), user.id(), provider, token.subject(),
                         token.email(), token.emailVerified(), token.isPrivateEmail(), now, now));
-                handle.attach(UserDao.class).fillEmptyProfile(userId, token.email(), token.isEmailAuthoritative(),
+                new UserDao(handle).fillEmptyProfile(userId, token.email(), token.isEmailAuthoritative(),
                         firstNonBlank(token.name(), fullName), httpsUrlOrNull(token.picture()), now);
                 audit(handle, "identity_linked", userId, null, ipAddress, Map.of("provider", provider));
                 return profile(handle, userId);
@@ -195,8 +207,8 @@ public final class Accounts {
     /** Unlinks a provider account; the last one stays, or the user could never sign in again. */
     public UserProfile unlink(UUID userId, Provider provider, String ipAddress) {
         return jdbi.inTransaction(handle -> {
-            handle.attach(UserDao.class).lock(userId).orElseThrow(Accounts::userGone);
-            final IdentityDao identities = handle.attach(IdentityDao.class);
+            new UserDao(handle).lock(userId).orElseThrow(Accounts::userGone);
+            final IdentityDao identities = new IdentityDao(handle);
             final List<IdentityRow> linked = identities.findByUser(userId);
             if (linked.stream().noneMatch(identity -> identity.provider().equals(provider.wireName()))) {
                 throw new ApiException(ErrorCode.NOT_FOUND, "No " + provider.wireName() + " account is linked.");
@@ -218,12 +230,12 @@ public final class Accounts {
      */
     public void delete(UUID userId, String ipAddress) {
         final List<UUID> sessions = jdbi.inTransaction(handle -> {
-            handle.attach(UserDao.class).lock(userId).orElseThrow(Accounts::userGone);
-            final List<String> providers = handle.attach(IdentityDao.class).findByUser(userId).stream()
+            new UserDao(handle).lock(userId).orElseThrow(Accounts::userGone);
+            final List<String> providers = new IdentityDao(handle).findByUser(userId).stream()
                     .map(IdentityRow::provider).toList();
-            final List<UUID> ids = handle.attach(SessionDao.class).idsOfUser(userId);
+            final List<UUID> ids = new SessionDao(handle).idsOfUser(userId);
             queueProviderTokenRevocations(handle, userId, null);
-            handle.attach(UserDao.class).delete(userId);
+            new UserDao(handle).delete(userId);
             audit(handle, "account_deleted", userId, null, ipAddress,
                     Map.of("providers", providers, "sessionsEnded", ids.size()));
             return ids;
@@ -238,11 +250,11 @@ public final class Accounts {
     public void disable(UUID userId) {
         final List<UUID> sessions = jdbi.inTransaction(handle -> {
             final Instant now = clock.instant();
-            if (handle.attach(UserDao.class).disable(userId, now) == 0
-                    && handle.attach(UserDao.class).find(userId).isEmpty()) {
+            if (new UserDao(handle).disable(userId, now) == 0
+                    && new UserDao(handle).find(userId).isEmpty()) {
                 throw new ApiException(ErrorCode.NOT_FOUND, "There is no user " + userId + ".");
             }
-            final List<UUID> ids = handle.attach(SessionDao.class).revokeAllBut(userId, null, "account_disabled", now);
+            final List<UUID> ids = new SessionDao(handle).revokeAllBut(userId, null, "account_disabled", now);
             audit(handle, "account_disabled", userId, null, null, Map.of("sessionsEnded", ids.size()));
             return ids;
         });
@@ -252,7 +264,7 @@ public final class Accounts {
     /** Lets a disabled account sign in again; its ended sessions stay ended. */
     public void enable(UUID userId) {
         jdbi.useTransaction(handle -> {
-            if (handle.attach(UserDao.class).enable(userId, clock.instant()) == 0) {
+            if (new UserDao(handle).enable(userId, clock.instant()) == 0) {
                 throw new ApiException(ErrorCode.NOT_FOUND, "There is no user " + userId + ".");
             }
             audit(handle, "account_enabled", userId, null, null, Map.of());
@@ -260,22 +272,24 @@ public final class Accounts {
     }
 
     public UserProfile profile(UUID userId) {
-        return jdbi.withHandle(handle -> profile(handle, userId)); // two reads; no transaction round trips
+        return jdbi.withHandle(handle -> profile(handle, userId));
     }
 
     /** Sets the fields given (null leaves a field as it is). */
     public UserProfile updateProfile(UUID userId, String name, String avatarUrl) {
         return jdbi.inTransaction(handle -> {
-            if (handle.attach(UserDao.class).updateProfile(userId, name, avatarUrl, clock.instant()) == 0) {
+            if (new UserDao(handle).updateProfile(userId, name, avatarUrl, clock.instant()) == 0) {
                 throw userGone();
             }
             return profile(handle, userId);
         });
     }
 
+    /** The user with its identities: one statement. */
     private static UserProfile profile(Handle handle, UUID userId) {
-        final UserRow user = handle.attach(UserDao.class).find(userId).orElseThrow(Accounts::userGone);
-        final List<LinkedIdentity> identities = handle.attach(IdentityDao.class).findByUser(userId).stream()
+        final UserWithIdentities found = new UserDao(handle).findWithIdentities(userId).orElseThrow(Accounts::userGone);
+        final UserRow user = found.user();
+        final List<LinkedIdentity> identities = found.identities().stream()
                 .map(identity -> new LinkedIdentity(identity.provider(), identity.email(), identity.isPrivateEmail(),
                         identity.linkedAt()))
                 .toList();
@@ -289,8 +303,8 @@ public final class Accounts {
      */
     private void queueProviderTokenRevocations(Handle handle, UUID userId, String provider) {
         final Instant now = clock.instant();
-        for (SealedProviderToken token : handle.attach(IdentityDao.class).sealedTokens(userId, provider)) {
-            handle.attach(RevocationDao.class).insert(token.provider(), token.clientId(), token.providerTokenSealed(),
+        for (SealedProviderToken token : new IdentityDao(handle).sealedTokens(userId, provider)) {
+            new RevocationDao(handle).insert(token.provider(), token.clientId(), token.providerTokenSealed(),
                     token.providerTokenKeyId(), userId, now);
         }
     }

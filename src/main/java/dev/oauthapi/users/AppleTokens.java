@@ -74,17 +74,17 @@ public final class AppleTokens implements Managed {
             final ProviderTokenCipher.Sealed sealed = cipher.seal(exchanged.refreshToken());
             jdbi.useTransaction(handle -> {
                 final Instant now = clock.instant();
-                if (handle.attach(IdentityDao.class).storeProviderToken(apple, token.subject(), token.clientId(),
+                if (new IdentityDao(handle).storeProviderToken(apple, token.subject(), token.clientId(),
                         sealed.ciphertext(), sealed.keyId(), now) == 0) {
                     // The identity went (account deleted, unlinked) while Apple answered: revoke at once.
-                    handle.attach(RevocationDao.class).insert(apple, token.clientId(), sealed.ciphertext(),
+                    new RevocationDao(handle).insert(apple, token.clientId(), sealed.ciphertext(),
                             sealed.keyId(), null, now);
                 }
             });
         } catch (IOException | RuntimeException e) {
             exchangeFailures.mark();
             LOG.warn("Apple code exchange failed for subject {}: {}", token.subject(), e.getMessage());
-            jdbi.useHandle(handle -> handle.attach(IdentityDao.class).recordExchangeFailure(apple, token.subject(),
+            jdbi.useHandle(handle -> new IdentityDao(handle).recordExchangeFailure(apple, token.subject(),
                     String.valueOf(e.getMessage()), clock.instant()));
         }
     }
@@ -99,7 +99,7 @@ public final class AppleTokens implements Managed {
     public int processDue() {
         final List<RevocationRow> claimed = jdbi.inTransaction(handle -> {
             final Instant now = clock.instant();
-            final RevocationDao revocations = handle.attach(RevocationDao.class);
+            final RevocationDao revocations = new RevocationDao(handle);
             final List<RevocationRow> due = revocations.lockDue(now, BATCH);
             due.forEach(row -> revocations.lease(row.id(), now.plus(LEASE)));
             return due;
@@ -127,7 +127,7 @@ public final class AppleTokens implements Managed {
         final int attempt = due.attempts() + 1;
         jdbi.useTransaction(handle -> {
             final Instant now = clock.instant();
-            final RevocationDao revocations = handle.attach(RevocationDao.class);
+            final RevocationDao revocations = new RevocationDao(handle);
             if (error == null) {
                 revocations.completed(due.id(), now);
                 Audit.record(handle, now, "provider_token_revoked", due.userId(), null, null,

@@ -77,16 +77,16 @@ public final class ProviderEvents {
         final String subject = event.path("sub").asText("");
         act(Provider.APPLE, claims.path("jti").asText(), type, (handle, now) -> switch (type) {
             case "consent-revoked" -> {
-                handle.attach(IdentityDao.class).forgetProviderToken("apple", subject);
+                new IdentityDao(handle).forgetProviderToken("apple", subject);
                 yield endSessions(handle, "apple", subject, "apple_consent_revoked", now);
             }
             case "account-delete" -> removeIdentity(handle, "apple", subject, now);
             case "email-disabled" -> {
-                handle.attach(IdentityDao.class).setEmailRelayDisabled("apple", subject, true);
+                new IdentityDao(handle).setEmailRelayDisabled("apple", subject, true);
                 yield List.of();
             }
             case "email-enabled" -> {
-                handle.attach(IdentityDao.class).setEmailRelayDisabled("apple", subject, false);
+                new IdentityDao(handle).setEmailRelayDisabled("apple", subject, false);
                 yield List.of();
             }
             default -> {
@@ -118,7 +118,7 @@ public final class ProviderEvents {
     }
 
     private List<UUID> googleEvent(Handle handle, String type, String subject, Instant now) {
-        final IdentityDao identities = handle.attach(IdentityDao.class);
+        final IdentityDao identities = new IdentityDao(handle);
         return switch (type) {
             case "sessions-revoked", "tokens-revoked" -> endSessions(handle, "google", subject, "google_" + type, now);
             case "account-disabled" -> {
@@ -138,7 +138,7 @@ public final class ProviderEvents {
     private void act(Provider provider, String jti, String type, Effect effect) {
         final List<UUID> ended = jdbi.inTransaction(handle -> {
             final Instant now = clock.instant();
-            if (handle.attach(ProviderEventDao.class).record(provider.wireName(), jti, type, now) == 0) {
+            if (new ProviderEventDao(handle).record(provider.wireName(), jti, type, now) == 0) {
                 return List.<UUID>of(); // delivered before: already acted on
             }
             final List<UUID> sessions = effect.apply(handle, now);
@@ -150,24 +150,24 @@ public final class ProviderEvents {
     }
 
     private static List<UUID> endSessions(Handle handle, String provider, String subject, String reason, Instant now) {
-        final Optional<IdentityRow> identity = handle.attach(IdentityDao.class).find(provider, subject);
-        return identity.map(found -> handle.attach(SessionDao.class).revokeOfProvider(found.userId(), provider, reason, now))
+        final Optional<IdentityRow> identity = new IdentityDao(handle).find(provider, subject);
+        return identity.map(found -> new SessionDao(handle).revokeOfProvider(found.userId(), provider, reason, now))
                 .orElse(List.of());
     }
 
     /** Removes the identity; its user too when it was the last one. Returns the sessions that ended. */
     private static List<UUID> removeIdentity(Handle handle, String provider, String subject, Instant now) {
-        final Optional<IdentityRow> identity = handle.attach(IdentityDao.class).find(provider, subject);
+        final Optional<IdentityRow> identity = new IdentityDao(handle).find(provider, subject);
         if (identity.isEmpty()) {
             return List.of();
         }
         final UUID userId = identity.get().userId();
-        handle.attach(UserDao.class).lock(userId);
-        final List<UUID> ended = handle.attach(SessionDao.class).revokeOfProvider(userId, provider, provider + "_account_deleted", now);
-        handle.attach(IdentityDao.class).deleteBySubject(provider, subject);
-        if (handle.attach(IdentityDao.class).countOfUser(userId) == 0) {
-            final List<UUID> all = handle.attach(SessionDao.class).idsOfUser(userId);
-            handle.attach(UserDao.class).delete(userId);
+        new UserDao(handle).lock(userId);
+        final List<UUID> ended = new SessionDao(handle).revokeOfProvider(userId, provider, provider + "_account_deleted", now);
+        new IdentityDao(handle).deleteBySubject(provider, subject);
+        if (new IdentityDao(handle).countOfUser(userId) == 0) {
+            final List<UUID> all = new SessionDao(handle).idsOfUser(userId);
+            new UserDao(handle).delete(userId);
             Audit.record(handle, now, "account_deleted", userId, null, null, Map.of("by", provider));
             return all;
         }

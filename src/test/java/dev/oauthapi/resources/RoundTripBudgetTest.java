@@ -1,0 +1,167 @@
+package dev.oauthapi.resources;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oauthapi.OAuthApiApplication;
+import dev.oauthapi.OAuthApiConfiguration;
+import dev.oauthapi.identity.Provider;
+import dev.oauthapi.testing.FakeProvider;
+import dev.oauthapi.testing.RoundTrips;
+import dev.oauthapi.testing.TestApp;
+import dev.oauthapi.testing.TestEnvironment;
+import dev.oauthapi.testing.TestHttp;
+import dev.oauthapi.testing.TestHttp.Answer;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import org.jdbi.v3.core.statement.SqlLogger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.http.HttpRequest;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The round-trip budget of the hot paths, counted per request (SQL statements through JDBI's
+ * statement hook, Redis round trips at the one place the service calls Redis), not timed. Each
+ * budget is exact, so one more statement or Redis call fails its test; raise one only with a
+ * benchmark run that shows the path still meets its target (README, "Performance").
+ *
+ * <table>
+ *   <tr><th>path</th><th>PostgreSQL</th><th>Redis</th></tr>
+ *   <tr><td>authenticated request, session known to Redis</td><td>its own work only</td>
+ *       <td>1: session liveness and the per-user rate limit, one script</td></tr>
+ *   <tr><td>the same, session not in Redis (at most once per session per 10 s)</td>
+ *       <td>+1: the session's liveness</td><td>+1: caching the answer</td></tr>
+ *   <tr><td>{@code GET /api/users/me}</td><td>1: the user with its identities</td><td>1</td></tr>
+ *   <tr><td>{@code GET /api/auth/sessions}</td><td>1: the live sessions</td><td>1</td></tr>
+ *   <tr><td>{@code POST /api/auth/refresh}</td><td>3 in one transaction: lock, read, rotate</td>
+ *       <td>1: the per-address rate limit</td></tr>
+ *   <tr><td>sign-in, existing user, no nonce</td><td>5 in one transaction: identity with
+ *       user, sign-in record, session with its refresh token, audit, profile</td>
+ *       <td>2: rate limit, single use of the provider token</td></tr>
+ *   <tr><td>sign-in, new user with a verified Gmail address</td><td>8 in one transaction: identity,
+ *       e-mail lock, users with that address, user, identity, session, audit, profile</td>
+ *       <td>2</td></tr>
+ * </table>
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class RoundTripBudgetTest {
+    static final String CLIENT = "budget.apps.googleusercontent.com";
+    static final FakeProvider GOOGLE = FakeProvider.start(Provider.GOOGLE);
+    static final FakeProvider APPLE = FakeProvider.start(Provider.APPLE);
+    static final RoundTrips ROUND_TRIPS = new RoundTrips();
+    static final Map<String, String> ENV = TestEnvironment.withProviders(GOOGLE, CLIENT, APPLE, "unused");
+    static final DropwizardAppExtension<OAuthApiConfiguration> APP = TestApp.extension(ENV,
+            environment -> new OAuthApiApplication(environment) {
+                @Override
+                protected SqlLogger sqlStatements() {
+                    return ROUND_TRIPS.sqlLogger();
+                }
+
+                @Override
+                protected Runnable redisRoundTrips() {
+                    return ROUND_TRIPS::redisRoundTrip;
+                }
+            });
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @AfterAll
+    static void stopProviders() {
+        GOOGLE.close();
+        APPLE.close();
+    }
+
+    @Test
+    void anAuthenticatedReadIsOneRedisRoundTripAndOneStatement() {
+        final String access = signIn(newSubject(), null).json().path("tokens").path("accessToken").asText();
+        // The sign-in cached nothing about the session: the first request asks PostgreSQL once.
+        final RoundTrips.Counts first = get("/api/users/me", access);
+        assertThat(first.statements()).as(first.toString()).hasSize(2);
+        assertThat(first.statements().getFirst()).contains("FROM sessions s JOIN users u");
+        assertThat(first.redisRoundTrips()).as(first.toString()).isEqualTo(2);
+
+        final RoundTrips.Counts me = get("/api/users/me", access);
+        assertThat(me.statements()).as(me.toString()).hasSize(1);
+        assertThat(me.statements().getFirst()).contains("FROM users u LEFT JOIN identities i");
+        assertThat(me.redisRoundTrips()).as(me.toString()).isEqualTo(1);
+
+        final RoundTrips.Counts sessions = get("/api/auth/sessions", access);
+        assertThat(sessions.statements()).as(sessions.toString()).hasSize(1);
+        assertThat(sessions.redisRoundTrips()).as(sessions.toString()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefreshIsThreeStatementsAndOneRedisRoundTrip() {
+        String refresh = signIn(newSubject(), null).json().path("tokens").path("refreshToken").asText();
+        for (int i = 0; i < 2; i++) { // the first rotation, and one of a rotated token
+            final String id = requestId();
+            final Answer answer = new TestHttp(APP.getLocalPort()).send(post("/api/auth/refresh",
+                    Map.of("refreshToken", refresh), id));
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+            refresh = answer.json().path("refreshToken").asText();
+            final RoundTrips.Counts counts = ROUND_TRIPS.of(id);
+            assertThat(counts.statements()).as(counts.toString()).hasSize(3);
+            assertThat(counts.redisRoundTrips()).as(counts.toString()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSignInOfAnExistingUserIsFiveStatementsAndTwoRedisRoundTrips() {
+        final String subject = newSubject();
+        assertThat(signIn(subject, null).json().path("isNewUser").asBoolean()).isTrue();
+        final String id = requestId();
+        final Answer again = signIn(subject, id);
+        assertThat(again.json().path("isNewUser").asBoolean()).isFalse();
+        final RoundTrips.Counts counts = ROUND_TRIPS.of(id);
+        assertThat(counts.statements()).as(counts.toString()).hasSize(5);
+        assertThat(counts.redisRoundTrips()).as(counts.toString()).isEqualTo(2);
+    }
+
+    @Test
+    void aSignInOfANewUserIsEightStatementsAndTwoRedisRoundTrips() {
+        final String id = requestId();
+        assertThat(signIn(newSubject(), id).json().path("isNewUser").asBoolean()).isTrue();
+        final RoundTrips.Counts counts = ROUND_TRIPS.of(id);
+        assertThat(counts.statements()).as(counts.toString()).hasSize(8);
+        assertThat(counts.redisRoundTrips()).as(counts.toString()).isEqualTo(2);
+    }
+
+    private static RoundTrips.Counts get(String path, String bearer) {
+        final String id = requestId();
+        final TestHttp http = new TestHttp(APP.getLocalPort());
+        final Answer answer = http.send(http.request(path, bearer).header("X-Request-Id", id).GET());
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        return ROUND_TRIPS.of(id);
+    }
+
+    private static Answer signIn(String subject, String requestId) {
+        final String token = GOOGLE.token(CLIENT, subject).email(subject + "@gmail.com", true)
+                .claim("jti", UUID.randomUUID().toString()).build(); // each token differs: used once
+        final Answer answer = new TestHttp(APP.getLocalPort()).send(post("/api/auth/google",
+                Map.of("idToken", token, "device", Map.of("platform", "ios")), requestId == null ? requestId() : requestId));
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        return answer;
+    }
+
+    private static HttpRequest.Builder post(String path, Object body, String requestId) {
+        try {
+            return new TestHttp(APP.getLocalPort()).request(path, null)
+                    .header("X-Request-Id", requestId)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String newSubject() {
+        return "budget" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    private static String requestId() {
+        return "budget-" + UUID.randomUUID();
+    }
+}
