@@ -38,6 +38,39 @@ public final class RefreshTokenDao {
     }
 
     /**
+     * The whole of an ordinary refresh in one statement: when the presented token is its
+     * session's current one (never superseded) and the session and its user may still be used,
+     * the token is superseded (with its successor sealed under it), the successor stored as the
+     * next generation, and the session's idle expiry moved, never past its absolute expiry.
+     * Empty when any of that does not hold; the statement may then have superseded the token
+     * already, so the caller must roll the transaction back.
+     */
+    public Optional<Rotation> rotateIfCurrent(byte[] presentedHash, byte[] successorSealed, byte[] nextHash,
+                                              Instant now, Instant idleExpiry) {
+        return handle.createQuery("""
+                        WITH superseded AS (
+                            UPDATE refresh_tokens SET superseded_at = :now, successor_sealed = :sealed
+                            WHERE token_hash = :presented AND superseded_at IS NULL
+                            RETURNING session_id, generation),
+                        issued AS (
+                            INSERT INTO refresh_tokens (token_hash, session_id, generation, issued_at)
+                            SELECT :next, session_id, generation + 1, :now FROM superseded
+                            RETURNING session_id)
+                        UPDATE sessions s
+                           SET last_used_at = :now, expires_at = LEAST(CAST(:idleExpiry AS timestamptz), s.absolute_expires_at)
+                          FROM users u
+                         WHERE s.id = (SELECT session_id FROM issued) AND u.id = s.user_id
+                           AND s.revoked_at IS NULL AND s.expires_at > :now AND s.absolute_expires_at > :now
+                           AND u.disabled_at IS NULL
+                        RETURNING s.id, s.user_id, s.client_id, s.expires_at, u.role""")
+                .bind("now", now).bind("sealed", successorSealed).bind("presented", presentedHash)
+                .bind("next", nextHash).bind("idleExpiry", idleExpiry)
+                .map((row, ctx) -> new Rotation(Columns.uuid(row, "id"), Columns.uuid(row, "user_id"),
+                        row.getString("client_id"), row.getString("role"), Columns.instant(row, "expires_at")))
+                .findOne();
+    }
+
+    /**
      * One rotation in one statement: the successor is stored as the next generation, the
      * presented token is superseded (with the successor sealed under it), and the session's idle
      * expiry moves. Returns false when the presented token was superseded meanwhile.

@@ -3,6 +3,7 @@ package dev.oauthapi.sessions;
 import dev.oauthapi.db.RefreshCandidate;
 import dev.oauthapi.db.RefreshTokenDao;
 import dev.oauthapi.db.RefreshTokenRow;
+import dev.oauthapi.db.Rotation;
 import dev.oauthapi.db.SessionDao;
 import dev.oauthapi.db.SessionRow;
 import dev.oauthapi.db.UserRow;
@@ -23,8 +24,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * {@code POST /api/auth/refresh}: one transaction that locks the session, in named steps: find the
- * token, require a usable session, detect reuse, rotate.
+ * {@code POST /api/auth/refresh}. The ordinary case, the current token of a usable session, is one
+ * statement ({@link #rotateIfCurrent}); every other case is one transaction that locks the
+ * session, in named steps: find the token, require a usable session, detect reuse, rotate.
  *
  * <ul>
  *   <li>The current token rotates: a new one is issued and the idle expiry moves forward (never
@@ -77,6 +79,10 @@ public final class RefreshRotation {
     }
 
     public Refreshed refresh(String presented, String ipAddress) {
+        final Optional<Refreshed> ordinary = rotateIfCurrent(presented);
+        if (ordinary.isPresent()) {
+            return withAccessToken(ordinary.get());
+        }
         final Outcome outcome = jdbi.inTransaction(handle -> refresh(handle, presented, ipAddress));
         return switch (outcome) {
             // Signed only now that the rotation is committed.
@@ -97,7 +103,30 @@ public final class RefreshRotation {
     }
 
     /**
-     * Three statements: lock the session by the token, read the token with the session's current
+     * The ordinary refresh, one statement: the current token of a usable session rotates. Anything
+     * else (a superseded token, an ended session, an unknown token, a concurrent refresh that won)
+     * rolls back and takes the named steps below.
+     */
+    private Optional<Refreshed> rotateIfCurrent(String presented) {
+        final byte[] hash = hashOf(presented);
+        final String next = refreshTokens.generate();
+        final byte[] sealed = seal.seal(presented, next);
+        return jdbi.inTransaction(handle -> {
+            final Instant now = clock.instant();
+            final Optional<Rotation> rotation = new RefreshTokenDao(handle).rotateIfCurrent(hash, sealed,
+                    RefreshTokens.hash(next), now, now.plus(idleLifetime));
+            if (rotation.isEmpty()) {
+                handle.rollback(); // the statement may have superseded the token before finding the session unusable
+                return Optional.empty();
+            }
+            final Rotation rotated = rotation.get();
+            return Optional.of(new Refreshed(rotated.userId(), rotated.sessionId(), rotated.role(), rotated.clientId(),
+                    next, rotated.expiresAt(), null));
+        });
+    }
+
+    /**
+     * Every other case, three statements: lock the session by the token, read the token with the session's current
      * generation and user, rotate (or, for a superseded token, answer within the grace or revoke).
      */
     private Outcome refresh(Handle handle, String presented, String ipAddress) {

@@ -191,6 +191,9 @@ class SessionsTest {
 
         assertThat(answer.status()).isEqualTo(401);
         assertThat(answer.code()).isEqualTo("session_expired");
+        // Nothing of the refused rotation is left: the token is still the only one, never superseded.
+        assertThat(DB.rows("SELECT superseded_at FROM refresh_tokens WHERE session_id = ?::uuid", session.sessionId()))
+                .singleElement().satisfies(row -> assertThat(row.get("superseded_at")).isNull());
     }
 
     @Test
@@ -314,6 +317,9 @@ class SessionsTest {
         assertThat(disabled.succeeded()).as(disabled.stderr()).isTrue();
         assertThat(me(session.accessToken()).status()).isEqualTo(401);
         assertThat(refresh(session.refreshToken()).status()).isEqualTo(401);
+        assertThat(DB.rows("SELECT superseded_at FROM refresh_tokens WHERE session_id = ?::uuid", session.sessionId()))
+                .as("a refused refresh rotates nothing").singleElement()
+                .satisfies(row -> assertThat(row.get("superseded_at")).isNull());
         final Answer signInAgain = http().post("/api/auth/apple", Map.of("identityToken",
                 APPLE.token(CLIENT, subject).at(CLOCK.instant()).claim("jti", UUID.randomUUID().toString()).build()));
         assertThat(signInAgain.code()).isEqualTo("account_disabled");
