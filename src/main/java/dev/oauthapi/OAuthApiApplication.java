@@ -28,6 +28,7 @@ import dev.oauthapi.redis.NonceStore;
 import dev.oauthapi.redis.RateLimitCounters;
 import dev.oauthapi.redis.SessionStates;
 import dev.oauthapi.redis.UsedTokenStore;
+import dev.oauthapi.redis.UserVersions;
 import dev.oauthapi.resources.AuthResource;
 import dev.oauthapi.resources.JwksResource;
 import dev.oauthapi.resources.OpenApiResource;
@@ -46,6 +47,7 @@ import dev.oauthapi.tokens.SigningKeys;
 import dev.oauthapi.tokens.SuccessorSeal;
 import dev.oauthapi.users.Accounts;
 import dev.oauthapi.users.AppleTokens;
+import dev.oauthapi.users.ProfileCache;
 import dev.oauthapi.users.ProviderEvents;
 import dev.oauthapi.users.RetryRevocationsTask;
 import dev.oauthapi.users.SignInService;
@@ -94,6 +96,8 @@ import java.util.function.Function;
 public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
     /** Verified access tokens kept in memory: about 1 KiB each, so at most some 50 MiB. */
     private static final long VERIFIED_TOKEN_CACHE_SIZE = 50_000;
+    /** Profiles kept for {@code /api/users/me}: under 1 KiB each, so at most some 10 MiB. */
+    private static final long PROFILE_CACHE_SIZE = 10_000;
 
     private final Function<String, String> environment;
     private final Clock clock;
@@ -153,9 +157,10 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         final RefreshTokens refreshTokens = new RefreshTokens(random);
         final SessionGate sessionGate = new SessionGate(new SessionStates(redis), jdbi, clock, accessTokenTtl);
         environment.lifecycle().manage(sessionGate);
+        final ProfileCache profiles = new ProfileCache(new UserVersions(redis), PROFILE_CACHE_SIZE);
         final Accounts accounts = new Accounts(jdbi, refreshTokens, clock,
                 config.sessions().refreshTokenTtl().toJavaDuration(), config.sessions().maxLifetime().toJavaDuration(),
-                sessionGate);
+                sessionGate, profiles);
         final RefreshRotation rotation = new RefreshRotation(jdbi, accessTokens, refreshTokens,
                 new SuccessorSeal(random), sessionGate, clock, config.sessions().refreshTokenTtl().toJavaDuration(),
                 config.sessions().reuseGrace().toJavaDuration());
@@ -167,7 +172,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
                 new Nonces(new NonceStore(redis), random), new UsedTokenStore(redis),
                 config.idTokens().replayProtection(), accounts, accessTokens, clock, appleTokens);
         final ProviderEvents providerEvents = new ProviderEvents(verifiers.get(Provider.APPLE),
-                googleSecurityEvents(config, clock), jdbi, sessionGate, clock);
+                googleSecurityEvents(config, clock), jdbi, sessionGate, clock, profiles);
 
         // HTTP plumbing, auth and rate limits
         http(config, environment);

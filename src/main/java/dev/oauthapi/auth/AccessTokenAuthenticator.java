@@ -66,13 +66,14 @@ public final class AccessTokenAuthenticator implements Authenticator<String, Aut
         }
         // Checked on every request, cached token or not: a revocation must bite on the next request.
         // The per-user rate limit is counted in the same Redis round trip.
-        final SessionGate.Check check = sessions.check(claims.sessionId(),
+        final SessionGate.Check check = sessions.check(claims.sessionId(), claims.userId(),
                 AuthenticatedUser.rateCounter(claims.userId()), rateWindow);
         if (!check.live()) {
             revoked.mark();
             return Optional.empty();
         }
-        return Optional.of(new AuthenticatedUser(claims.userId(), claims.sessionId(), claims.role(), check.counted()));
+        return Optional.of(new AuthenticatedUser(claims.userId(), claims.sessionId(), claims.role(), check.counted(),
+                check.userVersion()));
     }
 
     private Duration untilExpiry(AccessTokenClaims claims) {

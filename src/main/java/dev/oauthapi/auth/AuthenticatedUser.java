@@ -6,14 +6,15 @@ import java.security.Principal;
 import java.util.UUID;
 
 /**
- * Who a request is from, as its access token says: ids only, and the request's count in the
- * user's rate window when the session check counted it in the same Redis round trip (null when it
- * did not: the rate limiter then counts it itself).
+ * Who a request is from, as its access token says: ids only. With them, what the session check
+ * learnt in its one Redis round trip: the request's count in the user's rate window, and the
+ * user's version, which tells whether a cached profile is current (both null when Redis did not
+ * answer: the rate limiter then counts the request itself, and no cached profile is trusted).
  */
-public record AuthenticatedUser(UUID userId, UUID sessionId, String role, RateLimitCounters.Count counted)
-        implements Principal {
+public record AuthenticatedUser(UUID userId, UUID sessionId, String role, RateLimitCounters.Count counted,
+                                String userVersion) implements Principal {
     public AuthenticatedUser(UUID userId, UUID sessionId, String role) {
-        this(userId, sessionId, role, null);
+        this(userId, sessionId, role, null, null);
     }
 
     /** The per-user rate counter's name; the session check counts into it. */

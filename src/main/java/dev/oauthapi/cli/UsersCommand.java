@@ -4,16 +4,17 @@ import dev.oauthapi.OAuthApiConfiguration;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.redis.Redis;
 import dev.oauthapi.redis.SessionStates;
+import dev.oauthapi.redis.UserVersions;
 import dev.oauthapi.sessions.SessionGate;
 import dev.oauthapi.tokens.RefreshTokens;
 import dev.oauthapi.users.Accounts;
+import dev.oauthapi.users.ProfileCache;
 import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.db.ManagedDataSource;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -49,13 +50,14 @@ public final class UsersCommand extends ConfiguredCommand<OAuthApiConfiguration>
         final ManagedDataSource dataSource = config.database().build(bootstrap.getMetricRegistry(), "users-command");
         final Redis redis = Redis.connect(config.redis());
         try {
-            final Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+            final Jdbi jdbi = Jdbi.create(dataSource);
             final Clock clock = Clock.systemUTC();
             final SessionGate gate = new SessionGate(new SessionStates(redis), jdbi, clock,
                     config.tokens().accessTokenTtl().toJavaDuration());
             final Accounts accounts = new Accounts(jdbi, new RefreshTokens(new SecureRandom()), clock,
                     config.sessions().refreshTokenTtl().toJavaDuration(),
-                    config.sessions().maxLifetime().toJavaDuration(), gate);
+                    config.sessions().maxLifetime().toJavaDuration(), gate,
+                    new ProfileCache(new UserVersions(redis), 1));
             if ("disable".equals(namespace.getString("action"))) {
                 accounts.disable(userId);
                 System.out.println("Disabled user " + userId + " and ended all of its sessions.");

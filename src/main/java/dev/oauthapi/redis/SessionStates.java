@@ -22,12 +22,24 @@ public final class SessionStates {
     /** What Redis knows of one session. */
     public enum Known { LIVE, REVOKED, UNKNOWN }
 
-    /** KEYS: live entry, tombstone, rate counter; ARGV[1]: the rate window in ms. */
+    /**
+     * KEYS: live entry, tombstone, rate counter, the user's version. ARGV: the rate window in ms, a
+     * fresh version and its lifetime in ms, for a user Redis has no version of (never changed, or
+     * forgotten): it gets a new one, so that no copy cached under a forgotten version can match.
+     */
     private static final RedisScript LOOKUP_AND_COUNT = new RedisScript(RateLimitCounters.countInto(3) + """
-            return {redis.call('EXISTS', KEYS[1]), redis.call('EXISTS', KEYS[2]), count, ttl}""");
+            local version = redis.call('GET', KEYS[4])
+            if not version then
+              version = ARGV[2]
+              redis.call('SET', KEYS[4], version, 'PX', ARGV[3])
+            end
+            return {redis.call('EXISTS', KEYS[1]), redis.call('EXISTS', KEYS[2]), count, ttl, version}""");
 
-    /** What Redis knows of a session, and the request counted against a rate limit on the way. */
-    public record Lookup(Known known, RateLimitCounters.Count counted) {
+    /**
+     * What Redis knows of a session, the request counted against a rate limit on the way, and the
+     * session user's {@link UserVersions version}.
+     */
+    public record Lookup(Known known, RateLimitCounters.Count counted, String userVersion) {
     }
 
     private final Redis redis;
@@ -48,13 +60,15 @@ public final class SessionStates {
      * {@link #lookup}, and counts this request against the rate counter {@code counter}: one round
      * trip for both, which is all an authenticated request asks of Redis.
      */
-    public Lookup lookupAndCount(UUID sessionId, String counter, Duration window) {
-        final List<String> keys = List.of(LIVE + sessionId, REVOKED + sessionId, RateLimitCounters.key(counter));
-        final List<String> args = List.of(Long.toString(window.toMillis()));
+    public Lookup lookupAndCount(UUID sessionId, UUID userId, String counter, Duration window) {
+        final List<String> keys = List.of(LIVE + sessionId, REVOKED + sessionId, RateLimitCounters.key(counter),
+                UserVersions.key(userId));
+        final List<String> args = List.of(Long.toString(window.toMillis()), UserVersions.fresh(),
+                Long.toString(UserVersions.LIFETIME.toMillis()));
         final List<?> values = (List<?>) redis.call(jedis -> LOOKUP_AND_COUNT.run(jedis, keys, args));
         final Known known = (Long) values.get(1) == 1L ? Known.REVOKED
                 : (Long) values.get(0) == 1L ? Known.LIVE : Known.UNKNOWN;
-        return new Lookup(known, RateLimitCounters.Count.of(values.get(2), values.get(3)));
+        return new Lookup(known, RateLimitCounters.Count.of(values.get(2), values.get(3)), (String) values.get(4));
     }
 
     public void markLive(UUID sessionId, Duration ttl) {

@@ -65,42 +65,45 @@ public final class SessionGate implements Managed {
 
     /** Whether an access token of this session may still be used. */
     public boolean isLive(UUID sessionId) {
-        return check(sessionId, null, null).live();
+        return check(sessionId, null, null, null).live();
     }
 
     /**
-     * The answer of {@link #check}: whether the session is live, and the request's count in the
-     * rate counter asked for (null when Redis could not count it: the caller counts another way).
+     * The answer of {@link #check}: whether the session is live, the request's count in the rate
+     * counter asked for, and the user's version (both null when Redis did not answer: the caller
+     * counts another way and trusts no cached copy).
      */
-    public record Check(boolean live, RateLimitCounters.Count counted) {
+    public record Check(boolean live, RateLimitCounters.Count counted, String userVersion) {
     }
 
     /**
      * {@link #isLive}, and when {@code counter} is given, counts the request against that rate
-     * counter in the same Redis round trip: one round trip is all a request whose session Redis
-     * knows costs.
+     * counter and reads the user's version in the same Redis round trip: one round trip is all a
+     * request whose session Redis knows costs.
      */
-    public Check check(UUID sessionId, String counter, Duration window) {
+    public Check check(UUID sessionId, UUID userId, String counter, Duration window) {
         if (unwrittenTombstones.contains(sessionId)) {
-            return new Check(false, null);
+            return new Check(false, null, null);
         }
         RateLimitCounters.Count counted = null;
+        String userVersion = null;
         if (redis.shouldTry()) {
             try {
                 final SessionStates.Known known;
                 if (counter == null) {
                     known = states.lookup(sessionId);
                 } else {
-                    final SessionStates.Lookup lookup = states.lookupAndCount(sessionId, counter, window);
+                    final SessionStates.Lookup lookup = states.lookupAndCount(sessionId, userId, counter, window);
                     known = lookup.known();
                     counted = lookup.counted();
+                    userVersion = lookup.userVersion();
                 }
                 switch (known) {
                     case LIVE -> {
-                        return new Check(true, counted);
+                        return new Check(true, counted, userVersion);
                     }
                     case REVOKED -> {
-                        return new Check(false, counted);
+                        return new Check(false, counted, userVersion);
                     }
                     case UNKNOWN -> {
                         // ask PostgreSQL below
@@ -130,7 +133,7 @@ public final class SessionGate implements Managed {
                 redis.failed(e);
             }
         }
-        return new Check(live, counted);
+        return new Check(live, counted, userVersion);
     }
 
     /** Call after the revocation committed in PostgreSQL, before answering the revoking request. */

@@ -46,11 +46,13 @@ public final class Accounts {
     private final Duration refreshTokenTtl;
     private final Duration sessionMaxLifetime;
     private final SessionGate gate;
+    private final ProfileCache profiles;
 
     public Accounts(Jdbi jdbi, RefreshTokens refreshTokens, Clock clock, Duration refreshTokenTtl,
-                    Duration sessionMaxLifetime, SessionGate gate) {
+                    Duration sessionMaxLifetime, SessionGate gate, ProfileCache profiles) {
         this.jdbi = jdbi;
         this.gate = gate;
+        this.profiles = profiles;
         this.refreshTokens = refreshTokens;
         this.clock = clock;
         this.refreshTokenTtl = refreshTokenTtl;
@@ -64,21 +66,30 @@ public final class Accounts {
      * winner's user.
      */
     public SignedIn signIn(VerifiedIdToken token, String fullName, SignInContext context) {
+        SignInOutcome outcome;
         try {
-            return jdbi.inTransaction(handle -> signIn(handle, token, fullName, context));
+            outcome = jdbi.inTransaction(handle -> signIn(handle, token, fullName, context));
         } catch (UnableToExecuteStatementException e) {
             if (!isUniqueViolation(e)) {
                 throw e;
             }
-            return jdbi.inTransaction(handle -> signIn(handle, token, fullName, context));
+            outcome = jdbi.inTransaction(handle -> signIn(handle, token, fullName, context));
         }
+        if (outcome.profileChanged()) {
+            profiles.changed(outcome.signedIn().user().id());
+        }
+        return outcome.signedIn();
+    }
+
+    /** A committed sign-in, and whether it changed what the user's profile shows. */
+    private record SignInOutcome(SignedIn signedIn, boolean profileChanged) {
     }
 
     /**
      * An existing identity costs five statements: the identity with its user, the sign-in record,
      * the session with its first refresh token, the audit row, and the profile answered.
      */
-    private SignedIn signIn(Handle handle, VerifiedIdToken token, String fullName, SignInContext context) {
+    private SignInOutcome signIn(Handle handle, VerifiedIdToken token, String fullName, SignInContext context) {
         final Instant now = clock.instant();
         final UserDao users = new UserDao(handle);
         final IdentityDao identities = new IdentityDao(handle);
@@ -89,6 +100,7 @@ public final class Accounts {
         final Optional<IdentityWithUser> existing = identities.findWithUser(provider, token.subject());
         final UserRow user;
         boolean isNewUser = false;
+        boolean profileChanged;
         String linkedBy = null;
         if (existing.isPresent()) {
             user = existing.get().user();
@@ -99,8 +111,10 @@ public final class Accounts {
             }
             identities.recordSignIn(existing.get().identity().id(), token.email(), token.emailVerified(),
                     token.isPrivateEmail(), now);
+            profileChanged = changesIdentityEmail(existing.get().identity(), token);
             if (needsProfileFill(user, token.email(), name, picture)) {
                 users.fillEmptyProfile(user.id(), token.email(), token.isEmailAuthoritative(), name, picture, now);
+                profileChanged = true;
             }
         } else {
             final Optional<UserRow> sameEmail = userWithSameVerifiedEmail(handle, token);
@@ -108,6 +122,7 @@ public final class Accounts {
                 user = sameEmail.get();
                 requireEnabled(user);
                 linkedBy = "email";
+                profileChanged = true; // an identity more: copies of its profile are out of date
                 users.fillEmptyProfile(user.id(), token.email(), token.isEmailAuthoritative(), name, picture, now);
             } else {
                 // "Verified" on the account means: by a provider that is the authority for the address.
@@ -115,6 +130,7 @@ public final class Accounts {
                         name, picture, "user", null, now, now);
                 users.insert(user);
                 isNewUser = true;
+                profileChanged = false; // nobody can have a copy of a profile that did not exist
             }
             identities.insert(new IdentityRow(UUID.randomUUID(), user.id(), provider, token.subject(), token.email(),
                     token.emailVerified(), token.isPrivateEmail(), now, now));
@@ -129,8 +145,14 @@ public final class Accounts {
             details.put("linkedBy", linkedBy);
         }
         audit(handle, "sign_in", user.id(), session.id(), context.ipAddress(), details);
-        return new SignedIn(profile(handle, user.id()), isNewUser, session.id(), token.clientId(), refreshToken,
-                session.expiresAt());
+        return new SignInOutcome(new SignedIn(profile(handle, user.id()), isNewUser, session.id(), token.clientId(),
+                refreshToken, session.expiresAt()), profileChanged);
+    }
+
+    /** Whether {@link IdentityDao#recordSignIn} changes what the profile shows of the identity. */
+    private static boolean changesIdentityEmail(IdentityRow identity, VerifiedIdToken token) {
+        return token.email() != null && (!token.email().equals(identity.email())
+                || token.emailVerified() != identity.emailVerified() || token.isPrivateEmail() != identity.isPrivateEmail());
     }
 
     /** Whether {@link UserDao#fillEmptyProfile} would change anything: most sign-ins skip the statement. */
@@ -173,6 +195,12 @@ public final class Accounts {
 
     /** Links another provider account to a signed-in user. Linking the same one again changes nothing. */
     public UserProfile link(UUID userId, VerifiedIdToken token, String fullName, String ipAddress) {
+        final UserProfile linked = linkInTransaction(userId, token, fullName, ipAddress);
+        profiles.changed(userId);
+        return linked;
+    }
+
+    private UserProfile linkInTransaction(UUID userId, VerifiedIdToken token, String fullName, String ipAddress) {
         try {
             return jdbi.inTransaction(handle -> {
                 final Instant now = clock.instant();
@@ -206,7 +234,7 @@ public final class Accounts {
 
     /** Unlinks a provider account; the last one stays, or the user could never sign in again. */
     public UserProfile unlink(UUID userId, Provider provider, String ipAddress) {
-        return jdbi.inTransaction(handle -> {
+        final UserProfile unlinked = jdbi.inTransaction(handle -> {
             new UserDao(handle).lock(userId).orElseThrow(Accounts::userGone);
             final IdentityDao identities = new IdentityDao(handle);
             final List<IdentityRow> linked = identities.findByUser(userId);
@@ -222,6 +250,8 @@ public final class Accounts {
             audit(handle, "identity_unlinked", userId, null, ipAddress, Map.of("provider", provider.wireName()));
             return profile(handle, userId);
         });
+        profiles.changed(userId);
+        return unlinked;
     }
 
     /**
@@ -241,6 +271,7 @@ public final class Accounts {
             return ids;
         });
         gate.revoked(sessions);
+        profiles.changed(userId);
     }
 
     /**
@@ -271,18 +302,30 @@ public final class Accounts {
         });
     }
 
-    public UserProfile profile(UUID userId) {
-        return jdbi.withHandle(handle -> profile(handle, userId));
+    /**
+     * The user's profile: the copy cached under {@code userVersion} (what the request's session
+     * check read from Redis), else one statement, cached under it.
+     */
+    public UserProfile profile(UUID userId, String userVersion) {
+        final Optional<UserProfile> cached = profiles.get(userId, userVersion);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        final UserProfile profile = jdbi.withHandle(handle -> profile(handle, userId));
+        profiles.put(userId, userVersion, profile);
+        return profile;
     }
 
     /** Sets the fields given (null leaves a field as it is). */
     public UserProfile updateProfile(UUID userId, String name, String avatarUrl) {
-        return jdbi.inTransaction(handle -> {
+        final UserProfile updated = jdbi.inTransaction(handle -> {
             if (new UserDao(handle).updateProfile(userId, name, avatarUrl, clock.instant()) == 0) {
                 throw userGone();
             }
             return profile(handle, userId);
         });
+        profiles.changed(userId);
+        return updated;
     }
 
     /** The user with its identities: one statement. */

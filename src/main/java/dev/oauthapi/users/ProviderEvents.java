@@ -22,10 +22,12 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -55,14 +57,17 @@ public final class ProviderEvents {
     private final Jdbi jdbi;
     private final SessionGate gate;
     private final Clock clock;
+    private final ProfileCache profiles;
 
     public ProviderEvents(IdTokenVerifier appleNotifications, IdTokenVerifier googleSecurityEvents, Jdbi jdbi,
-                          SessionGate gate, Clock clock) {
+                          SessionGate gate, Clock clock,
+                          ProfileCache profiles) {
         this.appleNotifications = appleNotifications;
         this.googleSecurityEvents = googleSecurityEvents;
         this.jdbi = jdbi;
         this.gate = gate;
         this.clock = clock;
+        this.profiles = profiles;
     }
 
     /** An Apple server-to-server notification: {@code events} is a JSON object inside a string. */
@@ -75,12 +80,12 @@ public final class ProviderEvents {
         final JsonNode event = parseEvents(claims.path("events"));
         final String type = event.path("type").asText("");
         final String subject = event.path("sub").asText("");
-        act(Provider.APPLE, claims.path("jti").asText(), type, (handle, now) -> switch (type) {
+        act(Provider.APPLE, claims.path("jti").asText(), type, (handle, now, changedUsers) -> switch (type) {
             case "consent-revoked" -> {
                 new IdentityDao(handle).forgetProviderToken("apple", subject);
                 yield endSessions(handle, "apple", subject, "apple_consent_revoked", now);
             }
-            case "account-delete" -> removeIdentity(handle, "apple", subject, now);
+            case "account-delete" -> removeIdentity(handle, "apple", subject, now, changedUsers);
             case "email-disabled" -> {
                 new IdentityDao(handle).setEmailRelayDisabled("apple", subject, true);
                 yield List.of();
@@ -106,18 +111,19 @@ public final class ProviderEvents {
         }
         final List<String> types = new ArrayList<>();
         events.fieldNames().forEachRemaining(types::add);
-        act(Provider.GOOGLE, claims.path("jti").asText(), String.join(" ", types), (handle, now) -> {
+        act(Provider.GOOGLE, claims.path("jti").asText(), String.join(" ", types), (handle, now, changedUsers) -> {
             final List<UUID> ended = new ArrayList<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = events.fields(); it.hasNext(); ) {
                 final Map.Entry<String, JsonNode> entry = it.next();
                 final String subject = entry.getValue().path("subject").path("sub").asText("");
-                ended.addAll(googleEvent(handle, EVENT_TYPE_PREFIX.matcher(entry.getKey()).replaceFirst(""), subject, now));
+                ended.addAll(googleEvent(handle, EVENT_TYPE_PREFIX.matcher(entry.getKey()).replaceFirst(""), subject, now,
+                        changedUsers));
             }
             return ended;
         });
     }
 
-    private List<UUID> googleEvent(Handle handle, String type, String subject, Instant now) {
+    private List<UUID> googleEvent(Handle handle, String type, String subject, Instant now, Set<UUID> changedUsers) {
         final IdentityDao identities = new IdentityDao(handle);
         return switch (type) {
             case "sessions-revoked", "tokens-revoked" -> endSessions(handle, "google", subject, "google_" + type, now);
@@ -129,24 +135,30 @@ public final class ProviderEvents {
                 identities.setSignInDisabled("google", subject, null);
                 yield List.of();
             }
-            case "account-purged" -> removeIdentity(handle, "google", subject, now);
+            case "account-purged" -> removeIdentity(handle, "google", subject, now, changedUsers);
             default -> List.of(); // verification, account-credential-change-required: nothing to do
         };
     }
 
-    /** One transaction: record the jti (skip if seen), act, audit; then make ended sessions fail at once. */
+    /**
+     * One transaction: record the jti (skip if seen), act, audit; then make ended sessions fail at
+     * once, and profiles that lost an identity current everywhere.
+     */
     private void act(Provider provider, String jti, String type, Effect effect) {
+        final Set<UUID> changedUsers = new HashSet<>();
         final List<UUID> ended = jdbi.inTransaction(handle -> {
+            changedUsers.clear(); // a transaction run again starts over
             final Instant now = clock.instant();
             if (new ProviderEventDao(handle).record(provider.wireName(), jti, type, now) == 0) {
                 return List.<UUID>of(); // delivered before: already acted on
             }
-            final List<UUID> sessions = effect.apply(handle, now);
+            final List<UUID> sessions = effect.apply(handle, now, changedUsers);
             Audit.record(handle, now, "provider_event", null, null, null,
                     Map.of("provider", provider.wireName(), "type", type, "jti", jti, "sessionsEnded", sessions.size()));
             return sessions;
         });
         gate.revoked(ended);
+        changedUsers.forEach(profiles::changed);
     }
 
     private static List<UUID> endSessions(Handle handle, String provider, String subject, String reason, Instant now) {
@@ -156,12 +168,14 @@ public final class ProviderEvents {
     }
 
     /** Removes the identity; its user too when it was the last one. Returns the sessions that ended. */
-    private static List<UUID> removeIdentity(Handle handle, String provider, String subject, Instant now) {
+    private static List<UUID> removeIdentity(Handle handle, String provider, String subject, Instant now,
+                                             Set<UUID> changedUsers) {
         final Optional<IdentityRow> identity = new IdentityDao(handle).find(provider, subject);
         if (identity.isEmpty()) {
             return List.of();
         }
         final UUID userId = identity.get().userId();
+        changedUsers.add(userId);
         new UserDao(handle).lock(userId);
         final List<UUID> ended = new SessionDao(handle).revokeOfProvider(userId, provider, provider + "_account_deleted", now);
         new IdentityDao(handle).deleteBySubject(provider, subject);
@@ -194,6 +208,6 @@ public final class ProviderEvents {
 
     @FunctionalInterface
     private interface Effect {
-        List<UUID> apply(Handle handle, Instant now);
+        List<UUID> apply(Handle handle, Instant now, Set<UUID> changedUsers);
     }
 }

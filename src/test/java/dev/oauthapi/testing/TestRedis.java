@@ -77,6 +77,16 @@ public final class TestRedis {
         return port;
     }
 
+    /** A connection of the test's own, to look at or change what the service keeps. */
+    public redis.clients.jedis.Jedis client() {
+        final redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis(host, port);
+        if (!password.isEmpty()) {
+            jedis.auth(password);
+        }
+        jedis.select(database);
+        return jedis;
+    }
+
     /** The {@code REDIS_*} variables of the service. */
     public Map<String, String> environment() {
         final Map<String, String> env = new HashMap<>();

@@ -1,0 +1,42 @@
+-- POST /api/auth/google, each pre-minted ID token exactly once (the server refuses a replay).
+-- Running out of tokens is a failure, never a replay: the request then carries no usable token.
+-- wrk -t1 ... -s signin.lua URL -- TOKENS_FILE
+local common = dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "common.lua")
+
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+
+-- Thread state, global so that done() can read it with thread:get().
+tokens = {}
+token_count = 0
+used = 0
+exhausted = 0
+
+function init(args)
+   tokens = common.lines(args[1])
+   token_count = #tokens
+end
+
+function request()
+   local token
+   if used < token_count then
+      used = used + 1
+      token = tokens[used]
+   else
+      exhausted = exhausted + 1
+      token = "ran-out-of-pre-minted-tokens"
+   end
+   return wrk.format(nil, "/api/auth/google", nil,
+      '{"idToken":"' .. token .. '","device":{"platform":"ios","name":"wrk","appVersion":"3.0.0"}}')
+end
+
+function response(status, headers, body)
+   common.check(status, headers)
+end
+
+function done(summary, latency, requests)
+   common.report("signin", summary, latency, function(thread)
+      return string.format("tokens=%d used=%d exhausted=%d", thread:get("token_count") or 0,
+         thread:get("used") or 0, thread:get("exhausted") or 0)
+   end)
+end
