@@ -41,6 +41,30 @@ class AccessTokensTest {
     }
 
     @Test
+    void isAnRfc9068TokenWithAFixedWidthEs256Signature(@TempDir Path dir) throws Exception {
+        new SigningKeyFiles(dir).generate(CLOCK, new SecureRandom());
+        final String[] parts = tokens(SigningKeys.load(dir), CLOCK).issue(USER, SESSION, "user", "web").token().split("\\.");
+        final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        final var header = json.readTree(java.util.Base64.getUrlDecoder().decode(parts[0]));
+        assertThat(header.path("alg").asText()).isEqualTo("ES256");
+        assertThat(header.path("typ").asText()).isEqualTo("at+jwt");
+        assertThat(header.path("kid").isTextual()).isTrue();
+        final var payload = json.readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
+        assertThat(payload.path("iss").asText()).isEqualTo("https://issuer.example");
+        assertThat(payload.path("sub").asText()).isEqualTo(USER.toString());
+        assertThat(payload.path("aud").isArray()).isTrue();
+        assertThat(payload.path("aud").get(0).asText()).isEqualTo("api");
+        assertThat(payload.path("iat").isIntegralNumber()).isTrue();
+        assertThat(payload.path("exp").asLong()).isEqualTo(NOW.plus(Duration.ofMinutes(15)).getEpochSecond());
+        assertThat(payload.path("jti").isTextual()).isTrue();
+        assertThat(payload.path("sid").asText()).isEqualTo(SESSION.toString());
+        assertThat(payload.path("client_id").asText()).isEqualTo("web");
+        // JWS wants R || S, 64 bytes for P-256 (RFC 7518 §3.4), not the JDK's default DER encoding.
+        assertThat(java.util.Base64.getUrlDecoder().decode(parts[2])).hasSize(64);
+    }
+
+    @Test
     void theNewestKeySignsAndOlderKeysStillVerify(@TempDir Path dir) throws Exception {
         final SigningKeyFiles files = new SigningKeyFiles(dir);
         files.generate(CLOCK, new SecureRandom());
