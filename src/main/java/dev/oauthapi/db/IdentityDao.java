@@ -13,23 +13,27 @@ public final class IdentityDao {
     private static final String COLUMNS = """
             id, user_id, provider, subject, email, email_verified, is_private_email, linked_at, last_sign_in_at,
             sign_in_disabled_at""";
-    /** The same columns from a join, as {@code i.x AS i_x}. */
-    static final String JOINED_COLUMNS = """
-            i.id AS i_id, i.user_id AS i_user_id, i.provider AS i_provider, i.subject AS i_subject, i.email AS i_email,
-            i.email_verified AS i_email_verified, i.is_private_email AS i_is_private_email, i.linked_at AS i_linked_at,
-            i.last_sign_in_at AS i_last_sign_in_at, i.sign_in_disabled_at AS i_sign_in_disabled_at""";
+    /** The same columns from a join with the table as {@code i}, as {@code i.x AS i_x}. */
+    static final String JOINED_COLUMNS = joinedColumns("i");
     private static final RowMapper<IdentityRow> MAPPER = mapper("");
     static final RowMapper<IdentityRow> JOINED_MAPPER = mapper("i_");
+    private static final RowMapper<IdentityRow> OTHER_MAPPER = mapper("o_");
 
-    private static final String WITH_USER = "SELECT " + JOINED_COLUMNS + ", u." + UserDao.COLUMNS.replace(", ", ", u.")
-            + """
-             FROM identities i JOIN users u ON u.id = i.user_id
-            WHERE i.provider = :provider AND i.subject = :subject""";
+    /** One row for each identity {@code o} of the user that identity {@code i} belongs to. */
+    private static final String WITH_USER = "SELECT " + JOINED_COLUMNS + ", " + joinedColumns("o") + ", u."
+            + UserDao.COLUMNS.replace(", ", ", u.") + """
+             FROM identities i JOIN users u ON u.id = i.user_id JOIN identities o ON o.user_id = u.id
+            WHERE i.provider = :provider AND i.subject = :subject
+            ORDER BY o.linked_at, o.provider""";
 
     private final Handle handle;
 
     public IdentityDao(Handle handle) {
         this.handle = handle;
+    }
+
+    private static String joinedColumns(String alias) {
+        return COLUMNS.replace("\n", " ").replaceAll("\\s+", " ").strip().replaceAll("(\\w+)", alias + ".$1 AS " + alias + "_$1");
     }
 
     private static RowMapper<IdentityRow> mapper(String prefix) {
@@ -58,12 +62,22 @@ public final class IdentityDao {
                 .bind("provider", provider).bind("subject", subject).map(MAPPER).findOne();
     }
 
-    /** The identity and its user, in one statement: the first read of every sign-in. */
+    /**
+     * The identity, its user and every identity of that user (the profile a sign-in answers), in
+     * one statement: the first read of every sign-in.
+     */
     public Optional<IdentityWithUser> findWithUser(String provider, String subject) {
-        return handle.createQuery(WITH_USER)
+        final List<IdentityWithUser> rows = handle.createQuery(WITH_USER)
                 .bind("provider", provider).bind("subject", subject)
-                .map((row, ctx) -> new IdentityWithUser(JOINED_MAPPER.map(row, ctx), UserDao.MAPPER.map(row, ctx)))
-                .findOne();
+                .map((row, ctx) -> new IdentityWithUser(JOINED_MAPPER.map(row, ctx),
+                        new UserWithIdentities(UserDao.MAPPER.map(row, ctx), List.of(OTHER_MAPPER.map(row, ctx)))))
+                .list();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        final List<IdentityRow> all = rows.stream().map(row -> row.user().identities().getFirst()).toList();
+        return Optional.of(new IdentityWithUser(rows.getFirst().identity(),
+                new UserWithIdentities(rows.getFirst().user().user(), all)));
     }
 
     public List<IdentityRow> findByUser(UUID userId) {

@@ -86,8 +86,9 @@ public final class Accounts {
     }
 
     /**
-     * An existing identity costs five statements: the identity with its user, the sign-in record,
-     * the session with its first refresh token, the audit row, and the profile answered.
+     * An existing identity costs four statements: the identity with its user and profile, the
+     * sign-in record, the session with its first refresh token, and the audit row. The profile is
+     * read again only when the sign-in changed it.
      */
     private SignInOutcome signIn(Handle handle, VerifiedIdToken token, String fullName, SignInContext context) {
         final Instant now = clock.instant();
@@ -102,8 +103,10 @@ public final class Accounts {
         boolean isNewUser = false;
         boolean profileChanged;
         String linkedBy = null;
+        // The profile to answer, when it is known without reading it again.
+        UserProfile profile = null;
         if (existing.isPresent()) {
-            user = existing.get().user();
+            user = existing.get().user().user();
             requireEnabled(user);
             if (existing.get().identity().signInDisabledAt() != null) {
                 // The provider told us this account is disabled there (Google RISC).
@@ -115,6 +118,9 @@ public final class Accounts {
             if (needsProfileFill(user, token.email(), name, picture)) {
                 users.fillEmptyProfile(user.id(), token.email(), token.isEmailAuthoritative(), name, picture, now);
                 profileChanged = true;
+            }
+            if (!profileChanged) {
+                profile = toProfile(existing.get().user()); // nothing it shows changed
             }
         } else {
             final Optional<UserRow> sameEmail = userWithSameVerifiedEmail(handle, token);
@@ -132,8 +138,12 @@ public final class Accounts {
                 isNewUser = true;
                 profileChanged = false; // nobody can have a copy of a profile that did not exist
             }
-            identities.insert(new IdentityRow(UUID.randomUUID(), user.id(), provider, token.subject(), token.email(),
-                    token.emailVerified(), token.isPrivateEmail(), now, now));
+            final IdentityRow identity = new IdentityRow(UUID.randomUUID(), user.id(), provider, token.subject(),
+                    token.email(), token.emailVerified(), token.isPrivateEmail(), now, now);
+            identities.insert(identity);
+            if (isNewUser) {
+                profile = toProfile(new UserWithIdentities(user, List.of(identity))); // all of it written just now
+            }
         }
 
         final String refreshToken = refreshTokens.generate();
@@ -145,8 +155,8 @@ public final class Accounts {
             details.put("linkedBy", linkedBy);
         }
         audit(handle, "sign_in", user.id(), session.id(), context.ipAddress(), details);
-        return new SignInOutcome(new SignedIn(profile(handle, user.id()), isNewUser, session.id(), token.clientId(),
-                refreshToken, session.expiresAt()), profileChanged);
+        return new SignInOutcome(new SignedIn(profile != null ? profile : profile(handle, user.id()), isNewUser,
+                session.id(), token.clientId(), refreshToken, session.expiresAt()), profileChanged);
     }
 
     /** Whether {@link IdentityDao#recordSignIn} changes what the profile shows of the identity. */
@@ -330,7 +340,10 @@ public final class Accounts {
 
     /** The user with its identities: one statement. */
     private static UserProfile profile(Handle handle, UUID userId) {
-        final UserWithIdentities found = new UserDao(handle).findWithIdentities(userId).orElseThrow(Accounts::userGone);
+        return toProfile(new UserDao(handle).findWithIdentities(userId).orElseThrow(Accounts::userGone));
+    }
+
+    private static UserProfile toProfile(UserWithIdentities found) {
         final UserRow user = found.user();
         final List<LinkedIdentity> identities = found.identities().stream()
                 .map(identity -> new LinkedIdentity(identity.provider(), identity.email(), identity.isPrivateEmail(),
