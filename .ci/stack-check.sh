@@ -34,8 +34,8 @@ fi
 step "docker-compose config accepts docker-compose.yml with .env.example"
 docker-compose --env-file .env.example config -q
 
-step "shellcheck: scripts-docker/ and docker/"
-find scripts-docker docker -name '*.sh' -print0 | xargs -0 shellcheck
+step "shellcheck: scripts-docker/, docker/ and bench/"
+find scripts-docker docker bench -name '*.sh' -print0 | xargs -0 shellcheck
 while IFS= read -r script; do
   [ -x "$script" ] || fail "$script is not executable"
 done < <(find scripts-docker docker -name '*.sh')
