@@ -281,15 +281,32 @@ healthy() {
   [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$ADMIN_PORT/healthcheck")" = 200 ]
 }
 
+# The image's class archive lives in /app/cds; here it goes to the work folder.
+# shellcheck disable=SC2001 # a pattern, not a fixed path: whatever the Dockerfile names
+SERVER_OPTS=$(sed "s|-XX:SharedArchiveFile=[^ ]*|-XX:SharedArchiveFile=$WORK/oauth-api.jsa|" <<<"$SERVER_OPTS")
+
+start_service() {
+  START_MS=$(now_ms)
+  (cd "$WORK" && exec "${SERVICE_ENV[@]}" JAVA_TOOL_OPTIONS="$SERVER_OPTS" "$JAVA" -jar "$JAR" server "$CONFIG") \
+    >>"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  wait_for 180 "$SERVER_PID" healthy || die "the service did not become healthy: $(tail -5 "$WORK/server.log")"
+  STARTUP_MS=$(($(now_ms) - START_MS))
+}
+
 service_env
 log "starting the service (JAVA_TOOL_OPTIONS=\"$SERVER_OPTS\")"
-START_MS=$(now_ms)
-(cd "$WORK" && exec "${SERVICE_ENV[@]}" JAVA_TOOL_OPTIONS="$SERVER_OPTS" "$JAVA" -jar "$JAR" server "$CONFIG") \
-  >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-PIDS+=("$SERVER_PID")
-wait_for 180 "$SERVER_PID" healthy || die "the service did not become healthy: $(tail -5 "$WORK/server.log")"
-STARTUP_MS=$(($(now_ms) - START_MS))
+start_service
+FIRST_STARTUP_MS=$STARTUP_MS
+if grep -q -- '-XX:SharedArchiveFile=' <<<"$SERVER_OPTS"; then
+  # A container's first start writes the class archive when it stops; measure the next start, as
+  # every restart of the container is.
+  kill -TERM "$SERVER_PID"
+  wait "$SERVER_PID" 2>/dev/null || true
+  log "first start took $FIRST_STARTUP_MS ms; class archive written ($(du -m "$WORK/oauth-api.jsa" | cut -f1) MB)"
+  start_service
+fi
 IDLE_RSS=$(rss_mb "$SERVER_PID" VmRSS)
 API="http://127.0.0.1:$PORT"
 log "healthy after $STARTUP_MS ms, idle RSS $IDLE_RSS MB, on $API (admin :$ADMIN_PORT)"
@@ -520,6 +537,7 @@ ratio() {
   fi
   echo
   printf '%-34s %s\n' "start-up ms (launch to healthy)" "$STARTUP_MS"
+  printf '%-34s %s\n' "start-up ms, first (no archive)" "$FIRST_STARTUP_MS"
   printf '%-34s %s\n' "idle RSS MB (after start-up)" "$IDLE_RSS"
   printf '%-34s %s\n' "RSS after load MB (peak)" "$AFTER_RSS ($PEAK_RSS)"
   printf '%-34s %s\n' "users seeded" "$USERS (in $((SEED_MS / 1000)).$(printf '%01d' $((SEED_MS % 1000 / 100))) s)"
