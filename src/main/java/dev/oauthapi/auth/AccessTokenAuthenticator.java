@@ -19,7 +19,8 @@ import java.util.Optional;
  * the rest of a plain authenticated read, so verified tokens are cached: bounded in size, each
  * entry dropped when its token expires. Only tokens that verified are cached, so garbage cannot
  * crowd out good entries. The session behind the token is checked on every request
- * ({@link SessionGate}). A bad token or an ended session is an empty result (the filter answers
+ * ({@link SessionGate}), in the one Redis round trip that also counts the per-user rate limit and
+ * reads the user's profile version, both handed on in the principal. A bad token or an ended session is an empty result (the filter answers
  * 401); an exception only when the session cannot be checked at all. Each refusal is counted.
  */
 public final class AccessTokenAuthenticator implements Authenticator<String, AuthenticatedUser> {

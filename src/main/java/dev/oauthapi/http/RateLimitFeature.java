@@ -21,7 +21,8 @@ import java.util.Map;
 
 /**
  * Puts the rate limits on the endpoints: per client IP on those marked {@link RateLimited} (before
- * authentication), per user on every endpoint with an {@code @Auth} parameter (after it). Every
+ * authentication), per user on every endpoint with an {@code @Auth} parameter (after it: the session
+ * check has already counted the request in its Redis round trip, so this only decides). Every
  * limited answer carries {@code RateLimit-Limit}, {@code RateLimit-Remaining} and
  * {@code RateLimit-Reset}; a refused one is {@code 429 rate_limited} with {@code Retry-After}.
  */
