@@ -15,8 +15,11 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class UserVersions {
     private static final String PREFIX = "oauth-api:user-version:";
-    /** Far longer than any cached copy lives, so a replaced version never comes back. */
-    static final Duration LIFETIME = Duration.ofDays(1);
+    /**
+     * Ten times as long as a cached copy lives (so a copy is never lost to an expired version while
+     * it could be used), yet short enough that Redis keeps a key only for users active lately.
+     */
+    static final Duration LIFETIME = Duration.ofMinutes(10);
 
     private final Redis redis;
 
