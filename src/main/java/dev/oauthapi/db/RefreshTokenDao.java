@@ -4,7 +4,6 @@ import org.jdbi.v3.core.Handle;
 
 import java.time.Instant;
 import java.util.Optional;
-import java.util.UUID;
 
 /** SQL on {@code refresh_tokens}; see {@link UserDao}. */
 public final class RefreshTokenDao {
@@ -68,30 +67,5 @@ public final class RefreshTokenDao {
                 .map((row, ctx) -> new Rotation(Columns.uuid(row, "id"), Columns.uuid(row, "user_id"),
                         row.getString("client_id"), row.getString("role"), Columns.instant(row, "expires_at")))
                 .findOne();
-    }
-
-    /**
-     * One rotation in one statement: the successor is stored as the next generation, the
-     * presented token is superseded (with the successor sealed under it), and the session's idle
-     * expiry moves. Returns false when the presented token was superseded meanwhile.
-     */
-    public boolean rotate(UUID sessionId, byte[] presentedHash, byte[] successorSealed, byte[] nextHash,
-                          int nextGeneration, Instant now, Instant expiresAt) {
-        return handle.createQuery("""
-                        WITH superseded AS (
-                            UPDATE refresh_tokens SET superseded_at = :now, successor_sealed = :sealed
-                            WHERE token_hash = :presented AND superseded_at IS NULL
-                            RETURNING session_id),
-                        issued AS (
-                            INSERT INTO refresh_tokens (token_hash, session_id, generation, issued_at)
-                            SELECT :next, session_id, :generation, :now FROM superseded
-                            RETURNING session_id)
-                        UPDATE sessions SET last_used_at = :now, expires_at = :expiresAt
-                        WHERE id = :sessionId AND id IN (SELECT session_id FROM issued)
-                        RETURNING id""")
-                .bind("now", now).bind("sealed", successorSealed).bind("presented", presentedHash)
-                .bind("next", nextHash).bind("generation", nextGeneration).bind("sessionId", sessionId)
-                .bind("expiresAt", expiresAt)
-                .map((row, ctx) -> Columns.uuid(row, "id")).findOne().isPresent();
     }
 }

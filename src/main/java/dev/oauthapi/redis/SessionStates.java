@@ -48,17 +48,10 @@ public final class SessionStates {
         this.redis = redis;
     }
 
-    public Known lookup(UUID sessionId) {
-        final List<String> values = redis.call(jedis -> jedis.mget(LIVE + sessionId, REVOKED + sessionId));
-        if (values.get(1) != null) {
-            return Known.REVOKED;
-        }
-        return values.get(0) != null ? Known.LIVE : Known.UNKNOWN;
-    }
-
     /**
-     * {@link #lookup}, and counts this request against the rate counter {@code counter}: one round
-     * trip for both, which is all an authenticated request asks of Redis.
+     * What Redis knows of the session (a tombstone wins over a live entry), and counts this request
+     * against the rate counter {@code counter}: one round trip for both, which is all an
+     * authenticated request asks of Redis.
      */
     public Lookup lookupAndCount(UUID sessionId, UUID userId, String counter, Duration window) {
         final List<String> keys = List.of(LIVE + sessionId, REVOKED + sessionId, RateLimitCounters.key(counter),

@@ -3,7 +3,6 @@ package dev.oauthapi.sessions;
 import dev.oauthapi.db.RefreshCandidate;
 import dev.oauthapi.db.RefreshTokenDao;
 import dev.oauthapi.db.RefreshTokenRow;
-import dev.oauthapi.db.Rotation;
 import dev.oauthapi.db.SessionDao;
 import dev.oauthapi.db.SessionRow;
 import dev.oauthapi.db.UserRow;
@@ -109,25 +108,28 @@ public final class RefreshRotation {
      */
     private Optional<Refreshed> rotateIfCurrent(String presented) {
         final byte[] hash = hashOf(presented);
-        final String next = refreshTokens.generate();
-        final byte[] sealed = seal.seal(presented, next);
         return jdbi.inTransaction(handle -> {
-            final Instant now = clock.instant();
-            final Optional<Rotation> rotation = new RefreshTokenDao(handle).rotateIfCurrent(hash, sealed,
-                    RefreshTokens.hash(next), now, now.plus(idleLifetime));
-            if (rotation.isEmpty()) {
+            final Optional<Refreshed> rotated = rotateIfCurrent(handle, presented, hash, clock.instant());
+            if (rotated.isEmpty()) {
                 handle.rollback(); // the statement may have superseded the token before finding the session unusable
-                return Optional.empty();
             }
-            final Rotation rotated = rotation.get();
-            return Optional.of(new Refreshed(rotated.userId(), rotated.sessionId(), rotated.role(), rotated.clientId(),
-                    next, rotated.expiresAt(), null));
+            return rotated;
         });
     }
 
+    /** The one rotation statement, with a successor sealed under the presented token. */
+    private Optional<Refreshed> rotateIfCurrent(Handle handle, String presented, byte[] hash, Instant now) {
+        final String next = refreshTokens.generate();
+        return new RefreshTokenDao(handle).rotateIfCurrent(hash, seal.seal(presented, next), RefreshTokens.hash(next),
+                        now, now.plus(idleLifetime))
+                .map(rotated -> new Refreshed(rotated.userId(), rotated.sessionId(), rotated.role(),
+                        rotated.clientId(), next, rotated.expiresAt(), null));
+    }
+
     /**
-     * Every other case, three statements: lock the session by the token, read the token with the session's current
-     * generation and user, rotate (or, for a superseded token, answer within the grace or revoke).
+     * Every other case, after the rollback: lock the session by the token, read the token with the
+     * session's current generation and user, then rotate (only if a concurrent change let the
+     * ordinary case miss), answer within the grace, or revoke.
      */
     private Outcome refresh(Handle handle, String presented, String ipAddress) {
         final Instant now = clock.instant();
@@ -142,7 +144,8 @@ public final class RefreshRotation {
 
         final int current = candidate.currentGeneration();
         if (token.generation() == current) {
-            return new Rotated(rotate(handle, presented, hash, session, user, current, now));
+            // Under the session lock the current token of a usable session rotates.
+            return new Rotated(rotateIfCurrent(handle, presented, hash, now).orElseThrow(RefreshRotation::unknown));
         }
         final Optional<String> successor = withinGrace(presented, token, current, now);
         if (successor.isPresent()) {
@@ -170,19 +173,6 @@ public final class RefreshRotation {
             throw new ApiException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.");
         }
         return user;
-    }
-
-    private Refreshed rotate(Handle handle, String presented, byte[] hash, SessionRow session, UserRow user,
-                             int current, Instant now) {
-        final String next = refreshTokens.generate();
-        final Instant idleExpiry = now.plus(idleLifetime);
-        final Instant expiresAt = idleExpiry.isBefore(session.absoluteExpiresAt()) ? idleExpiry : session.absoluteExpiresAt();
-        // Under the session lock the current token cannot have been superseded; false would mean it had.
-        if (!new RefreshTokenDao(handle).rotate(session.id(), hash, seal.seal(presented, next), RefreshTokens.hash(next),
-                current + 1, now, expiresAt)) {
-            throw unknown();
-        }
-        return new Refreshed(user.id(), session.id(), user.role(), session.clientId(), next, expiresAt, null);
     }
 
     /** The current token again, if this is its predecessor, presented within the grace period. */

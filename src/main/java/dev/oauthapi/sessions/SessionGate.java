@@ -63,11 +63,6 @@ public final class SessionGate implements Managed {
         this.tombstoneLifetime = accessTokenTtl.plus(Duration.ofMinutes(1));
     }
 
-    /** Whether an access token of this session may still be used. */
-    public boolean isLive(UUID sessionId) {
-        return check(sessionId, null, null, null).live();
-    }
-
     /**
      * The answer of {@link #check}: whether the session is live, the request's count in the rate
      * counter asked for, and the user's version (both null when Redis did not answer: the caller
@@ -77,9 +72,9 @@ public final class SessionGate implements Managed {
     }
 
     /**
-     * {@link #isLive}, and when {@code counter} is given, counts the request against that rate
-     * counter and reads the user's version in the same Redis round trip: one round trip is all a
-     * request whose session Redis knows costs.
+     * Whether an access token of this session may still be used; on the way, counts the request
+     * against the rate counter {@code counter} and reads the user's version, in the same Redis
+     * round trip: one round trip is all a request whose session Redis knows costs.
      */
     public Check check(UUID sessionId, UUID userId, String counter, Duration window) {
         if (unwrittenTombstones.contains(sessionId)) {
@@ -89,16 +84,10 @@ public final class SessionGate implements Managed {
         String userVersion = null;
         if (redis.shouldTry()) {
             try {
-                final SessionStates.Known known;
-                if (counter == null) {
-                    known = states.lookup(sessionId);
-                } else {
-                    final SessionStates.Lookup lookup = states.lookupAndCount(sessionId, userId, counter, window);
-                    known = lookup.known();
-                    counted = lookup.counted();
-                    userVersion = lookup.userVersion();
-                }
-                switch (known) {
+                final SessionStates.Lookup lookup = states.lookupAndCount(sessionId, userId, counter, window);
+                counted = lookup.counted();
+                userVersion = lookup.userVersion();
+                switch (lookup.known()) {
                     case LIVE -> {
                         return new Check(true, counted, userVersion);
                     }
