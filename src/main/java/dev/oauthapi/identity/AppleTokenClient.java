@@ -36,7 +36,10 @@ import java.util.stream.Collectors;
 public final class AppleTokenClient {
     static final String APPLE_AUDIENCE = "https://appleid.apple.com";
     static final Duration SECRET_LIFETIME = Duration.ofMinutes(5);
+    /** The whole call, connecting to the last byte of the answer. */
     static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /** Apple's answers are a few kilobytes (an ID token and two opaque tokens). */
+    static final int MAX_ANSWER_BYTES = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What an exchange gives: Apple's refresh token (a secret) and who Apple says it is for. */
@@ -89,7 +92,8 @@ public final class AppleTokenClient {
                 .header().keyId(keyId).and()
                 .issuer(teamId)
                 .subject(clientId)
-                .audience().add(APPLE_AUDIENCE).and()
+                // A JSON string, as Apple requires: a one-element array is refused with invalid_client.
+                .audience().single(APPLE_AUDIENCE)
                 .issuedAt(Date.from(now))
                 .expiration(Date.from(now.plus(SECRET_LIFETIME)))
                 .signWith(key, Jwts.SIG.ES256)
@@ -140,19 +144,19 @@ public final class AppleTokenClient {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
-        final HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
+        final HttpResponse<byte[]> response = BoundedHttp.send(http, request, TIMEOUT, MAX_ANSWER_BYTES);
+        final String text = new String(response.body(), StandardCharsets.UTF_8);
         if (response.statusCode() != 200) {
-            // Apple's error bodies are {"error": "invalid_grant"}: safe to keep, no token in them.
-            final String error = response.body().length() > 200 ? response.body().substring(0, 200) : response.body();
-            throw new IOException("Apple answered HTTP " + response.statusCode() + " " + error.strip());
+            // Apple's error bodies are {"error": "invalid_grant"}: safe to keep, no token in them,
+            // but what is kept is cut short and printable (it is logged and stored).
+            throw new IOException("Apple answered HTTP " + response.statusCode() + " " + printable(text, 200));
         }
-        final String text = response.body();
         return text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
+    }
+
+    /** At most {@code max} characters of {@code text}, with control characters (NUL among them) as spaces. */
+    public static String printable(String text, int max) {
+        final String cut = text.length() > max ? text.substring(0, max) : text;
+        return cut.replaceAll("\\p{Cntrl}", " ").strip();
     }
 }

@@ -3,24 +3,16 @@ package dev.oauthapi.identity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -119,71 +111,10 @@ public final class RemoteJwks implements KeySource {
                 .header("Accept", "application/json")
                 .GET()
                 .build();
-        final CompletableFuture<HttpResponse<byte[]>> response =
-                http.sendAsync(request, info -> new CappedBody(MAX_BYTES));
-        try {
-            // The whole exchange, body included, is bounded; the request timeout alone covers
-            // only the wait for the headers.
-            final HttpResponse<byte[]> answer = response.get(FETCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (answer.statusCode() != 200) {
-                throw new IOException("HTTP " + answer.statusCode());
-            }
-            return new String(answer.body(), StandardCharsets.UTF_8);
-        } catch (TimeoutException e) {
-            response.cancel(true);
-            throw new IOException("no complete answer within " + FETCH_TIMEOUT.toMillis() + " ms", e);
-        } catch (ExecutionException e) {
-            throw new IOException(e.getCause() == null ? e : e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+        final HttpResponse<byte[]> answer = BoundedHttp.send(http, request, FETCH_TIMEOUT, MAX_BYTES);
+        if (answer.statusCode() != 200) {
+            throw new IOException("HTTP " + answer.statusCode());
         }
-    }
-
-    /** Collects a body of at most {@code limit} bytes; a longer one fails the fetch. */
-    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
-        private final int limit;
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-
-        CappedBody(int limit) {
-            this.limit = limit;
-        }
-
-        @Override
-        public java.util.concurrent.CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            subscription.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            for (ByteBuffer buffer : buffers) {
-                if (bytes.size() + buffer.remaining() > limit) {
-                    subscription.cancel();
-                    result.completeExceptionally(new IOException("key set larger than " + limit + " bytes"));
-                    return;
-                }
-                final byte[] chunk = new byte[buffer.remaining()];
-                buffer.get(chunk);
-                bytes.writeBytes(chunk);
-            }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            result.completeExceptionally(error);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(bytes.toByteArray());
-        }
+        return new String(answer.body(), StandardCharsets.UTF_8);
     }
 }

@@ -83,9 +83,16 @@ public final class AppleTokens implements Managed {
             });
         } catch (IOException | RuntimeException e) {
             exchangeFailures.mark();
-            LOG.warn("Apple code exchange failed for subject {}: {}", token.subject(), e.getMessage());
-            jdbi.useHandle(handle -> new IdentityDao(handle).recordExchangeFailure(apple, token.subject(),
-                    String.valueOf(e.getMessage()), clock.instant()));
+            final String reason = AppleTokenClient.printable(String.valueOf(e.getMessage()), 500);
+            LOG.warn("Apple code exchange failed for subject {}: {}", token.subject(), reason);
+            try {
+                jdbi.useHandle(handle -> new IdentityDao(handle).recordExchangeFailure(apple, token.subject(),
+                        reason, clock.instant()));
+            } catch (RuntimeException recording) {
+                // The sign-in has committed: a note we could not write must not fail it.
+                LOG.warn("Could not record the failed Apple code exchange for subject {}: {}", token.subject(),
+                        recording.toString());
+            }
         }
     }
 

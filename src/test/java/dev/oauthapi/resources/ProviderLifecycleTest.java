@@ -129,6 +129,36 @@ class ProviderLifecycleTest {
     }
 
     @Test
+    void anOversizedOrEndlessAnswerFromAppleFailsTheExchangeNotTheSignIn() {
+        final String huge = subject();
+        final String endless = subject();
+
+        appleSignIn(huge, APPLE_TOKENS.codeAnswered(new FakeAppleTokenEndpoint.Misbehaviour.Raw(200,
+                ("{\"refresh_token\": \"" + "x".repeat(1 << 20) + "\"}").getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+        final long started = System.nanoTime();
+        appleSignIn(endless, APPLE_TOKENS.codeAnswered(new FakeAppleTokenEndpoint.Misbehaviour.Trickle()));
+        final Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(identity("apple", huge)).containsEntry("token_exchange_status", "failed");
+        assertThat((String) identity("apple", huge).get("token_exchange_error")).contains("larger than");
+        assertThat(identity("apple", endless)).containsEntry("token_exchange_status", "failed");
+        assertThat((String) identity("apple", endless).get("token_exchange_error")).contains("no complete answer");
+        // The exchange's deadline is 5 s for the whole answer; the trickle would last a minute.
+        assertThat(took).isLessThan(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void anAppleErrorThatCannotBeStoredAsItIsStillSignsIn() {
+        final String subject = subject();
+        final byte[] withNul = "{\"error\": \"invalid_grant\u0000\u0000\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        appleSignIn(subject, APPLE_TOKENS.codeAnswered(new FakeAppleTokenEndpoint.Misbehaviour.Raw(400, withNul)));
+
+        assertThat(identity("apple", subject)).containsEntry("token_exchange_status", "failed");
+        assertThat((String) identity("apple", subject).get("token_exchange_error")).contains("invalid_grant");
+    }
+
+    @Test
     void anExchangeForAnotherSubjectIsRefused() {
         final String subject = subject();
 

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Apple's /auth/token and /auth/revoke on 127.0.0.1, checking every client secret the way Apple
  * does: an ES256 signature by the team's key, {@code kid}, {@code iss} the team, {@code sub} the
- * client id, {@code aud} Apple, a short lifetime. Codes are registered per test with the subject
+ * client id, {@code aud} Apple's issuer as a JSON string (not an array), a short lifetime. Codes are registered per test with the subject
  * they belong to; the revoke endpoint can be told to fail a number of times first.
  */
 public final class FakeAppleTokenEndpoint implements AutoCloseable {
@@ -44,6 +44,7 @@ public final class FakeAppleTokenEndpoint implements AutoCloseable {
     private final KeyPair teamKey;
     private final Path p8;
     private final Map<String, String> subjectsByCode = new ConcurrentHashMap<>();
+    private final Map<String, Misbehaviour> misbehavingCodes = new ConcurrentHashMap<>();
     private final List<String> revokedTokens = new CopyOnWriteArrayList<>();
     private final List<String> rejections = new CopyOnWriteArrayList<>();
     private final AtomicInteger revokeFailuresLeft = new AtomicInteger();
@@ -94,6 +95,23 @@ public final class FakeAppleTokenEndpoint implements AutoCloseable {
         return code;
     }
 
+    /** How the token endpoint can answer a code badly: a status with a raw body, or a body trickled forever. */
+    public sealed interface Misbehaviour {
+        record Raw(int status, byte[] body) implements Misbehaviour {
+        }
+
+        /** Headers at once, then one byte every 100 ms for a minute. */
+        record Trickle() implements Misbehaviour {
+        }
+    }
+
+    /** A code that the token endpoint answers as {@code misbehaviour} says (after checking the client secret). */
+    public String codeAnswered(Misbehaviour misbehaviour) {
+        final String code = "odd-code-" + issued.incrementAndGet();
+        misbehavingCodes.put(code, misbehaviour);
+        return code;
+    }
+
     public void failNextRevocations(int times) {
         revokeFailuresLeft.set(times);
     }
@@ -113,6 +131,11 @@ public final class FakeAppleTokenEndpoint implements AutoCloseable {
             answer(exchange, 401, Map.of("error", "invalid_client"));
             return;
         }
+        final Misbehaviour misbehaviour = misbehavingCodes.remove(form.getOrDefault("code", ""));
+        if (misbehaviour != null) {
+            misbehave(exchange, misbehaviour);
+            return;
+        }
         final String subject = subjectsByCode.remove(form.getOrDefault("code", ""));
         if (subject == null || !"authorization_code".equals(form.get("grant_type"))) {
             answer(exchange, 400, Map.of("error", "invalid_grant"));
@@ -123,6 +146,30 @@ public final class FakeAppleTokenEndpoint implements AutoCloseable {
                 "aud", form.get("client_id"), "sub", subject))) + ".c2ln";
         answer(exchange, 200, Map.of("access_token", "apple-access", "token_type", "Bearer", "expires_in", 3600,
                 "refresh_token", "apple-refresh-" + subject, "id_token", idToken));
+    }
+
+    private static void misbehave(HttpExchange exchange, Misbehaviour misbehaviour) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        switch (misbehaviour) {
+            case Misbehaviour.Raw raw -> {
+                exchange.sendResponseHeaders(raw.status(), raw.body().length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(raw.body());
+                }
+            }
+            case Misbehaviour.Trickle trickle -> {
+                exchange.sendResponseHeaders(200, 0);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    for (int i = 0; i < 600; i++) {
+                        out.write(' ');
+                        out.flush();
+                        Thread.sleep(100);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the client gave up: what the test wants
+                }
+            }
+        }
     }
 
     private void revoke(HttpExchange exchange) throws IOException {
@@ -148,7 +195,7 @@ public final class FakeAppleTokenEndpoint implements AutoCloseable {
                     && "ES256".equals(secret.getHeader().getAlgorithm())
                     && TEAM_ID.equals(claims.getIssuer())
                     && claims.getSubject() != null && claims.getSubject().equals(form.get("client_id"))
-                    && claims.getAudience().equals(java.util.Set.of("https://appleid.apple.com"))
+                    && audienceIsApplesString(form.get("client_secret"))
                     && Duration.between(Instant.now(), claims.getExpiration().toInstant()).compareTo(Duration.ofMinutes(10)) <= 0;
             if (!valid) {
                 rejections.add("client secret claims: " + claims + " kid " + secret.getHeader().getKeyId());
@@ -156,6 +203,20 @@ public final class FakeAppleTokenEndpoint implements AutoCloseable {
             return valid;
         } catch (RuntimeException e) {
             rejections.add("client secret: " + e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Apple wants {@code "aud": "https://appleid.apple.com"}, a JSON string: libraries that sent
+     * a one-element array got {@code invalid_client}. Read off the raw payload, as Apple does,
+     * because a JWT library would accept either form.
+     */
+    private static boolean audienceIsApplesString(String jwt) {
+        try {
+            final var aud = JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1])).path("aud");
+            return aud.isTextual() && aud.asText().equals("https://appleid.apple.com");
+        } catch (IOException | RuntimeException e) {
             return false;
         }
     }
