@@ -1,5 +1,6 @@
 package dev.oauthapi;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.oauthapi.config.AppleConfig;
 import dev.oauthapi.config.GoogleConfig;
@@ -12,6 +13,7 @@ import dev.oauthapi.config.TokensConfig;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
 
 /**
@@ -80,5 +82,13 @@ public class OAuthApiConfiguration extends Configuration {
 
     public RateLimitsConfig rateLimits() {
         return rateLimits;
+    }
+
+    /** A session that idles out before its access tokens do would leave tokens of an ended session working. */
+    @JsonIgnore
+    @AssertTrue(message = "REFRESH_TOKEN_TTL must not be shorter than ACCESS_TOKEN_TTL")
+    public boolean isIdleLifetimeAtLeastAccessTokenLifetime() {
+        return tokens == null || sessions == null || tokens.accessTokenTtl() == null || sessions.refreshTokenTtl() == null
+                || sessions.refreshTokenTtl().toJavaDuration().compareTo(tokens.accessTokenTtl().toJavaDuration()) >= 0;
     }
 }

@@ -34,6 +34,7 @@ import java.util.function.Function;
  * Single-use rules (nonce taken, token replayed) need Redis and are not part of it.
  */
 public final class CheckIdTokenCommand extends Command {
+    private static final int MAX_STDIN_BYTES = 64 * 1024;
     private final Function<String, String> environment;
 
     public CheckIdTokenCommand(Function<String, String> environment) {
@@ -51,7 +52,8 @@ public final class CheckIdTokenCommand extends Command {
         subparser.addArgument("--nonce").metavar("RAW").help("the raw nonce the app sent with the token");
         subparser.addArgument("--at").type(Long.class).metavar("EPOCH_SECONDS")
                 .help("check as of this time instead of now");
-        subparser.addArgument("token").metavar("TOKEN");
+        subparser.addArgument("token").metavar("TOKEN")
+                .help("the token, or - to read it from standard input (keeps it out of ps and shell history)");
     }
 
     @Override
@@ -66,7 +68,7 @@ public final class CheckIdTokenCommand extends Command {
 
         out.println("Checking a " + provider.wireName() + " token as of " + clock.instant());
         try {
-            final VerifiedIdToken token = verifier.verify(namespace.getString("token"), namespace.getString("nonce"),
+            final VerifiedIdToken token = verifier.verify(token(namespace.getString("token")), namespace.getString("nonce"),
                     new CheckListener() {
                         @Override
                         public void passed(String check) {
@@ -83,6 +85,19 @@ public final class CheckIdTokenCommand extends Command {
         } catch (IdTokenRejected | ProviderUnavailable e) {
             out.println("REJECTED");
             throw new CommandExit(CommandExit.REJECTED, e.getMessage());
+        }
+    }
+
+    /** The token argument, or for {@code -} the token read from standard input (up to 64 KiB). */
+    private static String token(String argument) {
+        if (!"-".equals(argument)) {
+            return argument;
+        }
+        try {
+            return new String(System.in.readNBytes(MAX_STDIN_BYTES), java.nio.charset.StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            System.err.println("Cannot read the token from standard input: " + e.getMessage());
+            throw new CommandExit(CommandExit.USAGE, "no token on standard input");
         }
     }
 

@@ -77,15 +77,17 @@ public final class SessionDao {
     }
 
     /**
-     * Whether an access token of this session may still be honoured: the session exists, is not
-     * revoked, has not reached its absolute expiry, and its user is not disabled.
+     * Until when an access token of this session may be honoured, if it may be now: the session
+     * exists, is not revoked, has reached neither its idle nor its absolute expiry, and its user is
+     * not disabled. Empty otherwise.
      */
-    public boolean isLive(UUID id, Instant now) {
+    public Optional<Instant> liveUntil(UUID id, Instant now) {
         return handle.createQuery("""
-                        SELECT EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
-                                       WHERE s.id = :id AND s.revoked_at IS NULL AND s.absolute_expires_at > :now
-                                         AND u.disabled_at IS NULL)""")
-                .bind("id", id).bind("now", now).map((row, ctx) -> row.getBoolean(1)).one();
+                        SELECT LEAST(s.expires_at, s.absolute_expires_at) AS live_until
+                        FROM sessions s JOIN users u ON u.id = s.user_id
+                        WHERE s.id = :id AND s.revoked_at IS NULL AND s.expires_at > :now
+                          AND s.absolute_expires_at > :now AND u.disabled_at IS NULL""")
+                .bind("id", id).bind("now", now).map((row, ctx) -> Columns.instant(row, "live_until")).findOne();
     }
 
     /** Revokes one session of a user if it is not revoked yet; returns its id if it did. */

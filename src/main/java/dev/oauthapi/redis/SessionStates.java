@@ -65,7 +65,7 @@ public final class SessionStates {
     }
 
     public void markLive(UUID sessionId, Duration ttl) {
-        redis.call(jedis -> jedis.set(LIVE + sessionId, "1", SetParams.setParams().px(ttl.toMillis())));
+        redis.call(jedis -> jedis.set(LIVE + sessionId, "1", SetParams.setParams().px(Math.max(1, ttl.toMillis()))));
     }
 
     public void markRevoked(Collection<UUID> sessionIds, Duration ttl) {

@@ -15,9 +15,11 @@ import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -102,9 +104,10 @@ public final class SessionGate implements Managed {
                 redis.failed(e);
             }
         }
-        final boolean live;
+        final Instant now = clock.instant();
+        final Optional<Instant> liveUntil;
         try {
-            live = jdbi.withHandle(handle -> new SessionDao(handle).isLive(sessionId, clock.instant()));
+            liveUntil = jdbi.withHandle(handle -> new SessionDao(handle).liveUntil(sessionId, now));
         } catch (JdbiException e) {
             LOG.warn("Cannot check session {}: PostgreSQL did not answer ({})", sessionId, e.toString());
             throw new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "The session cannot be checked right now.",
@@ -112,8 +115,9 @@ public final class SessionGate implements Managed {
         }
         if (redis.shouldTry()) {
             try {
-                if (live) {
-                    states.markLive(sessionId, LIVE_CACHE);
+                if (liveUntil.isPresent()) {
+                    // Never cached past the session's own expiry, idle or absolute.
+                    states.markLive(sessionId, min(LIVE_CACHE, Duration.between(now, liveUntil.get())));
                 } else {
                     // Remembered too, so a replayed token of an ended session costs no query.
                     states.markRevoked(List.of(sessionId), tombstoneLifetime);
@@ -122,7 +126,11 @@ public final class SessionGate implements Managed {
                 redis.failed(e);
             }
         }
-        return new Check(live, counted, userVersion);
+        return new Check(liveUntil.isPresent(), counted, userVersion);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Call after the revocation committed in PostgreSQL, before answering the revoking request. */

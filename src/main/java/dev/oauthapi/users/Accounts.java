@@ -242,9 +242,17 @@ public final class Accounts {
         }
     }
 
-    /** Unlinks a provider account; the last one stays, or the user could never sign in again. */
+    private record Unlinked(UserProfile profile, List<UUID> endedSessions) {
+    }
+
+    /**
+     * Unlinks a provider account; the last one stays, or the user could never sign in again. The
+     * sessions signed in through that provider end with it (the current one too, when it is one of
+     * them): they were opened by an identity the account no longer has, and no later event from
+     * the provider could reach them.
+     */
     public UserProfile unlink(UUID userId, Provider provider, String ipAddress) {
-        final UserProfile unlinked = jdbi.inTransaction(handle -> {
+        final Unlinked unlinked = jdbi.inTransaction(handle -> {
             new UserDao(handle).lock(userId).orElseThrow(Accounts::userGone);
             final IdentityDao identities = new IdentityDao(handle);
             final List<IdentityRow> linked = identities.findByUser(userId);
@@ -257,11 +265,15 @@ public final class Accounts {
             }
             queueProviderTokenRevocations(handle, userId, provider.wireName());
             identities.delete(userId, provider.wireName());
-            audit(handle, "identity_unlinked", userId, null, ipAddress, Map.of("provider", provider.wireName()));
-            return profile(handle, userId);
+            final List<UUID> ended = new SessionDao(handle).revokeOfProvider(userId, provider.wireName(),
+                    "identity_unlinked", clock.instant());
+            audit(handle, "identity_unlinked", userId, null, ipAddress,
+                    Map.of("provider", provider.wireName(), "sessionsEnded", ended.size()));
+            return new Unlinked(profile(handle, userId), ended);
         });
+        gate.revoked(unlinked.endedSessions());
         profiles.changed(userId);
-        return unlinked;
+        return unlinked.profile();
     }
 
     /**

@@ -61,6 +61,25 @@ class CheckIdTokenCommandTest {
     }
 
     @Test
+    void theTokenCanComeFromStandardInputAndStayOutOfTheCommandLine(@TempDir Path dir) throws IOException {
+        final JsonNode vector = vector("apple-gameroasters-1614431194");
+        final java.io.InputStream stdin = System.in;
+        final CommandResult result;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream((vector.path("token").asText() + "\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            result = TestApp.run(Map.of(), "check-id-token", "--provider", "apple",
+                    "--keys", keysOf(vector, dir).toString(), "--audience", "com.gameroasters.stack4",
+                    "--at", vector.path("fixed_clock_epoch_seconds").asText(), "-");
+        } finally {
+            System.setIn(stdin);
+        }
+
+        assertThat(exitCode(result)).as(result.stdout() + result.stderr()).isZero();
+        assertThat(result.stdout()).contains("VALID  subject 001026.16112b36378440d995af22b268f00984.1744");
+    }
+
+    @Test
     void aRealAppleTokenWithItsNonce(@TempDir Path dir) throws IOException {
         final JsonNode vector = vector("apple-risc0-1699219691");
 

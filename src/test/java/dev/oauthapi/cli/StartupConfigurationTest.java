@@ -1,9 +1,17 @@
 package dev.oauthapi.cli;
 
+import dev.oauthapi.OAuthApiConfiguration;
+import dev.oauthapi.config.EnvironmentSubstitution;
 import dev.oauthapi.config.MissingEnvironmentException;
 import dev.oauthapi.testing.TestApp;
 import dev.oauthapi.testing.TestApp.CommandResult;
 import io.dropwizard.configuration.ConfigurationValidationException;
+import io.dropwizard.configuration.FileConfigurationSourceProvider;
+import io.dropwizard.configuration.YamlConfigurationFactory;
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import io.dropwizard.jersey.validation.Validators;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -60,6 +68,19 @@ class StartupConfigurationTest {
     }
 
     @Test
+    void refusesSessionsThatIdleOutBeforeTheirAccessTokens() {
+        final Map<String, String> env = complete();
+        env.put("ACCESS_TOKEN_TTL", "1h");
+        env.put("REFRESH_TOKEN_TTL", "30m");
+
+        final CommandResult result = TestApp.run(env, "check", TestApp.CONFIG);
+
+        assertThat(result.error()).containsInstanceOf(ConfigurationValidationException.class);
+        assertThat(result.stderr()).contains("REFRESH_TOKEN_TTL must not be shorter than ACCESS_TOKEN_TTL")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void refusesHalfAConfiguredAppleCodeExchange() {
         final Map<String, String> env = complete();
         env.put("APPLE_TEAM_ID", "TEAM123456");
@@ -87,5 +108,26 @@ class StartupConfigurationTest {
         final CommandResult result = TestApp.run(complete(), "check", TestApp.CONFIG);
 
         assertThat(result.succeeded()).as(result.stderr()).isTrue();
+    }
+
+    @Test
+    void theAdminPortListensOnLoopbackEvenWhenTheApplicationPortListensEverywhere() throws Exception {
+        final Map<String, String> env = complete();
+        env.put("HOST", "0.0.0.0");
+
+        final DefaultServerFactory server = (DefaultServerFactory) parse(env).getServerFactory();
+
+        assertThat(((HttpConnectorFactory) server.getApplicationConnectors().get(0)).getBindHost()).isEqualTo("0.0.0.0");
+        assertThat(((HttpConnectorFactory) server.getAdminConnectors().get(0)).getBindHost()).isEqualTo("127.0.0.1");
+
+        env.put("ADMIN_HOST", "10.0.0.5");
+        final DefaultServerFactory configured = (DefaultServerFactory) parse(env).getServerFactory();
+        assertThat(((HttpConnectorFactory) configured.getAdminConnectors().get(0)).getBindHost()).isEqualTo("10.0.0.5");
+    }
+
+    private static OAuthApiConfiguration parse(Map<String, String> env) throws Exception {
+        return new YamlConfigurationFactory<>(OAuthApiConfiguration.class, Validators.newValidator(),
+                Jackson.newObjectMapper(), "dw")
+                .build(new EnvironmentSubstitution(new FileConfigurationSourceProvider(), env::get), TestApp.CONFIG);
     }
 }

@@ -172,6 +172,29 @@ class AccountEndpointsTest {
     }
 
     @Test
+    void unlinkingAProviderEndsTheSessionsSignedInThroughIt() {
+        final Answer viaGoogle = newGoogleUser();
+        final String appleSubject = "001.apple." + UUID.randomUUID();
+        assertThat(http().post("/api/auth/link/apple", Map.of("identityToken",
+                APPLE.token(APPLE_APP, appleSubject).build()), accessToken(viaGoogle)).status()).isEqualTo(200);
+        final Answer viaApple = http().post("/api/auth/apple", Map.of("identityToken",
+                APPLE.token(APPLE_APP, appleSubject).claim("jti", UUID.randomUUID().toString()).build()));
+        assertThat(viaApple.status()).as(viaApple.toString()).isEqualTo(200);
+
+        final Answer unlinked = http().delete("/api/profile/identities/google", accessToken(viaApple));
+
+        assertThat(unlinked.status()).as(unlinked.toString()).isEqualTo(200);
+        assertInvalidToken(http().get("/api/users/me", accessToken(viaGoogle)));
+        final Answer refresh = http().post("/api/auth/refresh",
+                Map.of("refreshToken", viaGoogle.json().path("tokens").path("refreshToken").asText()));
+        assertThat(refresh.status()).isEqualTo(401);
+        assertThat(refresh.code()).isEqualTo("session_revoked");
+        assertThat(http().get("/api/users/me", accessToken(viaApple)).status()).isEqualTo(200);
+        assertThat(DB.rows("SELECT 1 FROM sessions WHERE user_id = ?::uuid AND provider = 'google' AND revoked_at IS NULL",
+                unlinked.json().path("id").asText())).isEmpty();
+    }
+
+    @Test
     void unlinkingAProviderThatIsNotLinkedIsNotFound() {
         final String token = accessToken(newGoogleUser());
 

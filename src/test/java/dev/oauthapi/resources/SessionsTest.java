@@ -215,6 +215,20 @@ class SessionsTest {
         assertThat(expired.code()).isEqualTo("session_expired");
     }
 
+    @Test
+    void aSessionPastItsIdleExpiryIsRefusedOnTheNextRequestNotOnlyAtRefresh() {
+        final Session session = newUser();
+        // An idle expiry already passed (set by an earlier, shorter REFRESH_TOKEN_TTL, say) while
+        // an access token of the session is still within its own lifetime.
+        DB.execute("UPDATE sessions SET expires_at = ? WHERE id = ?::uuid",
+                java.sql.Timestamp.from(CLOCK.instant().minusSeconds(1)), session.sessionId());
+
+        final Answer answer = me(session.accessToken());
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(401);
+        assertThat(answer.code()).isEqualTo("invalid_token");
+    }
+
     // --- Logout and the device list ---
 
     @Test
