@@ -1,8 +1,10 @@
 package dev.oauthapi;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.google.common.base.Suppliers;
 import dev.oauthapi.auth.AccessTokenAuthenticator;
 import dev.oauthapi.auth.AuthenticatedUser;
+import dev.oauthapi.auth.BearerTokenFilter;
 import dev.oauthapi.auth.ProblemUnauthorizedHandler;
 import dev.oauthapi.cli.CheckIdTokenCommand;
 import dev.oauthapi.cli.CommandExit;
@@ -11,14 +13,19 @@ import dev.oauthapi.cli.ReadableConfigurationErrors;
 import dev.oauthapi.cli.UsersCommand;
 import dev.oauthapi.config.AppleConfig;
 import dev.oauthapi.config.EnvironmentSubstitution;
+import dev.oauthapi.db.ServerSecretDao;
 import dev.oauthapi.errors.ProblemErrorHandler;
 import dev.oauthapi.errors.ProblemJsonFeature;
 import dev.oauthapi.health.RedisHealthCheck;
 import dev.oauthapi.http.ClientAddress;
 import dev.oauthapi.http.ClientAddressFilter;
+import dev.oauthapi.http.NoStoreFilter;
+import dev.oauthapi.http.QueryTokenFilter;
 import dev.oauthapi.http.RateLimitFeature;
+import dev.oauthapi.http.RateLimited;
 import dev.oauthapi.http.RateLimiter;
 import dev.oauthapi.http.RequestBodyLimitFilter;
+import dev.oauthapi.http.StorableTextModule;
 import dev.oauthapi.identity.AppleTokenClient;
 import dev.oauthapi.identity.IdTokenVerifier;
 import dev.oauthapi.identity.Nonces;
@@ -53,7 +60,6 @@ import dev.oauthapi.users.RetryRevocationsTask;
 import dev.oauthapi.users.SignInService;
 import io.dropwizard.auth.AuthDynamicFeature;
 import io.dropwizard.auth.AuthValueFactoryProvider;
-import io.dropwizard.auth.oauth.OAuthCredentialAuthFilter;
 import dev.oauthapi.http.RequestIdFilter;
 import dev.oauthapi.redis.Redis;
 import dev.oauthapi.resources.HealthResource;
@@ -87,6 +93,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The table of contents of the service: {@link #initialize} sets up configuration and commands,
@@ -166,19 +173,24 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
                 config.sessions().reuseGrace().toJavaDuration());
         final Sessions sessions = new Sessions(jdbi, sessionGate, clock);
         environment.lifecycle().manage(new SessionPurge(jdbi, clock));
-        final Map<Provider, IdTokenVerifier> verifiers = verifiers(config, clock);
+        final HttpClient keyFetches = RemoteJwks.httpClient();
+        final Map<Provider, IdTokenVerifier> verifiers = verifiers(config, keyFetches, clock);
         final AppleTokens appleTokens = appleTokens(config, jdbi, random, environment);
         final SignInService signIn = new SignInService(verifiers,
-                new Nonces(new NonceStore(redis), random), new UsedTokenStore(redis),
+                new Nonces(new NonceStore(redis), nonceKey(jdbi, random), random, clock), new UsedTokenStore(redis),
                 config.idTokens().replayProtection(), accounts, accessTokens, clock, appleTokens);
-        final ProviderEvents providerEvents = new ProviderEvents(verifiers.get(Provider.APPLE),
-                googleSecurityEvents(config, clock), jdbi, sessionGate, clock, profiles);
+        // Events verify with key caches of their own: unknown key ids in a flood of forged events
+        // cannot spend the fetches that sign-in relies on.
+        final ProviderEvents providerEvents = new ProviderEvents(apple(config, keyFetches, clock),
+                googleSecurityEvents(config, keyFetches, clock), jdbi, sessionGate, clock, profiles);
 
         // HTTP plumbing, auth and rate limits
         http(config, environment);
         auth(environment, accessTokens, sessionGate, clock);
         environment.jersey().register(new RateLimitFeature(new RateLimiter(new RateLimitCounters(redis), clock),
-                config.rateLimits().authPerMinute(), config.rateLimits().apiPerMinute()));
+                Map.of(RateLimited.Bucket.AUTH, config.rateLimits().authPerMinute(),
+                        RateLimited.Bucket.EVENTS, config.rateLimits().eventsPerMinute()),
+                config.rateLimits().apiPerMinute()));
 
         // Resources
         environment.jersey().register(new HealthResource());
@@ -197,16 +209,21 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
     }
 
     /** One verifier per provider, each with its own key cache; a provider with no client ids is off. */
-    private static Map<Provider, IdTokenVerifier> verifiers(OAuthApiConfiguration config, Clock clock) {
-        final HttpClient http = RemoteJwks.httpClient();
-        final Duration maxAge = config.idTokens().maxAge().toJavaDuration();
-        return Map.of(
-                Provider.GOOGLE, new IdTokenVerifier(Provider.GOOGLE, Set.copyOf(config.google().clientIds().values()),
-                        new RemoteJwks(Provider.GOOGLE, config.google().jwksUrl(), http, clock), clock, maxAge,
-                        config.google().requireNonce()),
-                Provider.APPLE, new IdTokenVerifier(Provider.APPLE, Set.copyOf(config.apple().clientIds().values()),
-                        new RemoteJwks(Provider.APPLE, config.apple().jwksUrl(), http, clock), clock, maxAge,
-                        config.apple().requireNonce()));
+    private static Map<Provider, IdTokenVerifier> verifiers(OAuthApiConfiguration config, HttpClient http, Clock clock) {
+        return Map.of(Provider.GOOGLE, google(config, http, clock), Provider.APPLE, apple(config, http, clock));
+    }
+
+    private static IdTokenVerifier google(OAuthApiConfiguration config, HttpClient http, Clock clock) {
+        return new IdTokenVerifier(Provider.GOOGLE, Set.copyOf(config.google().clientIds().values()),
+                new RemoteJwks(Provider.GOOGLE, config.google().jwksUrl(), http, clock), clock,
+                config.idTokens().maxAge().toJavaDuration(), config.google().requireNonce());
+    }
+
+    /** Each call has a key cache of its own, with its own budget of fetches for unknown key ids. */
+    private static IdTokenVerifier apple(OAuthApiConfiguration config, HttpClient http, Clock clock) {
+        return new IdTokenVerifier(Provider.APPLE, Set.copyOf(config.apple().clientIds().values()),
+                new RemoteJwks(Provider.APPLE, config.apple().jwksUrl(), http, clock), clock,
+                config.idTokens().maxAge().toJavaDuration(), config.apple().requireNonce());
     }
 
     /** Apple code exchange and token revocation, when the team's key is configured; else null. */
@@ -225,18 +242,30 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         return tokens;
     }
 
+    /**
+     * The key that signs nonces, shared by every instance through PostgreSQL: made by the first
+     * instance that needs it, read once by each (again on the next use, if PostgreSQL was down).
+     */
+    private Supplier<byte[]> nonceKey(Jdbi jdbi, SecureRandom random) {
+        return Suppliers.memoize(() -> {
+            final byte[] candidate = new byte[32];
+            random.nextBytes(candidate);
+            return jdbi.withHandle(handle -> new ServerSecretDao(handle).getOrCreate("nonce-hmac", candidate, clock.instant()));
+        });
+    }
+
     /** Google's Cross-Account Protection events: their own keys and issuer, our client ids. */
-    private static IdTokenVerifier googleSecurityEvents(OAuthApiConfiguration config, Clock clock) {
+    private static IdTokenVerifier googleSecurityEvents(OAuthApiConfiguration config, HttpClient http, Clock clock) {
         return new IdTokenVerifier(Provider.GOOGLE, Set.of("https://accounts.google.com/"),
                 Set.copyOf(config.google().clientIds().values()),
-                new RemoteJwks(Provider.GOOGLE, config.google().riscJwksUrl(), RemoteJwks.httpClient(), clock), clock,
+                new RemoteJwks(Provider.GOOGLE, config.google().riscJwksUrl(), http, clock), clock,
                 config.idTokens().maxAge().toJavaDuration(), false);
     }
 
     private static void auth(Environment environment, AccessTokens accessTokens, SessionGate sessionGate, Clock clock) {
         final AccessTokenAuthenticator authenticator = new AccessTokenAuthenticator(accessTokens, sessionGate, clock,
                 environment.metrics(), VERIFIED_TOKEN_CACHE_SIZE, RateLimiter.WINDOW);
-        environment.jersey().register(new AuthDynamicFeature(new OAuthCredentialAuthFilter.Builder<AuthenticatedUser>()
+        environment.jersey().register(new AuthDynamicFeature(new BearerTokenFilter.Builder<AuthenticatedUser>()
                 .setAuthenticator(authenticator)
                 .setPrefix("Bearer")
                 .setUnauthorizedHandler(new ProblemUnauthorizedHandler())
@@ -282,6 +311,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
     private static void http(OAuthApiConfiguration config, Environment environment) {
         // Unknown request members are ignored (the contract), unlike unknown configuration keys.
         environment.getObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        environment.getObjectMapper().registerModule(new StorableTextModule());
         final var all = EnumSet.allOf(DispatcherType.class);
         environment.servlets().addFilter("request-id", new RequestIdFilter())
                 .addMappingForUrlPatterns(all, false, "/*");
@@ -291,6 +321,8 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         environment.servlets().addFilter("request-body-limit",
                         new RequestBodyLimitFilter(config.network().maxRequestBodySize().toBytes()))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        environment.jersey().register(new QueryTokenFilter());
+        environment.jersey().register(new NoStoreFilter());
     }
 
     private static void errors(Environment environment) {

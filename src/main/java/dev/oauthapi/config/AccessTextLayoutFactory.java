@@ -1,5 +1,6 @@
 package dev.oauthapi.config;
 
+import ch.qos.logback.access.common.PatternLayout;
 import ch.qos.logback.access.common.spi.IAccessEvent;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.LayoutBase;
@@ -9,11 +10,19 @@ import io.dropwizard.request.logging.layout.LogbackAccessRequestLayoutFactory;
 
 import java.util.TimeZone;
 
-/** Request-log layout type {@code access-text}, the plain counterpart of {@code access-json}. */
+/**
+ * Request-log layout type {@code access-text}, the plain counterpart of {@code access-json}:
+ * Dropwizard's own line, with the path where it logs the request line, since a query string can
+ * carry what must not be logged (an {@code access_token} an app put in a URL by mistake). Like
+ * {@code access-json}, which logs the path only.
+ */
 @JsonTypeName("access-text")
 public class AccessTextLayoutFactory implements DiscoverableLayoutFactory<IAccessEvent> {
     @Override
     public LayoutBase<IAccessEvent> build(LoggerContext context, TimeZone timeZone) {
-        return new LogbackAccessRequestLayoutFactory().build(context, timeZone);
+        final LayoutBase<IAccessEvent> layout = new LogbackAccessRequestLayoutFactory().build(context, timeZone);
+        ((PatternLayout) layout).setPattern("%h %l %u [%t{dd/MMM/yyyy:HH:mm:ss Z," + timeZone.getID()
+                + "}] \"%m %U %H\" %s %b \"%i{Referer}\" \"%i{User-Agent}\" %D");
+        return layout;
     }
 }

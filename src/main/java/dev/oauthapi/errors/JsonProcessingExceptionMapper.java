@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import dev.oauthapi.text.StorableText;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import org.slf4j.Logger;
@@ -44,6 +46,10 @@ final class JsonProcessingExceptionMapper implements ExceptionMapper<JsonProcess
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining("."))
                     .replace(".[", "[");
+            if (exception instanceof InvalidFormatException format && format.getValue() instanceof String text
+                    && !StorableText.isStorable(text)) {
+                return "The request member '" + member + "' " + StorableText.NOT_STORABLE + ": send text without them.";
+            }
             return "The request member '" + member + "' has the wrong type or format.";
         }
         final var location = exception.getLocation();

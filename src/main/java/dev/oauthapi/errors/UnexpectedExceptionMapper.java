@@ -50,7 +50,8 @@ final class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
 
     private static boolean isRedisUnavailable(Throwable exception) {
         for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
-            if (cause instanceof redis.clients.jedis.exceptions.JedisConnectionException) {
+            if (cause instanceof redis.clients.jedis.exceptions.JedisConnectionException
+                    || cause instanceof dev.oauthapi.redis.RedisRefused) {
                 return true;
             }
         }

@@ -3,7 +3,10 @@ package dev.oauthapi.http;
 import com.google.common.net.InetAddresses;
 
 import java.math.BigInteger;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,6 +43,28 @@ public final class ClientAddress {
             }
         }
         return client;
+    }
+
+    /**
+     * The rate-limit bucket of a resolved address: an IPv4 address itself, an IPv6 address by its
+     * /64. One IPv6 host is usually given a whole /64 (RFC 6177), so keying on full addresses
+     * would let it take a fresh bucket, and a fresh Redis key, for every request.
+     */
+    public static String rateBucket(String address) {
+        if (address == null || !InetAddresses.isInetAddress(address)) {
+            return String.valueOf(address);
+        }
+        final InetAddress parsed = InetAddresses.forString(address);
+        if (!(parsed instanceof Inet6Address)) {
+            return parsed.getHostAddress(); // IPv4, also when written as ::ffff:a.b.c.d
+        }
+        final byte[] bytes = parsed.getAddress();
+        Arrays.fill(bytes, 8, 16, (byte) 0);
+        try {
+            return InetAddresses.toAddrString(InetAddress.getByAddress(bytes)) + "/64";
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("16 bytes are an IPv6 address", e);
+        }
     }
 
     private boolean isTrusted(String address) {

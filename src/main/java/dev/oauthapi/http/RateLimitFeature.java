@@ -17,10 +17,12 @@ import jakarta.ws.rs.core.FeatureContext;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Puts the rate limits on the endpoints: per client IP on those marked {@link RateLimited} (before
+ * Puts the rate limits on the endpoints: per client IP (an IPv6 client by its /64) in the bucket of
+ * those marked {@link RateLimited} (before
  * authentication), per user on every endpoint with an {@code @Auth} parameter (after it: the session
  * check has already counted the request in its Redis round trip, so this only decides). Every
  * limited answer carries {@code RateLimit-Limit}, {@code RateLimit-Remaining} and
@@ -30,12 +32,12 @@ public final class RateLimitFeature implements DynamicFeature {
     private static final String DECISION = "oauth-api.rate-limit";
 
     private final RateLimiter limiter;
-    private final int perIpPerMinute;
+    private final Map<RateLimited.Bucket, Integer> perIpPerMinute;
     private final int perUserPerMinute;
 
-    public RateLimitFeature(RateLimiter limiter, int perIpPerMinute, int perUserPerMinute) {
+    public RateLimitFeature(RateLimiter limiter, Map<RateLimited.Bucket, Integer> perIpPerMinute, int perUserPerMinute) {
         this.limiter = limiter;
-        this.perIpPerMinute = perIpPerMinute;
+        this.perIpPerMinute = Map.copyOf(perIpPerMinute);
         this.perUserPerMinute = perUserPerMinute;
     }
 
@@ -43,7 +45,8 @@ public final class RateLimitFeature implements DynamicFeature {
     public void configure(ResourceInfo resource, FeatureContext context) {
         final Method method = resource.getResourceMethod();
         if (method.isAnnotationPresent(RateLimited.class)) {
-            context.register(new PerClientAddress());
+            final RateLimited.Bucket bucket = method.getAnnotation(RateLimited.class).value();
+            context.register(new PerClientAddress(bucket, perIpPerMinute.get(bucket)));
             context.register(new Headers());
         } else if (takesAuthenticatedUser(method)) {
             context.register(new PerUser());
@@ -76,10 +79,19 @@ public final class RateLimitFeature implements DynamicFeature {
 
     @Priority(Priorities.AUTHENTICATION - 100)
     private final class PerClientAddress implements ContainerRequestFilter {
+        private final String prefix;
+        private final int limit;
+
+        PerClientAddress(RateLimited.Bucket bucket, int limit) {
+            // The AUTH bucket keeps the key it always had.
+            this.prefix = bucket == RateLimited.Bucket.AUTH ? "ip:" : bucket.name().toLowerCase(Locale.ROOT) + ":ip:";
+            this.limit = limit;
+        }
+
         @Override
         public void filter(ContainerRequestContext request) {
             // Request properties are the servlet request's attributes: ClientAddressFilter's answer.
-            enforce(request, "ip:" + request.getProperty(ClientAddress.ATTRIBUTE), perIpPerMinute);
+            enforce(request, prefix + ClientAddress.rateBucket((String) request.getProperty(ClientAddress.ATTRIBUTE)), limit);
         }
     }
 

@@ -6,7 +6,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks an unauthenticated endpoint limited per client IP ({@code AUTH_RATE_LIMIT_PER_MINUTE}).
+ * Marks an unauthenticated endpoint limited per client IP, in the bucket named.
  * Authenticated endpoints need no mark: each is limited per user ({@code API_RATE_LIMIT_PER_MINUTE}).
  */
 @Retention(RetentionPolicy.RUNTIME)
@@ -14,5 +14,10 @@ import java.lang.annotation.Target;
 public @interface RateLimited {
     Bucket value();
 
-    enum Bucket { AUTH }
+    enum Bucket {
+        /** Nonce, sign-in, refresh: {@code AUTH_RATE_LIMIT_PER_MINUTE}. */
+        AUTH,
+        /** Apple's and Google's account events: {@code EVENTS_RATE_LIMIT_PER_MINUTE}. */
+        EVENTS
+    }
 }

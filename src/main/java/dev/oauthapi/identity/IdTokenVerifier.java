@@ -3,6 +3,7 @@ package dev.oauthapi.identity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.text.StorableText;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -139,7 +140,7 @@ public final class IdTokenVerifier {
             step("subject", this::subject);
             step("nonce", this::nonce);
             step("claims", this::emailClaims);
-            return new VerifiedIdToken(provider, claims.path("sub").asText(), clientId,
+            return new VerifiedIdToken(provider, StorableText.strip(claims.path("sub").asText()), clientId,
                     text("email"), bool("email_verified"), isPrivateEmail(), text("hd"),
                     text("name"), text("picture"), text("nonce"),
                     Instant.ofEpochSecond(claims.path("iat").asLong()),
@@ -378,7 +379,8 @@ public final class IdTokenVerifier {
 
         private String text(String name) {
             final JsonNode value = claims.path(name);
-            return value.isTextual() && !value.asText().isEmpty() ? value.asText() : null;
+            // The provider vouches for it, but PostgreSQL must be able to store it.
+            return value.isTextual() && !value.asText().isEmpty() ? StorableText.strip(value.asText()) : null;
         }
 
         private Instant epochSeconds(String claim, String check) {

@@ -2,41 +2,106 @@ package dev.oauthapi.identity;
 
 import dev.oauthapi.redis.NonceStore;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.function.Supplier;
 
 /**
  * Nonces for sign-in: the app asks for one, passes it (or its SHA-256) to the Google or Apple SDK,
- * and sends it back with the token. Each is kept in Redis and works once, within its lifetime, so a
- * token captured with its nonce cannot be replayed.
+ * and sends it back with the token; each works once, within its lifetime, so a token captured with
+ * its nonce cannot be replayed.
+ *
+ * <p>Issuing one costs nothing to store: a nonce carries its own expiry and an HMAC over it, under
+ * a key all instances share ({@code server_secrets} in PostgreSQL), so anyone may ask for millions
+ * without filling Redis. Only a nonce that is used is remembered, in Redis until it expires, and
+ * using one takes a provider token that verified: a flood costs the flooder real sign-ins.
+ *
+ * <p>Layout, base64url without padding: version (1 byte), expiry in epoch seconds (8), random
+ * (16), HMAC-SHA256 of the first 25 bytes cut to 16 bytes.
  */
 public final class Nonces {
     public static final Duration TTL = Duration.ofMinutes(10);
+    private static final byte VERSION = 1;
+    private static final int SIGNED = 1 + 8 + 16;
+    private static final int MAC_BYTES = 16;
+    private static final int LENGTH = SIGNED + MAC_BYTES;
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
-    private final NonceStore store;
+    private final NonceStore used;
+    private final Supplier<byte[]> key;
     private final SecureRandom random;
+    private final Clock clock;
 
-    public Nonces(NonceStore store, SecureRandom random) {
-        this.store = store;
+    /** @param key the shared HMAC key, looked up on first use (and again until that works) */
+    public Nonces(NonceStore used, Supplier<byte[]> key, SecureRandom random, Clock clock) {
+        this.used = used;
+        this.key = key;
         this.random = random;
+        this.clock = clock;
     }
 
     public String issue() {
-        final byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        final String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        store.save(IdTokenVerifier.sha256Hex(nonce), TTL);
-        return nonce;
-    }
-
-    /** Makes a taken nonce usable again, when the sign-in that took it failed. */
-    public void giveBack(String nonce) {
-        store.save(IdTokenVerifier.sha256Hex(nonce), TTL);
+        final ByteBuffer nonce = ByteBuffer.allocate(LENGTH);
+        nonce.put(VERSION).putLong(clock.instant().plus(TTL).getEpochSecond());
+        final byte[] randomPart = new byte[16];
+        random.nextBytes(randomPart);
+        nonce.put(randomPart);
+        nonce.put(mac(nonce.array()));
+        return ENCODER.encodeToString(nonce.array());
     }
 
     /** True exactly once for a nonce we issued that has not expired. */
     public boolean consume(String nonce) {
-        return nonce.length() <= 256 && store.consume(IdTokenVerifier.sha256Hex(nonce));
+        final Instant expiry = validExpiry(nonce);
+        if (expiry == null) {
+            return false;
+        }
+        // Remembered until it would have expired anyway, and not a moment longer.
+        return used.markUsed(IdTokenVerifier.sha256Hex(nonce), Duration.between(clock.instant(), expiry));
+    }
+
+    /** Makes a taken nonce usable again, when the sign-in that took it failed. */
+    public void giveBack(String nonce) {
+        used.forget(IdTokenVerifier.sha256Hex(nonce));
+    }
+
+    /** The nonce's expiry if it is one of ours, intact and not expired; else null. */
+    private Instant validExpiry(String nonce) {
+        if (nonce == null || nonce.length() > 2 * LENGTH) {
+            return null;
+        }
+        final byte[] bytes;
+        try {
+            bytes = Base64.getUrlDecoder().decode(nonce);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (bytes.length != LENGTH || bytes[0] != VERSION
+                || !MessageDigest.isEqual(mac(bytes), Arrays.copyOfRange(bytes, SIGNED, LENGTH))) {
+            return null;
+        }
+        final Instant expiry = Instant.ofEpochSecond(ByteBuffer.wrap(bytes, 1, 8).getLong());
+        return clock.instant().isBefore(expiry) ? expiry : null;
+    }
+
+    /** The MAC of the first {@link #SIGNED} bytes. */
+    private byte[] mac(byte[] nonce) {
+        try {
+            final Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.get(), "HmacSHA256"));
+            mac.update(nonce, 0, SIGNED);
+            return Arrays.copyOf(mac.doFinal(), MAC_BYTES);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
 }

@@ -9,6 +9,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -69,9 +70,22 @@ public final class Redis implements Managed {
     /**
      * Runs one unit of work on a pooled connection and gives the connection back. A unit of work
      * is one round trip: one command, one script, or one pipeline.
+     *
+     * @throws RedisRefused when Redis is up but refuses the work for now (full, read-only...)
      */
     public <T> T call(Function<Jedis, T> work) {
         onRoundTrip.run();
+        try {
+            return callOnce(work);
+        } catch (JedisDataException e) {
+            if (RedisRefused.isRefusal(e)) {
+                throw new RedisRefused(e);
+            }
+            throw e;
+        }
+    }
+
+    private <T> T callOnce(Function<Jedis, T> work) {
         try (Jedis jedis = pool.getResource()) {
             return work.apply(jedis);
         } catch (JedisConnectionException e) {

@@ -1,6 +1,7 @@
 package dev.oauthapi.redis;
 
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.SetParams;
 
 import java.time.Duration;
@@ -77,7 +78,13 @@ public final class SessionStates {
             for (UUID sessionId : sessionIds) {
                 pipeline.set(REVOKED + sessionId, "1", SetParams.setParams().px(ttl.toMillis()));
             }
-            pipeline.sync();
+            // A pipeline hands back refusals (a full Redis) as replies, not exceptions: a tombstone
+            // that was not written must not pass for one that was.
+            for (Object reply : pipeline.syncAndReturnAll()) {
+                if (reply instanceof JedisDataException refused) {
+                    throw refused;
+                }
+            }
             return null;
         });
     }

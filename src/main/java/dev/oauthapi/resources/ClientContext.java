@@ -2,6 +2,7 @@ package dev.oauthapi.resources;
 
 import dev.oauthapi.api.DeviceRequest;
 import dev.oauthapi.http.ClientAddress;
+import dev.oauthapi.text.StorableText;
 import dev.oauthapi.users.SignInContext;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -23,6 +24,8 @@ final class ClientContext {
         if (userAgent != null && userAgent.length() > MAX_USER_AGENT) {
             userAgent = userAgent.substring(0, MAX_USER_AGENT);
         }
+        // After the cut, which may halve a surrogate pair.
+        userAgent = StorableText.strip(userAgent);
         return device == null
                 ? new SignInContext(null, null, null, address(request), userAgent)
                 : new SignInContext(device.platform(), device.name(), device.appVersion(), address(request), userAgent);

@@ -1,6 +1,7 @@
 package dev.oauthapi.resources;
 
 import dev.oauthapi.api.AppleNotificationRequest;
+import dev.oauthapi.http.RateLimited;
 import dev.oauthapi.users.ProviderEvents;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -25,6 +26,7 @@ public final class ProviderEventsResource {
 
     @POST
     @Path("/apple/notifications")
+    @RateLimited(RateLimited.Bucket.EVENTS)
     @Consumes(MediaType.APPLICATION_JSON)
     public Map<String, String> apple(@NotNull @Valid AppleNotificationRequest request) {
         events.apple(request.payload());
@@ -34,6 +36,7 @@ public final class ProviderEventsResource {
     /** RFC 8935 push delivery: the body is the security event token itself; 202 once stored. */
     @POST
     @Path("/google/risc")
+    @RateLimited(RateLimited.Bucket.EVENTS)
     @Consumes({"application/secevent+jwt", MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM})
     public Response google(String securityEventToken) {
         events.google(securityEventToken == null ? "" : securityEventToken.strip());

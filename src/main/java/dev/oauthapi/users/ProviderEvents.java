@@ -13,6 +13,7 @@ import dev.oauthapi.identity.IdTokenVerifier;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.sessions.Audit;
 import dev.oauthapi.sessions.SessionGate;
+import dev.oauthapi.text.StorableText;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -78,9 +79,9 @@ public final class ProviderEvents {
             throw new ApiException(ErrorCode.INVALID_REQUEST, "The notification carries no events.");
         }
         final JsonNode event = parseEvents(claims.path("events"));
-        final String type = event.path("type").asText("");
-        final String subject = event.path("sub").asText("");
-        act(Provider.APPLE, claims.path("jti").asText(), type, (handle, now, changedUsers) -> switch (type) {
+        final String type = StorableText.strip(event.path("type").asText(""));
+        final String subject = StorableText.strip(event.path("sub").asText(""));
+        act(Provider.APPLE, StorableText.strip(claims.path("jti").asText()), type, (handle, now, changedUsers) -> switch (type) {
             case "consent-revoked" -> {
                 new IdentityDao(handle).forgetProviderToken("apple", subject);
                 yield endSessions(handle, "apple", subject, "apple_consent_revoked", now);
@@ -111,11 +112,11 @@ public final class ProviderEvents {
         }
         final List<String> types = new ArrayList<>();
         events.fieldNames().forEachRemaining(types::add);
-        act(Provider.GOOGLE, claims.path("jti").asText(), String.join(" ", types), (handle, now, changedUsers) -> {
+        act(Provider.GOOGLE, StorableText.strip(claims.path("jti").asText()), String.join(" ", types), (handle, now, changedUsers) -> {
             final List<UUID> ended = new ArrayList<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = events.fields(); it.hasNext(); ) {
                 final Map.Entry<String, JsonNode> entry = it.next();
-                final String subject = entry.getValue().path("subject").path("sub").asText("");
+                final String subject = StorableText.strip(entry.getValue().path("subject").path("sub").asText(""));
                 ended.addAll(googleEvent(handle, EVENT_TYPE_PREFIX.matcher(entry.getKey()).replaceFirst(""), subject, now,
                         changedUsers));
             }

@@ -29,6 +29,15 @@ class ClientAddressTest {
     }
 
     @Test
+    void anIpv6ClientIsRateLimitedByItsSlash64AndAnIpv4ClientByItsAddress() {
+        assertThat(ClientAddress.rateBucket("2001:db8:1:2:aaaa:bbbb:cccc:dddd")).isEqualTo("2001:db8:1:2::/64");
+        assertThat(ClientAddress.rateBucket("2001:db8:1:2::1")).isEqualTo("2001:db8:1:2::/64");
+        assertThat(ClientAddress.rateBucket("2001:db8:1:3::1")).isEqualTo("2001:db8:1:3::/64");
+        assertThat(ClientAddress.rateBucket("203.0.113.7")).isEqualTo("203.0.113.7");
+        assertThat(ClientAddress.rateBucket("::ffff:203.0.113.7")).isEqualTo("203.0.113.7");
+    }
+
+    @Test
     void ipv6RangesWork() {
         assertThat(resolver.resolve("::1", "2001:db8::1")).isEqualTo("2001:db8::1");
         assertThat(new ClientAddress(List.of("2001:db8::/32")).resolve("2001:db8::5", "2001:db9::1")).isEqualTo("2001:db9::1");

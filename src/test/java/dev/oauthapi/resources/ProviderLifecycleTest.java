@@ -312,6 +312,18 @@ class ProviderLifecycleTest {
         assertThat(http().get("/api/users/me", access(session)).status()).isEqualTo(200);
     }
 
+    @Test
+    void forgedEventsWithUnknownKeyIdsDoNotSpendTheKeyFetchesOfSignIn() {
+        CLOCK.advance(Duration.ofSeconds(31)); // every key cache may fetch again
+        final Answer forged = notify("account-delete", subject(), appleEvent().signedBy(FakeProvider.newKey("forged-" + UUID.randomUUID())));
+        assertThat(forged.status()).isEqualTo(401);
+
+        APPLE.rotate(); // Apple signs with a key no cache has seen yet: sign-in must fetch it now
+        appleSignIn(subject(), null);
+
+        CLOCK.advance(Duration.ofSeconds(31)); // and the events' cache may fetch it for later tests
+    }
+
     // --- Google Cross-Account Protection (RISC) ---
 
     private static Answer risc(String eventType, String subject) {

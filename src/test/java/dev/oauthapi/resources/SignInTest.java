@@ -339,7 +339,7 @@ class SignInTest {
         final Answer answer = http().post("/api/auth/nonce", "");
 
         assertThat(answer.status()).isEqualTo(200);
-        assertThat(answer.json().path("nonce").asText()).matches("[A-Za-z0-9_-]{43}");
+        assertThat(answer.json().path("nonce").asText()).matches("[A-Za-z0-9_-]{55}");
         assertThat(answer.json().path("expiresIn").asLong()).isEqualTo(600);
     }
 

@@ -94,7 +94,8 @@ public final class TestHttp {
         return request;
     }
 
-    private static String json(Object body) {
+    /** {@code body} as JSON text; a String is taken as JSON already. */
+    public static String json(Object body) {
         try {
             return body instanceof String text ? text : JSON.writeValueAsString(body);
         } catch (IOException e) {

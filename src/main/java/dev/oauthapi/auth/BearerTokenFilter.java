@@ -1,0 +1,50 @@
+package dev.oauthapi.auth;
+
+import io.dropwizard.auth.AuthFilter;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+
+import java.security.Principal;
+
+/**
+ * Reads the access token from {@code Authorization: Bearer <token>} and nowhere else. Dropwizard's
+ * {@code OAuthCredentialAuthFilter} falls back to an {@code access_token} query parameter, which
+ * puts tokens in URLs and so in logs; such requests are refused before this filter
+ * ({@link dev.oauthapi.http.QueryTokenFilter}).
+ */
+@Priority(Priorities.AUTHENTICATION)
+public final class BearerTokenFilter<P extends Principal> extends AuthFilter<String, P> {
+    private static final String SCHEME = "Bearer";
+
+    private BearerTokenFilter() {
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (!authenticate(request, token(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION)), SCHEME)) {
+            throw unauthorizedHandler.buildException(prefix, realm);
+        }
+    }
+
+    /** The token of a Bearer header (the scheme is case-insensitive, RFC 9110 §11.1); else null. */
+    static String token(String header) {
+        if (header == null) {
+            return null;
+        }
+        final int space = header.indexOf(' ');
+        if (space <= 0 || !header.substring(0, space).equalsIgnoreCase(SCHEME)) {
+            return null;
+        }
+        final String token = header.substring(space + 1).strip();
+        return token.isEmpty() ? null : token;
+    }
+
+    public static final class Builder<P extends Principal> extends AuthFilterBuilder<String, P, BearerTokenFilter<P>> {
+        @Override
+        protected BearerTokenFilter<P> newInstance() {
+            return new BearerTokenFilter<>();
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.oauthapi.redis;
+
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.util.List;
+
+/**
+ * Redis is up but will not do what we asked for now: full under {@code noeviction} ({@code OOM}),
+ * a read-only replica after a failover ({@code READONLY}), a failed snapshot ({@code MISCONF}),
+ * still loading its data, or busy with a script. Answered like an unreachable Redis
+ * ({@code 503 service_unavailable}, retry later), never as a 500: the request did nothing.
+ */
+public final class RedisRefused extends JedisException {
+    private static final long serialVersionUID = 1L;
+    private static final List<String> CODES =
+            List.of("OOM", "READONLY", "MISCONF", "LOADING", "BUSY", "MASTERDOWN", "NOREPLICAS");
+
+    RedisRefused(JedisDataException refusal) {
+        super(refusal.getMessage(), refusal);
+    }
+
+    /** Whether Redis's error reply is one of the refusals above, rather than a bug of ours. */
+    static boolean isRefusal(JedisDataException error) {
+        final String message = String.valueOf(error.getMessage());
+        return CODES.stream().anyMatch(code -> message.startsWith(code + " "));
+    }
+}
