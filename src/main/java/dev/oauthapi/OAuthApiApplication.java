@@ -1,5 +1,6 @@
 package dev.oauthapi;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.google.common.base.Suppliers;
 import dev.oauthapi.auth.AccessTokenAuthenticator;
@@ -312,6 +313,8 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         // Unknown request members are ignored (the contract), unlike unknown configuration keys.
         environment.getObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         environment.getObjectMapper().registerModule(new StorableTextModule());
+        // {"scope": "current", "scope": "all"}: which one counts depends on the parser, so neither does.
+        environment.getObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         final var all = EnumSet.allOf(DispatcherType.class);
         environment.servlets().addFilter("request-id", new RequestIdFilter())
                 .addMappingForUrlPatterns(all, false, "/*");

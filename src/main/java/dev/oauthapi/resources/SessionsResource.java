@@ -62,10 +62,16 @@ public final class SessionsResource {
                 ClientContext.address(http));
     }
 
-    /** {@code POST /api/auth/logout} with no body at all: the current session. */
+    /**
+     * {@code POST /api/auth/logout} with no body at all: the current session. A body that is not
+     * JSON is refused rather than ignored: the app meant something by it.
+     */
     @POST
     @Path("/logout")
     public void logoutWithoutBody(@Auth AuthenticatedUser user, @Context HttpServletRequest http) {
+        if (http.getContentLengthLong() > 0 || http.getHeader("Transfer-Encoding") != null) {
+            throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the request body as application/json, or none.");
+        }
         logout(user, null, http);
     }
 
