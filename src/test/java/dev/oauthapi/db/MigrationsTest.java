@@ -28,7 +28,8 @@ class MigrationsTest {
         assertThat(tables()).contains("users", "identities", "sessions", "refresh_tokens", "audit_log");
         final List<String> applied = appliedChangeSets();
         assertThat(applied).containsExactly(
-                "001-users", "002-identities", "003-sessions", "004-refresh-tokens", "005-audit-log", "006-provider-lifecycle");
+                "001-users", "002-identities", "003-sessions", "004-refresh-tokens", "005-audit-log", "006-provider-lifecycle",
+                "007-server-secrets");
 
         final CommandResult second = TestApp.run(env, "db", "migrate", TestApp.CONFIG);
         assertThat(second.succeeded()).as(second.stderr()).isTrue();
@@ -44,7 +45,7 @@ class MigrationsTest {
         final CommandResult status = TestApp.run(env, "db", "status", TestApp.CONFIG);
 
         assertThat(status.succeeded()).as(status.stderr()).isTrue();
-        assertThat(status.stdout()).contains("6 changesets have not been applied");
+        assertThat(status.stdout()).contains("7 changesets have not been applied");
     }
 
     @Test
