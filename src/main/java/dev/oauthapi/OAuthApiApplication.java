@@ -14,6 +14,7 @@ import dev.oauthapi.cli.ReadableConfigurationErrors;
 import dev.oauthapi.cli.UsersCommand;
 import dev.oauthapi.config.AppleConfig;
 import dev.oauthapi.config.EnvironmentSubstitution;
+import dev.oauthapi.db.RowIds;
 import dev.oauthapi.db.ServerSecretDao;
 import dev.oauthapi.errors.ProblemErrorHandler;
 import dev.oauthapi.errors.ProblemJsonFeature;
@@ -166,7 +167,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         final SessionGate sessionGate = new SessionGate(new SessionStates(redis), jdbi, clock, accessTokenTtl);
         environment.lifecycle().manage(sessionGate);
         final ProfileCache profiles = new ProfileCache(new UserVersions(redis), PROFILE_CACHE_SIZE);
-        final Accounts accounts = new Accounts(jdbi, refreshTokens, clock,
+        final Accounts accounts = new Accounts(jdbi, refreshTokens, new RowIds(clock, random), clock,
                 config.sessions().refreshTokenTtl().toJavaDuration(), config.sessions().maxLifetime().toJavaDuration(),
                 sessionGate, profiles);
         final RefreshRotation rotation = new RefreshRotation(jdbi, accessTokens, refreshTokens,

@@ -1,6 +1,7 @@
 package dev.oauthapi.cli;
 
 import dev.oauthapi.OAuthApiConfiguration;
+import dev.oauthapi.db.RowIds;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.redis.Redis;
 import dev.oauthapi.redis.SessionStates;
@@ -54,7 +55,8 @@ public final class UsersCommand extends ConfiguredCommand<OAuthApiConfiguration>
             final Clock clock = Clock.systemUTC();
             final SessionGate gate = new SessionGate(new SessionStates(redis), jdbi, clock,
                     config.tokens().accessTokenTtl().toJavaDuration());
-            final Accounts accounts = new Accounts(jdbi, new RefreshTokens(new SecureRandom()), clock,
+            final Accounts accounts = new Accounts(jdbi, new RefreshTokens(new SecureRandom()),
+                    new RowIds(clock, new SecureRandom()), clock,
                     config.sessions().refreshTokenTtl().toJavaDuration(),
                     config.sessions().maxLifetime().toJavaDuration(), gate,
                     new ProfileCache(new UserVersions(redis), 1));

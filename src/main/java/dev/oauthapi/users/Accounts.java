@@ -4,6 +4,7 @@ import dev.oauthapi.db.IdentityDao;
 import dev.oauthapi.db.IdentityRow;
 import dev.oauthapi.db.IdentityWithUser;
 import dev.oauthapi.db.RevocationDao;
+import dev.oauthapi.db.RowIds;
 import dev.oauthapi.db.SealedProviderToken;
 import dev.oauthapi.db.SessionDao;
 import dev.oauthapi.db.SessionRow;
@@ -41,6 +42,7 @@ public final class Accounts {
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final Jdbi jdbi;
+    private final RowIds ids;
     private final RefreshTokens refreshTokens;
     private final Clock clock;
     private final Duration refreshTokenTtl;
@@ -48,9 +50,10 @@ public final class Accounts {
     private final SessionGate gate;
     private final ProfileCache profiles;
 
-    public Accounts(Jdbi jdbi, RefreshTokens refreshTokens, Clock clock, Duration refreshTokenTtl,
+    public Accounts(Jdbi jdbi, RefreshTokens refreshTokens, RowIds ids, Clock clock, Duration refreshTokenTtl,
                     Duration sessionMaxLifetime, SessionGate gate, ProfileCache profiles) {
         this.jdbi = jdbi;
+        this.ids = ids;
         this.gate = gate;
         this.profiles = profiles;
         this.refreshTokens = refreshTokens;
@@ -132,13 +135,13 @@ public final class Accounts {
                 users.fillEmptyProfile(user.id(), token.email(), token.isEmailAuthoritative(), name, picture, now);
             } else {
                 // "Verified" on the account means: by a provider that is the authority for the address.
-                user = new UserRow(UUID.randomUUID(), token.email(), token.isEmailAuthoritative(),
+                user = new UserRow(ids.next(), token.email(), token.isEmailAuthoritative(),
                         name, picture, "user", null, now, now);
                 users.insert(user);
                 isNewUser = true;
                 profileChanged = false; // nobody can have a copy of a profile that did not exist
             }
-            final IdentityRow identity = new IdentityRow(UUID.randomUUID(), user.id(), provider, token.subject(),
+            final IdentityRow identity = new IdentityRow(ids.next(), user.id(), provider, token.subject(),
                     token.email(), token.emailVerified(), token.isPrivateEmail(), now, now);
             identities.insert(identity);
             if (isNewUser) {
@@ -175,7 +178,7 @@ public final class Accounts {
                                     String refreshToken, Instant now) {
         final Instant absoluteExpiry = now.plus(sessionMaxLifetime);
         final Instant idleExpiry = now.plus(refreshTokenTtl);
-        final SessionRow session = new SessionRow(UUID.randomUUID(), userId, token.provider().wireName(),
+        final SessionRow session = new SessionRow(ids.next(), userId, token.provider().wireName(),
                 token.clientId(), context.platform(), context.deviceName(), context.appVersion(), context.ipAddress(),
                 context.userAgent(), now, now, idleExpiry.isBefore(absoluteExpiry) ? idleExpiry : absoluteExpiry,
                 absoluteExpiry, null, null);
@@ -227,7 +230,7 @@ public final class Accounts {
                 if (identities.findByUser(userId).stream().anyMatch(identity -> identity.provider().equals(provider))) {
                     throw alreadyLinked("Another " + provider + " account is already linked; unlink it first.");
                 }
-                identities.insert(new IdentityRow(UUID.randomUUID(), user.id(), provider, token.subject(),
+                identities.insert(new IdentityRow(ids.next(), user.id(), provider, token.subject(),
                         token.email(), token.emailVerified(), token.isPrivateEmail(), now, now));
                 new UserDao(handle).fillEmptyProfile(userId, token.email(), token.isEmailAuthoritative(),
                         firstNonBlank(token.name(), fullName), httpsUrlOrNull(token.picture()), now);

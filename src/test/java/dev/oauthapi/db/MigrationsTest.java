@@ -29,7 +29,7 @@ class MigrationsTest {
         final List<String> applied = appliedChangeSets();
         assertThat(applied).containsExactly(
                 "001-users", "002-identities", "003-sessions", "004-refresh-tokens", "005-audit-log", "006-provider-lifecycle",
-                "007-server-secrets");
+                "007-server-secrets", "008-fillfactor");
 
         final CommandResult second = TestApp.run(env, "db", "migrate", TestApp.CONFIG);
         assertThat(second.succeeded()).as(second.stderr()).isTrue();
@@ -45,7 +45,7 @@ class MigrationsTest {
         final CommandResult status = TestApp.run(env, "db", "status", TestApp.CONFIG);
 
         assertThat(status.succeeded()).as(status.stderr()).isTrue();
-        assertThat(status.stdout()).contains("7 changesets have not been applied");
+        assertThat(status.stdout()).contains("8 changesets have not been applied");
     }
 
     @Test
