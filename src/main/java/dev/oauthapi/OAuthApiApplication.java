@@ -46,6 +46,7 @@ import dev.oauthapi.resources.ProviderEventsResource;
 import dev.oauthapi.resources.SessionsResource;
 import dev.oauthapi.sessions.RefreshRotation;
 import dev.oauthapi.sessions.SessionGate;
+import dev.oauthapi.sessions.SessionLifecycle;
 import dev.oauthapi.sessions.SessionPurge;
 import dev.oauthapi.sessions.Sessions;
 import dev.oauthapi.resources.UsersResource;
@@ -167,13 +168,14 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         final SessionGate sessionGate = new SessionGate(new SessionStates(redis), jdbi, clock, accessTokenTtl);
         environment.lifecycle().manage(sessionGate);
         final ProfileCache profiles = new ProfileCache(new UserVersions(redis), PROFILE_CACHE_SIZE);
-        final Accounts accounts = new Accounts(jdbi, refreshTokens, new RowIds(clock, random), clock,
-                config.sessions().refreshTokenTtl().toJavaDuration(), config.sessions().maxLifetime().toJavaDuration(),
-                sessionGate, profiles);
+        final RowIds rowIds = new RowIds(clock, random);
+        final SessionLifecycle lifecycle = new SessionLifecycle(jdbi, sessionGate, refreshTokens, rowIds, clock,
+                config.sessions().refreshTokenTtl().toJavaDuration(), config.sessions().maxLifetime().toJavaDuration());
+        final Accounts accounts = new Accounts(jdbi, lifecycle, rowIds, clock, profiles);
         final RefreshRotation rotation = new RefreshRotation(jdbi, accessTokens, refreshTokens,
-                new SuccessorSeal(random), sessionGate, clock, config.sessions().refreshTokenTtl().toJavaDuration(),
+                new SuccessorSeal(random), lifecycle, clock, config.sessions().refreshTokenTtl().toJavaDuration(),
                 config.sessions().reuseGrace().toJavaDuration());
-        final Sessions sessions = new Sessions(jdbi, sessionGate, clock);
+        final Sessions sessions = new Sessions(jdbi, lifecycle, clock);
         environment.lifecycle().manage(new SessionPurge(jdbi, clock));
         final HttpClient keyFetches = RemoteJwks.httpClient();
         final Map<Provider, IdTokenVerifier> verifiers = verifiers(config, keyFetches, clock);
@@ -184,7 +186,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         // Events verify with key caches of their own: unknown key ids in a flood of forged events
         // cannot spend the fetches that sign-in relies on.
         final ProviderEvents providerEvents = new ProviderEvents(apple(config, keyFetches, clock),
-                googleSecurityEvents(config, keyFetches, clock), jdbi, sessionGate, clock, profiles);
+                googleSecurityEvents(config, keyFetches, clock), lifecycle, clock, profiles);
 
         // HTTP plumbing, auth and rate limits
         http(config, environment);

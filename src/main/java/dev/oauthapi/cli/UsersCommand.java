@@ -7,6 +7,7 @@ import dev.oauthapi.redis.Redis;
 import dev.oauthapi.redis.SessionStates;
 import dev.oauthapi.redis.UserVersions;
 import dev.oauthapi.sessions.SessionGate;
+import dev.oauthapi.sessions.SessionLifecycle;
 import dev.oauthapi.tokens.RefreshTokens;
 import dev.oauthapi.users.Accounts;
 import dev.oauthapi.users.ProfileCache;
@@ -55,11 +56,11 @@ public final class UsersCommand extends ConfiguredCommand<OAuthApiConfiguration>
             final Clock clock = Clock.systemUTC();
             final SessionGate gate = new SessionGate(new SessionStates(redis), jdbi, clock,
                     config.tokens().accessTokenTtl().toJavaDuration());
-            final Accounts accounts = new Accounts(jdbi, new RefreshTokens(new SecureRandom()),
-                    new RowIds(clock, new SecureRandom()), clock,
-                    config.sessions().refreshTokenTtl().toJavaDuration(),
-                    config.sessions().maxLifetime().toJavaDuration(), gate,
-                    new ProfileCache(new UserVersions(redis), 1));
+            final RowIds ids = new RowIds(clock, new SecureRandom());
+            final SessionLifecycle lifecycle = new SessionLifecycle(jdbi, gate, new RefreshTokens(new SecureRandom()), ids,
+                    clock, config.sessions().refreshTokenTtl().toJavaDuration(),
+                    config.sessions().maxLifetime().toJavaDuration());
+            final Accounts accounts = new Accounts(jdbi, lifecycle, ids, clock, new ProfileCache(new UserVersions(redis), 1));
             if ("disable".equals(namespace.getString("action"))) {
                 accounts.disable(userId);
                 System.out.println("Disabled user " + userId + " and ended all of its sessions.");

@@ -8,6 +8,7 @@ import org.jdbi.v3.core.Handle;
 
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -15,14 +16,38 @@ import java.util.UUID;
 public final class Audit {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * Every event the log records. The stored name ({@link #stored()}, the constant in snake_case)
+     * is what operators query and alert on: an event is never renamed, only added.
+     */
+    public enum Event {
+        SIGN_IN,
+        LOGOUT,
+        SESSION_REVOKED,
+        REFRESH_TOKEN_REUSED,
+        IDENTITY_LINKED,
+        IDENTITY_UNLINKED,
+        ACCOUNT_DELETED,
+        ACCOUNT_DISABLED,
+        ACCOUNT_ENABLED,
+        PROVIDER_EVENT,
+        PROVIDER_TOKEN_REVOKED,
+        PROVIDER_TOKEN_REVOKE_FAILED,
+        PROVIDER_TOKEN_REVOKE_ABANDONED;
+
+        public String stored() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     private Audit() {
     }
 
     /** {@code details} must hold no token and no full e-mail address. */
-    public static void record(Handle handle, Instant at, String event, UUID userId, UUID sessionId, String ip,
+    public static void record(Handle handle, Instant at, Event event, UUID userId, UUID sessionId, String ip,
                               Map<String, ?> details) {
         try {
-            new AuditDao(handle).insert(at, event, userId, sessionId, ip, RequestIds.current(),
+            new AuditDao(handle).insert(at, event.stored(), userId, sessionId, ip, RequestIds.current(),
                     JSON.writeValueAsString(details));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);

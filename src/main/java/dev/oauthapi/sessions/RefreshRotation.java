@@ -17,7 +17,6 @@ import org.jdbi.v3.core.Jdbi;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -60,18 +59,18 @@ public final class RefreshRotation {
     private final AccessTokens accessTokens;
     private final RefreshTokens refreshTokens;
     private final SuccessorSeal seal;
-    private final SessionGate gate;
+    private final SessionLifecycle lifecycle;
     private final Clock clock;
     private final Duration idleLifetime;
     private final Duration reuseGrace;
 
     public RefreshRotation(Jdbi jdbi, AccessTokens accessTokens, RefreshTokens refreshTokens, SuccessorSeal seal,
-                           SessionGate gate, Clock clock, Duration idleLifetime, Duration reuseGrace) {
+                           SessionLifecycle lifecycle, Clock clock, Duration idleLifetime, Duration reuseGrace) {
         this.jdbi = jdbi;
         this.accessTokens = accessTokens;
         this.refreshTokens = refreshTokens;
         this.seal = seal;
-        this.gate = gate;
+        this.lifecycle = lifecycle;
         this.clock = clock;
         this.idleLifetime = idleLifetime;
         this.reuseGrace = reuseGrace;
@@ -82,13 +81,12 @@ public final class RefreshRotation {
         if (ordinary.isPresent()) {
             return withAccessToken(ordinary.get());
         }
-        final Outcome outcome = jdbi.inTransaction(handle -> refresh(handle, presented, ipAddress));
+        // A reuse revokes the session: its tombstone is published once this commits.
+        final Outcome outcome = lifecycle.inTransaction(tx -> refresh(tx, presented, ipAddress));
         return switch (outcome) {
             // Signed only now that the rotation is committed.
             case Rotated rotated -> withAccessToken(rotated.refreshed());
             case Reused reused -> {
-                // The revocation is committed; now make its access tokens fail everywhere.
-                gate.revoked(List.of(reused.sessionId()));
                 throw new ApiException(ErrorCode.REFRESH_TOKEN_REUSED,
                         "This refresh token was already replaced; the session is revoked. Sign in again.");
             }
@@ -131,7 +129,8 @@ public final class RefreshRotation {
      * session's current generation and user, then rotate (only if a concurrent change let the
      * ordinary case miss), answer within the grace, or revoke.
      */
-    private Outcome refresh(Handle handle, String presented, String ipAddress) {
+    private Outcome refresh(SessionLifecycle.Transaction tx, String presented, String ipAddress) {
+        final Handle handle = tx.handle();
         final Instant now = clock.instant();
         final byte[] hash = hashOf(presented);
         // The lock comes first: a concurrent refresh may supersede the token while we wait for it,
@@ -152,7 +151,7 @@ public final class RefreshRotation {
             return new Rotated(new Refreshed(user.id(), session.id(), user.role(), session.clientId(), successor.get(),
                     session.expiresAt(), null));
         }
-        return detectedReuse(handle, session, token, current, ipAddress, now);
+        return detectedReuse(tx, session, token, current, ipAddress);
     }
 
     private static byte[] hashOf(String presented) {
@@ -184,10 +183,10 @@ public final class RefreshRotation {
         return seal.open(presented, token.successorSealed());
     }
 
-    private static Reused detectedReuse(Handle handle, SessionRow session, RefreshTokenRow token, int current,
-                                        String ipAddress, Instant now) {
-        new SessionDao(handle).revoke(session.userId(), session.id(), "refresh_token_reused", now);
-        Audit.record(handle, now, "refresh_token_reused", session.userId(), session.id(), ipAddress,
+    private static Reused detectedReuse(SessionLifecycle.Transaction tx, SessionRow session, RefreshTokenRow token,
+                                        int current, String ipAddress) {
+        tx.end(session.userId(), session.id(), "refresh_token_reused");
+        tx.audit(Audit.Event.REFRESH_TOKEN_REUSED, session.userId(), session.id(), ipAddress,
                 Map.of("presentedGeneration", token.generation(), "currentGeneration", current));
         return new Reused(session.id());
     }

@@ -18,12 +18,12 @@ public final class Sessions {
     public enum Scope { CURRENT, OTHERS, ALL }
 
     private final Jdbi jdbi;
-    private final SessionGate gate;
+    private final SessionLifecycle lifecycle;
     private final Clock clock;
 
-    public Sessions(Jdbi jdbi, SessionGate gate, Clock clock) {
+    public Sessions(Jdbi jdbi, SessionLifecycle lifecycle, Clock clock) {
         this.jdbi = jdbi;
-        this.gate = gate;
+        this.lifecycle = lifecycle;
         this.clock = clock;
     }
 
@@ -46,34 +46,27 @@ public final class Sessions {
 
     /** Ends one session of the user; another user's session is "not found", like a missing one. */
     public void revoke(UUID userId, UUID sessionId, String ipAddress) {
-        final List<UUID> revoked = jdbi.inTransaction(handle -> {
-            final SessionDao sessions = new SessionDao(handle);
-            if (!sessions.belongsTo(sessionId, userId)) {
+        lifecycle.inTransaction(tx -> {
+            if (!new SessionDao(tx.handle()).belongsTo(sessionId, userId)) {
                 throw new ApiException(ErrorCode.NOT_FOUND, "There is no such session.");
             }
-            final Instant now = clock.instant();
-            final List<UUID> ids = sessions.revoke(userId, sessionId, "revoked_by_user", now);
-            if (!ids.isEmpty()) {
-                Audit.record(handle, now, "session_revoked", userId, sessionId, ipAddress, Map.of());
+            if (tx.end(userId, sessionId, "revoked_by_user")) {
+                tx.audit(Audit.Event.SESSION_REVOKED, userId, sessionId, ipAddress, Map.of());
             }
-            return ids;
+            return null;
         });
-        gate.revoked(revoked);
     }
 
     public void logout(UUID userId, UUID currentSessionId, Scope scope, String ipAddress) {
-        final List<UUID> revoked = jdbi.inTransaction(handle -> {
-            final SessionDao sessions = new SessionDao(handle);
-            final Instant now = clock.instant();
-            final List<UUID> ids = switch (scope) {
-                case CURRENT -> sessions.revoke(userId, currentSessionId, "logout", now);
-                case OTHERS -> sessions.revokeAllBut(userId, currentSessionId, "logout_others", now);
-                case ALL -> sessions.revokeAllBut(userId, null, "logout_all", now);
+        lifecycle.inTransaction(tx -> {
+            final int ended = switch (scope) {
+                case CURRENT -> tx.end(userId, currentSessionId, "logout") ? 1 : 0;
+                case OTHERS -> tx.endAllBut(userId, currentSessionId, "logout_others");
+                case ALL -> tx.endAllBut(userId, null, "logout_all");
             };
-            Audit.record(handle, now, "logout", userId, currentSessionId, ipAddress,
-                    Map.of("scope", scope.name().toLowerCase(java.util.Locale.ROOT), "sessionsEnded", ids.size()));
-            return ids;
+            tx.audit(Audit.Event.LOGOUT, userId, currentSessionId, ipAddress,
+                    Map.of("scope", scope.name().toLowerCase(java.util.Locale.ROOT), "sessionsEnded", ended));
+            return null;
         });
-        gate.revoked(revoked);
     }
 }

@@ -6,7 +6,6 @@ import dev.oauthapi.db.IdentityWithUser;
 import dev.oauthapi.db.RevocationDao;
 import dev.oauthapi.db.RowIds;
 import dev.oauthapi.db.SealedProviderToken;
-import dev.oauthapi.db.SessionDao;
 import dev.oauthapi.db.SessionRow;
 import dev.oauthapi.db.UserDao;
 import dev.oauthapi.db.UserRow;
@@ -16,15 +15,13 @@ import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.identity.VerifiedIdToken;
 import dev.oauthapi.sessions.Audit;
-import dev.oauthapi.sessions.SessionGate;
-import dev.oauthapi.tokens.RefreshTokens;
+import dev.oauthapi.sessions.SessionLifecycle;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,24 +39,17 @@ public final class Accounts {
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final Jdbi jdbi;
+    private final SessionLifecycle sessions;
     private final RowIds ids;
-    private final RefreshTokens refreshTokens;
     private final Clock clock;
-    private final Duration refreshTokenTtl;
-    private final Duration sessionMaxLifetime;
-    private final SessionGate gate;
     private final ProfileCache profiles;
 
-    public Accounts(Jdbi jdbi, RefreshTokens refreshTokens, RowIds ids, Clock clock, Duration refreshTokenTtl,
-                    Duration sessionMaxLifetime, SessionGate gate, ProfileCache profiles) {
+    public Accounts(Jdbi jdbi, SessionLifecycle sessions, RowIds ids, Clock clock, ProfileCache profiles) {
         this.jdbi = jdbi;
+        this.sessions = sessions;
         this.ids = ids;
-        this.gate = gate;
-        this.profiles = profiles;
-        this.refreshTokens = refreshTokens;
         this.clock = clock;
-        this.refreshTokenTtl = refreshTokenTtl;
-        this.sessionMaxLifetime = sessionMaxLifetime;
+        this.profiles = profiles;
     }
 
     /**
@@ -71,12 +61,12 @@ public final class Accounts {
     public SignedIn signIn(VerifiedIdToken token, String fullName, SignInContext context) {
         SignInOutcome outcome;
         try {
-            outcome = jdbi.inTransaction(handle -> signIn(handle, token, fullName, context));
+            outcome = sessions.inTransaction(tx -> signIn(tx, token, fullName, context));
         } catch (UnableToExecuteStatementException e) {
             if (!isUniqueViolation(e)) {
                 throw e;
             }
-            outcome = jdbi.inTransaction(handle -> signIn(handle, token, fullName, context));
+            outcome = sessions.inTransaction(tx -> signIn(tx, token, fullName, context));
         }
         if (outcome.profileChanged()) {
             profiles.changed(outcome.signedIn().user().id());
@@ -93,7 +83,9 @@ public final class Accounts {
      * sign-in record, the session with its first refresh token, and the audit row. The profile is
      * read again only when the sign-in changed it.
      */
-    private SignInOutcome signIn(Handle handle, VerifiedIdToken token, String fullName, SignInContext context) {
+    private SignInOutcome signIn(SessionLifecycle.Transaction tx, VerifiedIdToken token, String fullName,
+                                 SignInContext context) {
+        final Handle handle = tx.handle();
         final Instant now = clock.instant();
         final UserDao users = new UserDao(handle);
         final IdentityDao identities = new IdentityDao(handle);
@@ -149,17 +141,19 @@ public final class Accounts {
             }
         }
 
-        final String refreshToken = refreshTokens.generate();
-        final SessionRow session = startSession(handle, user.id(), token, context, refreshToken, now);
+        final SessionLifecycle.Started started = tx.start(new SessionLifecycle.NewSession(user.id(), provider,
+                token.clientId(), context.platform(), context.deviceName(), context.appVersion(), context.ipAddress(),
+                context.userAgent()));
+        final SessionRow session = started.session();
         final Map<String, Object> details = new LinkedHashMap<>();
         details.put("provider", provider);
         details.put("newUser", isNewUser);
         if (linkedBy != null) {
             details.put("linkedBy", linkedBy);
         }
-        audit(handle, "sign_in", user.id(), session.id(), context.ipAddress(), details);
+        tx.audit(Audit.Event.SIGN_IN, user.id(), session.id(), context.ipAddress(), details);
         return new SignInOutcome(new SignedIn(profile != null ? profile : profile(handle, user.id()), isNewUser,
-                session.id(), token.clientId(), refreshToken, session.expiresAt()), profileChanged);
+                session.id(), token.clientId(), started.refreshToken(), session.expiresAt()), profileChanged);
     }
 
     /** Whether {@link IdentityDao#recordSignIn} changes what the profile shows of the identity. */
@@ -172,18 +166,6 @@ public final class Accounts {
     private static boolean needsProfileFill(UserRow user, String email, String name, String picture) {
         return (user.email() == null && email != null) || (user.name() == null && name != null)
                 || (user.avatarUrl() == null && picture != null);
-    }
-
-    private SessionRow startSession(Handle handle, UUID userId, VerifiedIdToken token, SignInContext context,
-                                    String refreshToken, Instant now) {
-        final Instant absoluteExpiry = now.plus(sessionMaxLifetime);
-        final Instant idleExpiry = now.plus(refreshTokenTtl);
-        final SessionRow session = new SessionRow(ids.next(), userId, token.provider().wireName(),
-                token.clientId(), context.platform(), context.deviceName(), context.appVersion(), context.ipAddress(),
-                context.userAgent(), now, now, idleExpiry.isBefore(absoluteExpiry) ? idleExpiry : absoluteExpiry,
-                absoluteExpiry, null, null);
-        new SessionDao(handle).insert(session, RefreshTokens.hash(refreshToken));
-        return session;
     }
 
     /** The one user an e-mail may link to, under the linking rule above; none when in doubt. */
@@ -234,7 +216,7 @@ public final class Accounts {
                         token.email(), token.emailVerified(), token.isPrivateEmail(), now, now));
                 new UserDao(handle).fillEmptyProfile(userId, token.email(), token.isEmailAuthoritative(),
                         firstNonBlank(token.name(), fullName), httpsUrlOrNull(token.picture()), now);
-                audit(handle, "identity_linked", userId, null, ipAddress, Map.of("provider", provider));
+                audit(handle, Audit.Event.IDENTITY_LINKED, userId, null, ipAddress, Map.of("provider", provider));
                 return profile(handle, userId);
             });
         } catch (UnableToExecuteStatementException e) {
@@ -245,9 +227,6 @@ public final class Accounts {
         }
     }
 
-    private record Unlinked(UserProfile profile, List<UUID> endedSessions) {
-    }
-
     /**
      * Unlinks a provider account; the last one stays, or the user could never sign in again. The
      * sessions signed in through that provider end with it (the current one too, when it is one of
@@ -255,7 +234,8 @@ public final class Accounts {
      * the provider could reach them.
      */
     public UserProfile unlink(UUID userId, Provider provider, String ipAddress) {
-        final Unlinked unlinked = jdbi.inTransaction(handle -> {
+        final UserProfile unlinked = sessions.inTransaction(tx -> {
+            final Handle handle = tx.handle();
             new UserDao(handle).lock(userId).orElseThrow(Accounts::userGone);
             final IdentityDao identities = new IdentityDao(handle);
             final List<IdentityRow> linked = identities.findByUser(userId);
@@ -268,15 +248,13 @@ public final class Accounts {
             }
             queueProviderTokenRevocations(handle, userId, provider.wireName());
             identities.delete(userId, provider.wireName());
-            final List<UUID> ended = new SessionDao(handle).revokeOfProvider(userId, provider.wireName(),
-                    "identity_unlinked", clock.instant());
-            audit(handle, "identity_unlinked", userId, null, ipAddress,
-                    Map.of("provider", provider.wireName(), "sessionsEnded", ended.size()));
-            return new Unlinked(profile(handle, userId), ended);
+            final int ended = tx.endOfProvider(userId, provider.wireName(), "identity_unlinked");
+            tx.audit(Audit.Event.IDENTITY_UNLINKED, userId, null, ipAddress,
+                    Map.of("provider", provider.wireName(), "sessionsEnded", ended));
+            return profile(handle, userId);
         });
-        gate.revoked(unlinked.endedSessions());
         profiles.changed(userId);
-        return unlinked.profile();
+        return unlinked;
     }
 
     /**
@@ -284,18 +262,18 @@ public final class Accounts {
      * of it stops working on the next request. The audit row outlives it.
      */
     public void delete(UUID userId, String ipAddress) {
-        final List<UUID> sessions = jdbi.inTransaction(handle -> {
+        sessions.inTransaction(tx -> {
+            final Handle handle = tx.handle();
             new UserDao(handle).lock(userId).orElseThrow(Accounts::userGone);
             final List<String> providers = new IdentityDao(handle).findByUser(userId).stream()
                     .map(IdentityRow::provider).toList();
-            final List<UUID> ids = new SessionDao(handle).idsOfUser(userId);
+            final int ended = tx.endForDeletion(userId);
             queueProviderTokenRevocations(handle, userId, null);
             new UserDao(handle).delete(userId);
-            audit(handle, "account_deleted", userId, null, ipAddress,
-                    Map.of("providers", providers, "sessionsEnded", ids.size()));
-            return ids;
+            tx.audit(Audit.Event.ACCOUNT_DELETED, userId, null, ipAddress,
+                    Map.of("providers", providers, "sessionsEnded", ended));
+            return null;
         });
-        gate.revoked(sessions);
         profiles.changed(userId);
     }
 
@@ -304,17 +282,16 @@ public final class Accounts {
      * operators ({@code users disable}); re-enabling does not bring the sessions back.
      */
     public void disable(UUID userId) {
-        final List<UUID> sessions = jdbi.inTransaction(handle -> {
-            final Instant now = clock.instant();
-            if (new UserDao(handle).disable(userId, now) == 0
+        sessions.inTransaction(tx -> {
+            final Handle handle = tx.handle();
+            if (new UserDao(handle).disable(userId, clock.instant()) == 0
                     && new UserDao(handle).find(userId).isEmpty()) {
                 throw new ApiException(ErrorCode.NOT_FOUND, "There is no user " + userId + ".");
             }
-            final List<UUID> ids = new SessionDao(handle).revokeAllBut(userId, null, "account_disabled", now);
-            audit(handle, "account_disabled", userId, null, null, Map.of("sessionsEnded", ids.size()));
-            return ids;
+            final int ended = tx.endAllBut(userId, null, "account_disabled");
+            tx.audit(Audit.Event.ACCOUNT_DISABLED, userId, null, null, Map.of("sessionsEnded", ended));
+            return null;
         });
-        gate.revoked(sessions);
     }
 
     /** Lets a disabled account sign in again; its ended sessions stay ended. */
@@ -323,7 +300,7 @@ public final class Accounts {
             if (new UserDao(handle).enable(userId, clock.instant()) == 0) {
                 throw new ApiException(ErrorCode.NOT_FOUND, "There is no user " + userId + ".");
             }
-            audit(handle, "account_enabled", userId, null, null, Map.of());
+            audit(handle, Audit.Event.ACCOUNT_ENABLED, userId, null, null, Map.of());
         });
     }
 
@@ -380,7 +357,7 @@ public final class Accounts {
         }
     }
 
-    private void audit(Handle handle, String event, UUID userId, UUID sessionId, String ip, Map<String, ?> details) {
+    private void audit(Handle handle, Audit.Event event, UUID userId, UUID sessionId, String ip, Map<String, ?> details) {
         Audit.record(handle, clock.instant(), event, userId, sessionId, ip, details);
     }
 

@@ -5,17 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oauthapi.db.IdentityDao;
 import dev.oauthapi.db.IdentityRow;
 import dev.oauthapi.db.ProviderEventDao;
-import dev.oauthapi.db.SessionDao;
 import dev.oauthapi.db.UserDao;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.identity.IdTokenVerifier;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.sessions.Audit;
-import dev.oauthapi.sessions.SessionGate;
+import dev.oauthapi.sessions.SessionLifecycle;
 import dev.oauthapi.text.StorableText;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,18 +53,15 @@ public final class ProviderEvents {
 
     private final IdTokenVerifier appleNotifications;
     private final IdTokenVerifier googleSecurityEvents;
-    private final Jdbi jdbi;
-    private final SessionGate gate;
+    private final SessionLifecycle lifecycle;
     private final Clock clock;
     private final ProfileCache profiles;
 
-    public ProviderEvents(IdTokenVerifier appleNotifications, IdTokenVerifier googleSecurityEvents, Jdbi jdbi,
-                          SessionGate gate, Clock clock,
-                          ProfileCache profiles) {
+    public ProviderEvents(IdTokenVerifier appleNotifications, IdTokenVerifier googleSecurityEvents,
+                          SessionLifecycle lifecycle, Clock clock, ProfileCache profiles) {
         this.appleNotifications = appleNotifications;
         this.googleSecurityEvents = googleSecurityEvents;
-        this.jdbi = jdbi;
-        this.gate = gate;
+        this.lifecycle = lifecycle;
         this.clock = clock;
         this.profiles = profiles;
     }
@@ -81,23 +76,17 @@ public final class ProviderEvents {
         final JsonNode event = parseEvents(claims.path("events"));
         final String type = StorableText.strip(event.path("type").asText(""));
         final String subject = StorableText.strip(event.path("sub").asText(""));
-        act(Provider.APPLE, StorableText.strip(claims.path("jti").asText()), type, (handle, now, changedUsers) -> switch (type) {
-            case "consent-revoked" -> {
-                new IdentityDao(handle).forgetProviderToken("apple", subject);
-                yield endSessions(handle, "apple", subject, "apple_consent_revoked", now);
-            }
-            case "account-delete" -> removeIdentity(handle, "apple", subject, now, changedUsers);
-            case "email-disabled" -> {
-                new IdentityDao(handle).setEmailRelayDisabled("apple", subject, true);
-                yield List.of();
-            }
-            case "email-enabled" -> {
-                new IdentityDao(handle).setEmailRelayDisabled("apple", subject, false);
-                yield List.of();
-            }
-            default -> {
-                LOG.info("Ignoring an Apple notification of type '{}'", type);
-                yield List.of();
+        act(Provider.APPLE, StorableText.strip(claims.path("jti").asText()), type, (tx, now, changedUsers) -> {
+            final IdentityDao identities = new IdentityDao(tx.handle());
+            switch (type) {
+                case "consent-revoked" -> {
+                    identities.forgetProviderToken("apple", subject);
+                    endSessions(tx, "apple", subject, "apple_consent_revoked");
+                }
+                case "account-delete" -> removeIdentity(tx, "apple", subject, now, changedUsers);
+                case "email-disabled" -> identities.setEmailRelayDisabled("apple", subject, true);
+                case "email-enabled" -> identities.setEmailRelayDisabled("apple", subject, false);
+                default -> LOG.info("Ignoring an Apple notification of type '{}'", type);
             }
         });
     }
@@ -112,33 +101,28 @@ public final class ProviderEvents {
         }
         final List<String> types = new ArrayList<>();
         events.fieldNames().forEachRemaining(types::add);
-        act(Provider.GOOGLE, StorableText.strip(claims.path("jti").asText()), String.join(" ", types), (handle, now, changedUsers) -> {
-            final List<UUID> ended = new ArrayList<>();
+        act(Provider.GOOGLE, StorableText.strip(claims.path("jti").asText()), String.join(" ", types), (tx, now, changedUsers) -> {
             for (Iterator<Map.Entry<String, JsonNode>> it = events.fields(); it.hasNext(); ) {
                 final Map.Entry<String, JsonNode> entry = it.next();
                 final String subject = StorableText.strip(entry.getValue().path("subject").path("sub").asText(""));
-                ended.addAll(googleEvent(handle, EVENT_TYPE_PREFIX.matcher(entry.getKey()).replaceFirst(""), subject, now,
-                        changedUsers));
+                googleEvent(tx, EVENT_TYPE_PREFIX.matcher(entry.getKey()).replaceFirst(""), subject, now, changedUsers);
             }
-            return ended;
         });
     }
 
-    private List<UUID> googleEvent(Handle handle, String type, String subject, Instant now, Set<UUID> changedUsers) {
-        final IdentityDao identities = new IdentityDao(handle);
-        return switch (type) {
-            case "sessions-revoked", "tokens-revoked" -> endSessions(handle, "google", subject, "google_" + type, now);
+    private void googleEvent(SessionLifecycle.Transaction tx, String type, String subject, Instant now,
+                             Set<UUID> changedUsers) {
+        final IdentityDao identities = new IdentityDao(tx.handle());
+        switch (type) {
+            case "sessions-revoked", "tokens-revoked" -> endSessions(tx, "google", subject, "google_" + type);
             case "account-disabled" -> {
                 identities.setSignInDisabled("google", subject, now);
-                yield endSessions(handle, "google", subject, "google_account_disabled", now);
+                endSessions(tx, "google", subject, "google_account_disabled");
             }
-            case "account-enabled" -> {
-                identities.setSignInDisabled("google", subject, null);
-                yield List.of();
-            }
-            case "account-purged" -> removeIdentity(handle, "google", subject, now, changedUsers);
-            default -> List.of(); // verification, account-credential-change-required: nothing to do
-        };
+            case "account-enabled" -> identities.setSignInDisabled("google", subject, null);
+            case "account-purged" -> removeIdentity(tx, "google", subject, now, changedUsers);
+            default -> { } // verification, account-credential-change-required: nothing to do
+        }
     }
 
     /**
@@ -147,46 +131,43 @@ public final class ProviderEvents {
      */
     private void act(Provider provider, String jti, String type, Effect effect) {
         final Set<UUID> changedUsers = new HashSet<>();
-        final List<UUID> ended = jdbi.inTransaction(handle -> {
+        lifecycle.inTransaction(tx -> {
             changedUsers.clear(); // a transaction run again starts over
             final Instant now = clock.instant();
-            if (new ProviderEventDao(handle).record(provider.wireName(), jti, type, now) == 0) {
-                return List.<UUID>of(); // delivered before: already acted on
+            if (new ProviderEventDao(tx.handle()).record(provider.wireName(), jti, type, now) == 0) {
+                return null; // delivered before: already acted on
             }
-            final List<UUID> sessions = effect.apply(handle, now, changedUsers);
-            Audit.record(handle, now, "provider_event", null, null, null,
-                    Map.of("provider", provider.wireName(), "type", type, "jti", jti, "sessionsEnded", sessions.size()));
-            return sessions;
+            effect.apply(tx, now, changedUsers);
+            tx.audit(Audit.Event.PROVIDER_EVENT, null, null, null,
+                    Map.of("provider", provider.wireName(), "type", type, "jti", jti, "sessionsEnded", tx.ended().size()));
+            return null;
         });
-        gate.revoked(ended);
         changedUsers.forEach(profiles::changed);
     }
 
-    private static List<UUID> endSessions(Handle handle, String provider, String subject, String reason, Instant now) {
-        final Optional<IdentityRow> identity = new IdentityDao(handle).find(provider, subject);
-        return identity.map(found -> new SessionDao(handle).revokeOfProvider(found.userId(), provider, reason, now))
-                .orElse(List.of());
+    private static void endSessions(SessionLifecycle.Transaction tx, String provider, String subject, String reason) {
+        new IdentityDao(tx.handle()).find(provider, subject)
+                .ifPresent(found -> tx.endOfProvider(found.userId(), provider, reason));
     }
 
-    /** Removes the identity; its user too when it was the last one. Returns the sessions that ended. */
-    private static List<UUID> removeIdentity(Handle handle, String provider, String subject, Instant now,
-                                             Set<UUID> changedUsers) {
+    /** Removes the identity; its user too when it was the last one. */
+    private static void removeIdentity(SessionLifecycle.Transaction tx, String provider, String subject, Instant now,
+                                       Set<UUID> changedUsers) {
+        final Handle handle = tx.handle();
         final Optional<IdentityRow> identity = new IdentityDao(handle).find(provider, subject);
         if (identity.isEmpty()) {
-            return List.of();
+            return;
         }
         final UUID userId = identity.get().userId();
         changedUsers.add(userId);
         new UserDao(handle).lock(userId);
-        final List<UUID> ended = new SessionDao(handle).revokeOfProvider(userId, provider, provider + "_account_deleted", now);
+        tx.endOfProvider(userId, provider, provider + "_account_deleted");
         new IdentityDao(handle).deleteBySubject(provider, subject);
         if (new IdentityDao(handle).countOfUser(userId) == 0) {
-            final List<UUID> all = new SessionDao(handle).idsOfUser(userId);
+            tx.endForDeletion(userId);
             new UserDao(handle).delete(userId);
-            Audit.record(handle, now, "account_deleted", userId, null, null, Map.of("by", provider));
-            return all;
+            tx.audit(Audit.Event.ACCOUNT_DELETED, userId, null, null, Map.of("by", provider));
         }
-        return ended;
     }
 
     private static JsonNode parseEvents(JsonNode events) {
@@ -209,6 +190,6 @@ public final class ProviderEvents {
 
     @FunctionalInterface
     private interface Effect {
-        List<UUID> apply(Handle handle, Instant now, Set<UUID> changedUsers);
+        void apply(SessionLifecycle.Transaction tx, Instant now, Set<UUID> changedUsers);
     }
 }

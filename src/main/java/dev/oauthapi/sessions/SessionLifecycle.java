@@ -1,0 +1,143 @@
+package dev.oauthapi.sessions;
+
+import dev.oauthapi.db.RowIds;
+import dev.oauthapi.db.SessionDao;
+import dev.oauthapi.db.SessionRow;
+import dev.oauthapi.tokens.RefreshTokens;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The one owner of session rows and their revocation. Work that starts or ends sessions runs in
+ * {@link #inTransaction}; the sessions it ends are collected, and their tombstones go to Redis once,
+ * after the transaction committed, before the caller answers: the next request with an access
+ * token of any of them is refused on every instance. A transaction that rolls back publishes
+ * nothing. Code outside this package never writes a session row or a tombstone
+ * ({@code SessionOwnershipTest} keeps it so).
+ */
+public final class SessionLifecycle {
+    private final Jdbi jdbi;
+    private final SessionGate gate;
+    private final RefreshTokens refreshTokens;
+    private final RowIds ids;
+    private final Clock clock;
+    private final Duration idleLifetime;
+    private final Duration maxLifetime;
+
+    /**
+     * @param idleLifetime {@code REFRESH_TOKEN_TTL}, renewed by each refresh
+     * @param maxLifetime  {@code SESSION_MAX_LIFETIME}, from sign-in
+     */
+    public SessionLifecycle(Jdbi jdbi, SessionGate gate, RefreshTokens refreshTokens, RowIds ids, Clock clock,
+                            Duration idleLifetime, Duration maxLifetime) {
+        this.jdbi = jdbi;
+        this.gate = gate;
+        this.refreshTokens = refreshTokens;
+        this.ids = ids;
+        this.clock = clock;
+        this.idleLifetime = idleLifetime;
+        this.maxLifetime = maxLifetime;
+    }
+
+    /** What a new session is started for: the user, how they signed in, and from what. */
+    public record NewSession(UUID userId, String provider, String clientId, String platform, String deviceName,
+                             String appVersion, String ipAddress, String userAgent) {
+    }
+
+    /** A started session and its first refresh token (a secret: shown once, to the app). */
+    public record Started(SessionRow session, String refreshToken) {
+        @Override
+        public String toString() {
+            return "Started[session=" + session.id() + ", refreshToken=[REDACTED]]";
+        }
+    }
+
+    /** Runs {@code work} in one transaction, then publishes the tombstones of what it ended. */
+    public <T> T inTransaction(Function<Transaction, T> work) {
+        final List<UUID> ended = new ArrayList<>();
+        final T result = jdbi.inTransaction(handle -> {
+            ended.clear(); // a transaction run again starts over
+            return work.apply(new Transaction(handle, ended));
+        });
+        gate.revoked(List.copyOf(ended));
+        return result;
+    }
+
+    /** The session side of one transaction; the caller's own statements go through {@link #handle()}. */
+    public final class Transaction {
+        private final Handle handle;
+        private final List<UUID> ended;
+
+        private Transaction(Handle handle, List<UUID> ended) {
+            this.handle = handle;
+            this.ended = ended;
+        }
+
+        public Handle handle() {
+            return handle;
+        }
+
+        /** The sessions this transaction has ended so far. */
+        public List<UUID> ended() {
+            return List.copyOf(ended);
+        }
+
+        /**
+         * Starts a session with its first refresh token. Its idle expiry is {@code REFRESH_TOKEN_TTL}
+         * from now, never past its absolute one, {@code SESSION_MAX_LIFETIME} from now.
+         */
+        public Started start(NewSession started) {
+            final Instant now = clock.instant();
+            final Instant absoluteExpiry = now.plus(maxLifetime);
+            final Instant idleExpiry = now.plus(idleLifetime);
+            final SessionRow session = new SessionRow(ids.next(), started.userId(), started.provider(),
+                    started.clientId(), started.platform(), started.deviceName(), started.appVersion(),
+                    started.ipAddress(), started.userAgent(), now, now,
+                    idleExpiry.isBefore(absoluteExpiry) ? idleExpiry : absoluteExpiry, absoluteExpiry, null, null);
+            final String refreshToken = refreshTokens.generate();
+            new SessionDao(handle).insert(session, RefreshTokens.hash(refreshToken));
+            return new Started(session, refreshToken);
+        }
+
+        /** Ends one session of the user, if it is not ended yet; returns whether it did. */
+        public boolean end(UUID userId, UUID sessionId, String reason) {
+            return collect(new SessionDao(handle).revoke(userId, sessionId, reason, clock.instant())) > 0;
+        }
+
+        /** Ends every live session of the user but {@code keep} (null: all of them); returns how many. */
+        public int endAllBut(UUID userId, UUID keep, String reason) {
+            return collect(new SessionDao(handle).revokeAllBut(userId, keep, reason, clock.instant()));
+        }
+
+        /** Ends the live sessions the user started through one provider; returns how many. */
+        public int endOfProvider(UUID userId, String provider, String reason) {
+            return collect(new SessionDao(handle).revokeOfProvider(userId, provider, reason, clock.instant()));
+        }
+
+        /**
+         * The user is being deleted in this transaction, and their session rows with them (the
+         * foreign key cascades): their tombstones are still due. Returns how many.
+         */
+        public int endForDeletion(UUID userId) {
+            return collect(new SessionDao(handle).idsOfUser(userId));
+        }
+
+        public void audit(Audit.Event event, UUID userId, UUID sessionId, String ipAddress, Map<String, ?> details) {
+            Audit.record(handle, clock.instant(), event, userId, sessionId, ipAddress, details);
+        }
+
+        private int collect(List<UUID> sessions) {
+            ended.addAll(sessions);
+            return sessions.size();
+        }
+    }
+}
