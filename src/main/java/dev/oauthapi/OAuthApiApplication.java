@@ -7,6 +7,7 @@ import dev.oauthapi.auth.AccessTokenAuthenticator;
 import dev.oauthapi.auth.AuthenticatedUser;
 import dev.oauthapi.auth.BearerTokenFilter;
 import dev.oauthapi.auth.ProblemUnauthorizedHandler;
+import dev.oauthapi.auth.RoleAuthorizer;
 import dev.oauthapi.cli.CheckIdTokenCommand;
 import dev.oauthapi.cli.CommandExit;
 import dev.oauthapi.cli.KeysCommand;
@@ -78,6 +79,7 @@ import io.dropwizard.util.JarLocation;
 import jakarta.servlet.DispatcherType;
 import net.sourceforge.argparse4j.inf.ArgumentParserException;
 import org.eclipse.jetty.server.Server;
+import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.NoTemplateEngine;
@@ -273,7 +275,10 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
                 .setAuthenticator(authenticator)
                 .setPrefix("Bearer")
                 .setUnauthorizedHandler(new ProblemUnauthorizedHandler())
+                .setAuthorizer(new RoleAuthorizer())
                 .buildAuthFilter()));
+        // @RolesAllowed on a resource method: 403 forbidden, naming the role it needs.
+        environment.jersey().register(RolesAllowedDynamicFeature.class);
         environment.jersey().register(new AuthValueFactoryProvider.Binder<>(AuthenticatedUser.class));
     }
 

@@ -73,8 +73,9 @@ public final class AccessTokenAuthenticator implements Authenticator<String, Aut
             revoked.mark();
             return Optional.empty();
         }
-        return Optional.of(new AuthenticatedUser(claims.userId(), claims.sessionId(), claims.role(), check.counted(),
-                check.userVersion()));
+        // The role as of now, not as the token was signed: a demotion bites on the next request.
+        return Optional.of(new AuthenticatedUser(claims.userId(), claims.sessionId(),
+                check.role() != null ? check.role() : claims.role(), check.counted(), check.userVersion()));
     }
 
     private Duration untilExpiry(AccessTokenClaims claims) {

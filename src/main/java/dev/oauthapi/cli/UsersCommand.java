@@ -20,34 +20,48 @@ import org.jdbi.v3.core.Jdbi;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * {@code users disable|enable --id USER_ID config.yml}: for operators. Disabling ends every
- * session of the user at once (their access tokens fail on the next request, on every instance)
- * and refuses sign-in and refresh until the user is enabled again.
+ * {@code users disable|enable (--id USER_ID | --email EMAIL) config.yml} and
+ * {@code users promote (--id USER_ID | --email EMAIL) --role ROLE config.yml}: for operators.
+ * Disabling ends every session of the user at once (their access tokens fail on the next request,
+ * on every instance) and refuses sign-in and refresh until the user is enabled again. Promoting
+ * sets a role (it is how the first superadmin is made); it takes effect on the user's next request,
+ * and the audit row names the operator's OS user.
  */
 public final class UsersCommand extends ConfiguredCommand<OAuthApiConfiguration> {
     public UsersCommand() {
-        super("users", "Disables or enables a user account");
+        super("users", "Disables, enables or sets the role of a user account");
     }
 
     @Override
     public void configure(Subparser subparser) {
-        subparser.addArgument("action").choices("disable", "enable");
-        subparser.addArgument("--id").required(true).metavar("USER_ID");
+        subparser.addArgument("action").choices("disable", "enable", "promote");
+        final var who = subparser.addMutuallyExclusiveGroup().required(true);
+        who.addArgument("--id").metavar("USER_ID");
+        who.addArgument("--email").metavar("EMAIL");
+        subparser.addArgument("--role").choices(Accounts.ROLES).help("with promote: the role to give");
         super.configure(subparser); // the configuration file comes last: users disable --id ID config.yml
     }
 
     @Override
     protected void run(Bootstrap<OAuthApiConfiguration> bootstrap, Namespace namespace, OAuthApiConfiguration config)
             throws Exception {
-        final UUID userId;
-        try {
-            userId = UUID.fromString(namespace.getString("id"));
-        } catch (IllegalArgumentException e) {
-            System.err.println("--id must be a user id (a UUID)");
-            throw new CommandExit(CommandExit.USAGE, "bad --id");
+        final String action = namespace.getString("action");
+        if ("promote".equals(action) != (namespace.getString("role") != null)) {
+            System.err.println("--role goes with promote, and only with it");
+            throw new CommandExit(CommandExit.USAGE, "bad --role");
+        }
+        UUID userId = null;
+        if (namespace.getString("id") != null) {
+            try {
+                userId = UUID.fromString(namespace.getString("id"));
+            } catch (IllegalArgumentException e) {
+                System.err.println("--id must be a user id (a UUID)");
+                throw new CommandExit(CommandExit.USAGE, "bad --id");
+            }
         }
         final ManagedDataSource dataSource = config.database().build(bootstrap.getMetricRegistry(), "users-command");
         final Redis redis = Redis.connect(config.redis());
@@ -61,16 +75,29 @@ public final class UsersCommand extends ConfiguredCommand<OAuthApiConfiguration>
                     clock, config.sessions().refreshTokenTtl().toJavaDuration(),
                     config.sessions().maxLifetime().toJavaDuration());
             final Accounts accounts = new Accounts(jdbi, lifecycle, ids, clock, new ProfileCache(new UserVersions(redis), 1));
-            if ("disable".equals(namespace.getString("action"))) {
-                accounts.disable(userId);
-                System.out.println("Disabled user " + userId + " and ended all of its sessions.");
-                if (gate.unwrittenTombstones() > 0) {
-                    System.out.println("Redis could not be told: other instances may honour its access tokens for up to"
-                            + " 10 seconds more.");
+            if (userId == null) {
+                userId = accounts.userWithEmail(namespace.getString("email"));
+            }
+            switch (action) {
+                case "disable" -> {
+                    accounts.disable(userId);
+                    System.out.println("Disabled user " + userId + " and ended all of its sessions.");
+                    if (gate.unwrittenTombstones() > 0) {
+                        System.out.println("Redis could not be told: other instances may honour its access tokens for"
+                                + " up to 10 seconds more.");
+                    }
                 }
-            } else {
-                accounts.enable(userId);
-                System.out.println("Enabled user " + userId + "; it may sign in again.");
+                case "enable" -> {
+                    accounts.enable(userId);
+                    System.out.println("Enabled user " + userId + "; it may sign in again.");
+                }
+                default -> {
+                    final String role = namespace.getString("role");
+                    accounts.changeRole(userId, role, null,
+                            Map.of("by", "command line", "osUser", String.valueOf(System.getProperty("user.name"))));
+                    System.out.println("User " + userId + " now has the role " + role
+                            + "; it takes effect on their next request.");
+                }
             }
         } catch (ApiException e) {
             System.err.println(e.detail());

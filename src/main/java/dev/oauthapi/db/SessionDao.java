@@ -77,17 +77,30 @@ public final class SessionDao {
     }
 
     /**
-     * Until when an access token of this session may be honoured, if it may be now: the session
+     * Until when an access token of this session may be honoured, and with which role, if it may be now: the session
      * exists, is not revoked, has reached neither its idle nor its absolute expiry, and its user is
      * not disabled. Empty otherwise.
      */
-    public Optional<Instant> liveUntil(UUID id, Instant now) {
+    public Optional<Liveness> liveUntil(UUID id, Instant now) {
         return handle.createQuery("""
-                        SELECT LEAST(s.expires_at, s.absolute_expires_at) AS live_until
+                        SELECT LEAST(s.expires_at, s.absolute_expires_at) AS live_until, u.role
                         FROM sessions s JOIN users u ON u.id = s.user_id
                         WHERE s.id = :id AND s.revoked_at IS NULL AND s.expires_at > :now
                           AND s.absolute_expires_at > :now AND u.disabled_at IS NULL""")
-                .bind("id", id).bind("now", now).map((row, ctx) -> Columns.instant(row, "live_until")).findOne();
+                .bind("id", id).bind("now", now)
+                .map((row, ctx) -> new Liveness(Columns.instant(row, "live_until"), row.getString("role"))).findOne();
+    }
+
+    /** A usable session: until when, and its user's role now. */
+    public record Liveness(Instant until, String role) {
+    }
+
+    /** The live sessions of a user, by id. */
+    public List<UUID> liveIdsOfUser(UUID userId, Instant now) {
+        return handle.createQuery("""
+                        SELECT id FROM sessions
+                        WHERE user_id = :userId AND revoked_at IS NULL AND expires_at > :now""")
+                .bind("userId", userId).bind("now", now).map((row, ctx) -> Columns.uuid(row, "id")).list();
     }
 
     /** Revokes one session of a user if it is not revoked yet; returns its id if it did. */

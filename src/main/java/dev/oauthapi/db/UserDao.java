@@ -101,6 +101,23 @@ public final class UserDao {
                 .bind("id", id).bind("now", now).execute();
     }
 
+    public int setRole(UUID id, String role, Instant now) {
+        return handle.createUpdate("UPDATE users SET role = :role, updated_at = :now WHERE id = :id")
+                .bind("id", id).bind("role", role).bind("now", now).execute();
+    }
+
+    /** Superadmins, counted under a lock that makes concurrent demotions take turns. */
+    public int countSuperadminsLocked() {
+        handle.execute("SELECT pg_advisory_xact_lock(hashtext('oauth-api:superadmins'))");
+        return handle.createQuery("SELECT count(*) FROM users WHERE role = 'superadmin'").mapTo(Integer.class).one();
+    }
+
+    /** Users whose e-mail is this one, ignoring case (at most a few: addresses are not unique). */
+    public List<UserRow> findByEmail(String email) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM users WHERE lower(email) = lower(:email) ORDER BY created_at")
+                .bind("email", email).map(MAPPER).list();
+    }
+
     public int enable(UUID id, Instant now) {
         return handle.createUpdate("UPDATE users SET disabled_at = NULL, updated_at = :now WHERE id = :id")
                 .bind("id", id).bind("now", now).execute();

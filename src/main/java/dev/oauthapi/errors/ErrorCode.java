@@ -27,6 +27,7 @@ public enum ErrorCode {
     CONFLICT(409, "Conflict"),
     IDENTITY_ALREADY_LINKED(409, "Identity already linked"),
     LAST_IDENTITY(409, "Last identity"),
+    LAST_SUPERADMIN(409, "Last superadmin"),
     PAYLOAD_TOO_LARGE(413, "Request body too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
     RATE_LIMITED(429, "Too many requests"),

@@ -11,7 +11,8 @@ import java.util.UUID;
 
 /**
  * What Redis remembers about sessions, for the check every authenticated request makes: "live"
- * entries cache what PostgreSQL said for a short while; "revoked" tombstones, written when a
+ * entries cache what PostgreSQL said for a short while, the user's current role included (so a
+ * role change bites on the next request, whatever role the access token claims); "revoked" tombstones, written when a
  * session is revoked, outlive any access token of it and win over a "live" entry written by a
  * request that raced the revocation. An empty answer sends the caller to PostgreSQL, so losing
  * Redis's data loses nothing.
@@ -22,6 +23,9 @@ public final class SessionStates {
 
     /** What Redis knows of one session. */
     public enum Known { LIVE, REVOKED, UNKNOWN }
+
+    /** The values a live entry may hold: the session user's role. Anything else is not an answer. */
+    private static final java.util.Set<String> ROLES = java.util.Set.of("user", "admin", "superadmin");
 
     /**
      * KEYS: live entry, tombstone, rate counter, the user's version. ARGV: the rate window in ms, a
@@ -34,13 +38,13 @@ public final class SessionStates {
               version = ARGV[2]
               redis.call('SET', KEYS[4], version, 'PX', ARGV[3])
             end
-            return {redis.call('EXISTS', KEYS[1]), redis.call('EXISTS', KEYS[2]), count, ttl, version}""");
+            return {redis.call('GET', KEYS[1]), redis.call('EXISTS', KEYS[2]), count, ttl, version}""");
 
     /**
      * What Redis knows of a session, the request counted against a rate limit on the way, and the
      * session user's {@link UserVersions version}.
      */
-    public record Lookup(Known known, RateLimitCounters.Count counted, String userVersion) {
+    public record Lookup(Known known, String role, RateLimitCounters.Count counted, String userVersion) {
     }
 
     private final Redis redis;
@@ -60,13 +64,23 @@ public final class SessionStates {
         final List<String> args = List.of(Long.toString(window.toMillis()), UserVersions.fresh(),
                 Long.toString(UserVersions.LIFETIME.toMillis()));
         final List<?> values = (List<?>) redis.call(jedis -> LOOKUP_AND_COUNT.run(jedis, keys, args));
-        final Known known = (Long) values.get(1) == 1L ? Known.REVOKED
-                : (Long) values.get(0) == 1L ? Known.LIVE : Known.UNKNOWN;
-        return new Lookup(known, RateLimitCounters.Count.of(values.get(2), values.get(3)), (String) values.get(4));
+        // A live entry written before entries held the role ("1") is no answer: PostgreSQL decides.
+        final String role = values.get(0) instanceof String value && ROLES.contains(value) ? value : null;
+        final Known known = (Long) values.get(1) == 1L ? Known.REVOKED : role != null ? Known.LIVE : Known.UNKNOWN;
+        return new Lookup(known, role, RateLimitCounters.Count.of(values.get(2), values.get(3)), (String) values.get(4));
     }
 
-    public void markLive(UUID sessionId, Duration ttl) {
-        redis.call(jedis -> jedis.set(LIVE + sessionId, "1", SetParams.setParams().px(Math.max(1, ttl.toMillis()))));
+    /** Caches "live, and its user's role is {@code role}" for {@code ttl}. */
+    public void markLive(UUID sessionId, String role, Duration ttl) {
+        redis.call(jedis -> jedis.set(LIVE + sessionId, role, SetParams.setParams().px(Math.max(1, ttl.toMillis()))));
+    }
+
+    /** Drops the live entries of these sessions: their next check asks PostgreSQL (a role changed). */
+    public void forgetLive(Collection<UUID> sessionIds) {
+        if (sessionIds.isEmpty()) {
+            return;
+        }
+        redis.call(jedis -> jedis.del(sessionIds.stream().map(id -> LIVE + id).toArray(String[]::new)));
     }
 
     public void markRevoked(Collection<UUID> sessionIds, Duration ttl) {

@@ -30,6 +30,7 @@ public final class Audit {
         ACCOUNT_DELETED,
         ACCOUNT_DISABLED,
         ACCOUNT_ENABLED,
+        ROLE_CHANGED,
         PROVIDER_EVENT,
         PROVIDER_TOKEN_REVOKED,
         PROVIDER_TOKEN_REVOKE_FAILED,

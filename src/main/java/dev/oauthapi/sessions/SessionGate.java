@@ -70,7 +70,7 @@ public final class SessionGate implements Managed {
      * counter asked for, and the user's version (both null when Redis did not answer: the caller
      * counts another way and trusts no cached copy).
      */
-    public record Check(boolean live, RateLimitCounters.Count counted, String userVersion) {
+    public record Check(boolean live, String role, RateLimitCounters.Count counted, String userVersion) {
     }
 
     /**
@@ -80,7 +80,7 @@ public final class SessionGate implements Managed {
      */
     public Check check(UUID sessionId, UUID userId, String counter, Duration window) {
         if (unwrittenTombstones.contains(sessionId)) {
-            return new Check(false, null, null);
+            return new Check(false, null, null, null);
         }
         RateLimitCounters.Count counted = null;
         String userVersion = null;
@@ -91,10 +91,10 @@ public final class SessionGate implements Managed {
                 userVersion = lookup.userVersion();
                 switch (lookup.known()) {
                     case LIVE -> {
-                        return new Check(true, counted, userVersion);
+                        return new Check(true, lookup.role(), counted, userVersion);
                     }
                     case REVOKED -> {
-                        return new Check(false, counted, userVersion);
+                        return new Check(false, null, counted, userVersion);
                     }
                     case UNKNOWN -> {
                         // ask PostgreSQL below
@@ -105,7 +105,7 @@ public final class SessionGate implements Managed {
             }
         }
         final Instant now = clock.instant();
-        final Optional<Instant> liveUntil;
+        final Optional<SessionDao.Liveness> liveUntil;
         try {
             liveUntil = jdbi.withHandle(handle -> new SessionDao(handle).liveUntil(sessionId, now));
         } catch (JdbiException e) {
@@ -117,7 +117,8 @@ public final class SessionGate implements Managed {
             try {
                 if (liveUntil.isPresent()) {
                     // Never cached past the session's own expiry, idle or absolute.
-                    states.markLive(sessionId, min(LIVE_CACHE, Duration.between(now, liveUntil.get())));
+                    states.markLive(sessionId, liveUntil.get().role(),
+                            min(LIVE_CACHE, Duration.between(now, liveUntil.get().until())));
                 } else {
                     // Remembered too, so a replayed token of an ended session costs no query.
                     states.markRevoked(List.of(sessionId), tombstoneLifetime);
@@ -126,7 +127,8 @@ public final class SessionGate implements Managed {
                 redis.failed(e);
             }
         }
-        return new Check(liveUntil.isPresent(), counted, userVersion);
+        return new Check(liveUntil.isPresent(), liveUntil.map(SessionDao.Liveness::role).orElse(null), counted,
+                userVersion);
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -143,6 +145,22 @@ public final class SessionGate implements Managed {
         } catch (JedisException e) {
             redis.failed(e);
             unwrittenTombstones.addAll(sessionIds);
+        }
+    }
+
+    /**
+     * Call after a change of the users' role committed: their sessions' cached answers, which carry
+     * the role, are dropped, so the next request of each reads the new role from PostgreSQL. If
+     * Redis cannot be told, those answers run out within {@link #LIVE_CACHE}.
+     */
+    public void rolesChanged(Collection<UUID> sessionIds) {
+        if (sessionIds.isEmpty() || !redis.shouldTry()) {
+            return;
+        }
+        try {
+            states.forgetLive(sessionIds);
+        } catch (JedisException e) {
+            redis.failed(e);
         }
     }
 

@@ -64,11 +64,14 @@ public final class SessionLifecycle {
     /** Runs {@code work} in one transaction, then publishes the tombstones of what it ended. */
     public <T> T inTransaction(Function<Transaction, T> work) {
         final List<UUID> ended = new ArrayList<>();
+        final List<UUID> roleChanged = new ArrayList<>();
         final T result = jdbi.inTransaction(handle -> {
             ended.clear(); // a transaction run again starts over
-            return work.apply(new Transaction(handle, ended));
+            roleChanged.clear();
+            return work.apply(new Transaction(handle, ended, roleChanged));
         });
         gate.revoked(List.copyOf(ended));
+        gate.rolesChanged(List.copyOf(roleChanged));
         return result;
     }
 
@@ -76,10 +79,12 @@ public final class SessionLifecycle {
     public final class Transaction {
         private final Handle handle;
         private final List<UUID> ended;
+        private final List<UUID> roleChanged;
 
-        private Transaction(Handle handle, List<UUID> ended) {
+        private Transaction(Handle handle, List<UUID> ended, List<UUID> roleChanged) {
             this.handle = handle;
             this.ended = ended;
+            this.roleChanged = roleChanged;
         }
 
         public Handle handle() {
@@ -129,6 +134,15 @@ public final class SessionLifecycle {
          */
         public int endForDeletion(UUID userId) {
             return collect(new SessionDao(handle).idsOfUser(userId));
+        }
+
+        /**
+         * The user's role changes in this transaction: after commit, every instance reads it again
+         * on the next request of each of the user's sessions (their access tokens keep the old
+         * claim, which is not trusted alone).
+         */
+        public void roleChanged(UUID userId) {
+            roleChanged.addAll(new SessionDao(handle).liveIdsOfUser(userId, clock.instant()));
         }
 
         public void audit(Audit.Event event, UUID userId, UUID sessionId, String ipAddress, Map<String, ?> details) {

@@ -294,6 +294,58 @@ public final class Accounts {
         });
     }
 
+    /** The roles a user may have; {@code user} is every new account's. */
+    public static final List<String> ROLES = List.of("user", "admin", "superadmin");
+
+    /**
+     * Gives the user a role. It takes effect on the user's next request on every instance, whatever
+     * their access tokens claim. The last superadmin keeps the role ({@code 409 last_superadmin}):
+     * without one, nobody could change roles through the API again.
+     *
+     * @param actorId who did it (null for the command line); {@code details} say more (the OS user)
+     */
+    public UserProfile changeRole(UUID userId, String role, UUID actorId, Map<String, ?> details) {
+        if (!ROLES.contains(role)) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "role: must be one of " + String.join(", ", ROLES) + ".");
+        }
+        final UserProfile changed = sessions.inTransaction(tx -> {
+            final UserDao users = new UserDao(tx.handle());
+            final UserRow user = users.lock(userId)
+                    .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "There is no user " + userId + "."));
+            if (user.role().equals(role)) {
+                return profile(tx.handle(), userId);
+            }
+            if (user.role().equals("superadmin") && users.countSuperadminsLocked() <= 1) {
+                throw new ApiException(ErrorCode.LAST_SUPERADMIN,
+                        "This is the last superadmin; make another one first.");
+            }
+            users.setRole(userId, role, clock.instant());
+            tx.roleChanged(userId);
+            final Map<String, Object> audited = new LinkedHashMap<>(details);
+            audited.put("role", role);
+            audited.put("previousRole", user.role());
+            if (actorId != null) {
+                audited.put("actorId", actorId.toString());
+            }
+            tx.audit(Audit.Event.ROLE_CHANGED, userId, null, null, audited);
+            return profile(tx.handle(), userId);
+        });
+        profiles.changed(userId);
+        return changed;
+    }
+
+    /** The one user with this e-mail address; none or several is a refusal naming the problem. */
+    public UUID userWithEmail(String email) {
+        final List<UserRow> found = jdbi.withHandle(handle -> new UserDao(handle).findByEmail(email));
+        if (found.isEmpty()) {
+            throw new ApiException(ErrorCode.NOT_FOUND, "No user has that e-mail address.");
+        }
+        if (found.size() > 1) {
+            throw new ApiException(ErrorCode.CONFLICT, found.size() + " users have that e-mail address; use --id.");
+        }
+        return found.getFirst().id();
+    }
+
     /** Lets a disabled account sign in again; its ended sessions stay ended. */
     public void enable(UUID userId) {
         jdbi.useTransaction(handle -> {
