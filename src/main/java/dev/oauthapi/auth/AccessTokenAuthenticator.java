@@ -20,8 +20,9 @@ import java.util.Optional;
  * entry dropped when its token expires. Only tokens that verified are cached, so garbage cannot
  * crowd out good entries. The session behind the token is checked on every request
  * ({@link SessionGate}), in the one Redis round trip that also counts the per-user rate limit and
- * reads the user's profile version, both handed on in the principal. A bad token or an ended session is an empty result (the filter answers
- * 401); an exception only when the session cannot be checked at all. Each refusal is counted.
+ * reads the user's current role and profile version, all handed on in the principal. A bad token
+ * or an ended session is an empty result (the filter answers 401); an exception only when the
+ * session cannot be checked at all. Each refusal is counted.
  */
 public final class AccessTokenAuthenticator implements Authenticator<String, AuthenticatedUser> {
     private final AccessTokens tokens;
@@ -74,8 +75,8 @@ public final class AccessTokenAuthenticator implements Authenticator<String, Aut
             return Optional.empty();
         }
         // The role as of now, not as the token was signed: a demotion bites on the next request.
-        return Optional.of(new AuthenticatedUser(claims.userId(), claims.sessionId(),
-                check.role() != null ? check.role() : claims.role(), check.counted(), check.userVersion()));
+        return Optional.of(new AuthenticatedUser(claims.userId(), claims.sessionId(), check.role(), check.counted(),
+                check.userVersion()));
     }
 
     private Duration untilExpiry(AccessTokenClaims claims) {

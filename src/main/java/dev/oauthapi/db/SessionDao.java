@@ -77,8 +77,8 @@ public final class SessionDao {
     }
 
     /**
-     * Until when an access token of this session may be honoured, and with which role, if it may be now: the session
-     * exists, is not revoked, has reached neither its idle nor its absolute expiry, and its user is
+     * Until when an access token of this session may be honoured, and with which role, if it may
+     * be now: the session exists, is not revoked, has reached neither its idle nor its absolute expiry, and its user is
      * not disabled. Empty otherwise.
      */
     public Optional<Liveness> liveUntil(UUID id, Instant now) {
@@ -95,13 +95,6 @@ public final class SessionDao {
     public record Liveness(Instant until, String role) {
     }
 
-    /** The live sessions of a user, by id. */
-    public List<UUID> liveIdsOfUser(UUID userId, Instant now) {
-        return handle.createQuery("""
-                        SELECT id FROM sessions
-                        WHERE user_id = :userId AND revoked_at IS NULL AND expires_at > :now""")
-                .bind("userId", userId).bind("now", now).map((row, ctx) -> Columns.uuid(row, "id")).list();
-    }
 
     /** Revokes one session of a user if it is not revoked yet; returns its id if it did. */
     public List<UUID> revoke(UUID userId, UUID id, String reason, Instant now) {

@@ -52,7 +52,7 @@ public final class RefreshRotation {
     private record Rotated(Refreshed refreshed) implements Outcome {
     }
 
-    private record Reused(UUID sessionId) implements Outcome {
+    private record Reused() implements Outcome {
     }
 
     private final Jdbi jdbi;
@@ -86,7 +86,7 @@ public final class RefreshRotation {
         return switch (outcome) {
             // Signed only now that the rotation is committed.
             case Rotated rotated -> withAccessToken(rotated.refreshed());
-            case Reused reused -> {
+            case Reused ignored -> {
                 throw new ApiException(ErrorCode.REFRESH_TOKEN_REUSED,
                         "This refresh token was already replaced; the session is revoked. Sign in again.");
             }
@@ -188,7 +188,7 @@ public final class RefreshRotation {
         tx.end(session.userId(), session.id(), "refresh_token_reused");
         tx.audit(Audit.Event.REFRESH_TOKEN_REUSED, session.userId(), session.id(), ipAddress,
                 Map.of("presentedGeneration", token.generation(), "currentGeneration", current));
-        return new Reused(session.id());
+        return new Reused();
     }
 
     private static ApiException unknown() {

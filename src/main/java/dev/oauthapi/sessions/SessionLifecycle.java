@@ -142,7 +142,7 @@ public final class SessionLifecycle {
          * claim, which is not trusted alone).
          */
         public void roleChanged(UUID userId) {
-            roleChanged.addAll(new SessionDao(handle).liveIdsOfUser(userId, clock.instant()));
+            new SessionDao(handle).findLive(userId, clock.instant()).forEach(session -> roleChanged.add(session.id()));
         }
 
         public void audit(Audit.Event event, UUID userId, UUID sessionId, String ipAddress, Map<String, ?> details) {
