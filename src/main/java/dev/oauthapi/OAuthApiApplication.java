@@ -3,6 +3,10 @@ package dev.oauthapi;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.google.common.base.Suppliers;
+import dev.oauthapi.admin.AdminUsers;
+import dev.oauthapi.admin.AuditTrail;
+import dev.oauthapi.admin.PageCursors;
+import dev.oauthapi.admin.UsageStats;
 import dev.oauthapi.auth.AccessTokenAuthenticator;
 import dev.oauthapi.auth.AuthenticatedUser;
 import dev.oauthapi.auth.BearerTokenFilter;
@@ -39,6 +43,7 @@ import dev.oauthapi.redis.RateLimitCounters;
 import dev.oauthapi.redis.SessionStates;
 import dev.oauthapi.redis.UsedTokenStore;
 import dev.oauthapi.redis.UserVersions;
+import dev.oauthapi.resources.AdminResource;
 import dev.oauthapi.resources.AuthResource;
 import dev.oauthapi.resources.JwksResource;
 import dev.oauthapi.resources.OpenApiResource;
@@ -183,7 +188,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         final Map<Provider, IdTokenVerifier> verifiers = verifiers(config, keyFetches, clock);
         final AppleTokens appleTokens = appleTokens(config, jdbi, random, environment);
         final SignInService signIn = new SignInService(verifiers,
-                new Nonces(new NonceStore(redis), nonceKey(jdbi, random), random, clock), new UsedTokenStore(redis),
+                new Nonces(new NonceStore(redis), serverSecret(jdbi, random, "nonce-hmac"), random, clock), new UsedTokenStore(redis),
                 config.idTokens().replayProtection(), accounts, accessTokens, clock, appleTokens);
         // Events verify with key caches of their own: unknown key ids in a flood of forged events
         // cannot spend the fetches that sign-in relies on.
@@ -207,6 +212,9 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         environment.jersey().register(new ProviderEventsResource(providerEvents));
         environment.jersey().register(new UsersResource(accounts));
         environment.jersey().register(new ProfileResource(accounts));
+        final PageCursors cursors = new PageCursors(serverSecret(jdbi, random, "cursor-hmac"));
+        environment.jersey().register(new AdminResource(new AdminUsers(jdbi, accounts, sessions, cursors, clock),
+                new AuditTrail(jdbi, cursors), new UsageStats(jdbi, clock)));
 
         // Health checks ("postgresql" comes with the database)
         environment.healthChecks().register("redis", new RedisHealthCheck(redis));
@@ -249,14 +257,15 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
     }
 
     /**
-     * The key that signs nonces, shared by every instance through PostgreSQL: made by the first
-     * instance that needs it, read once by each (again on the next use, if PostgreSQL was down).
+     * A key shared by every instance through PostgreSQL (signing nonces, signing list cursors): made
+     * by the first instance that needs it, read once by each (again on the next use, if PostgreSQL
+     * was down).
      */
-    private Supplier<byte[]> nonceKey(Jdbi jdbi, SecureRandom random) {
+    private Supplier<byte[]> serverSecret(Jdbi jdbi, SecureRandom random, String name) {
         return Suppliers.memoize(() -> {
             final byte[] candidate = new byte[32];
             random.nextBytes(candidate);
-            return jdbi.withHandle(handle -> new ServerSecretDao(handle).getOrCreate("nonce-hmac", candidate, clock.instant()));
+            return jdbi.withHandle(handle -> new ServerSecretDao(handle).getOrCreate(name, candidate, clock.instant()));
         });
     }
 

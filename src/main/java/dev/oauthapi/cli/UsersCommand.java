@@ -10,7 +10,9 @@ import dev.oauthapi.sessions.SessionGate;
 import dev.oauthapi.sessions.SessionLifecycle;
 import dev.oauthapi.tokens.RefreshTokens;
 import dev.oauthapi.users.Accounts;
+import dev.oauthapi.users.Actor;
 import dev.oauthapi.users.ProfileCache;
+import dev.oauthapi.users.Roles;
 import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.db.ManagedDataSource;
@@ -20,7 +22,6 @@ import org.jdbi.v3.core.Jdbi;
 
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -42,7 +43,7 @@ public final class UsersCommand extends ConfiguredCommand<OAuthApiConfiguration>
         final var who = subparser.addMutuallyExclusiveGroup().required(true);
         who.addArgument("--id").metavar("USER_ID");
         who.addArgument("--email").metavar("EMAIL");
-        subparser.addArgument("--role").choices(Accounts.ROLES).help("with promote: the role to give");
+        subparser.addArgument("--role").choices(Roles.ALL).help("with promote: the role to give");
         super.configure(subparser); // the configuration file comes last: users disable --id ID config.yml
     }
 
@@ -80,7 +81,7 @@ public final class UsersCommand extends ConfiguredCommand<OAuthApiConfiguration>
             }
             switch (action) {
                 case "disable" -> {
-                    accounts.disable(userId);
+                    accounts.update(userId, Actor.commandLine(), null, true, null);
                     System.out.println("Disabled user " + userId + " and ended all of its sessions.");
                     if (gate.unwrittenTombstones() > 0) {
                         System.out.println("Redis could not be told: other instances may honour its access tokens for"
@@ -88,13 +89,12 @@ public final class UsersCommand extends ConfiguredCommand<OAuthApiConfiguration>
                     }
                 }
                 case "enable" -> {
-                    accounts.enable(userId);
+                    accounts.update(userId, Actor.commandLine(), null, false, null);
                     System.out.println("Enabled user " + userId + "; it may sign in again.");
                 }
                 default -> {
                     final String role = namespace.getString("role");
-                    accounts.changeRole(userId, role, null,
-                            Map.of("by", "command line", "osUser", String.valueOf(System.getProperty("user.name"))));
+                    accounts.update(userId, Actor.commandLine(), role, null, null);
                     System.out.println("User " + userId + " now has the role " + role
                             + "; it takes effect on their next request.");
                 }

@@ -85,6 +85,13 @@ public final class IdentityDao {
                 .bind("userId", userId).map(MAPPER).list();
     }
 
+    /** The identities of several users (a page of the admin list), each user's as they were linked. */
+    public List<IdentityRow> findByUsers(List<UUID> userIds) {
+        return handle.createQuery("SELECT " + COLUMNS
+                        + " FROM identities WHERE user_id = ANY(:userIds) ORDER BY user_id, linked_at, provider")
+                .bindArray("userIds", UUID.class, userIds).map(MAPPER).list();
+    }
+
     /** Records a sign-in; an e-mail the provider no longer sends is kept, not erased. */
     public int recordSignIn(UUID id, String email, boolean emailVerified, boolean isPrivateEmail, Instant now) {
         return handle.createUpdate("""

@@ -2,8 +2,10 @@ package dev.oauthapi.db;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,6 +26,18 @@ public final class UserDao {
              FROM users u LEFT JOIN identities i ON i.user_id = u.id
             WHERE u.id = :id
             ORDER BY i.linked_at, i.provider""";
+
+    /**
+     * A user with what the admin API shows beside it: the last sign-in through any identity, and
+     * how many sessions can still be used (counted on the device-list index).
+     */
+    private static final String OVERVIEW = "SELECT u." + COLUMNS.replace(", ", ", u.") + """
+            , (SELECT max(i.last_sign_in_at) FROM identities i WHERE i.user_id = u.id) AS last_sign_in_at,
+              (SELECT count(*) FROM sessions s WHERE s.user_id = u.id AND s.revoked_at IS NULL
+                  AND s.expires_at > :now AND s.absolute_expires_at > :now) AS live_sessions
+            FROM users u""";
+    private static final RowMapper<UserOverviewRow> OVERVIEW_MAPPER = (row, ctx) -> new UserOverviewRow(
+            MAPPER.map(row, ctx), Columns.instant(row, "last_sign_in_at"), row.getInt("live_sessions"));
 
     private final Handle handle;
 
@@ -106,10 +120,14 @@ public final class UserDao {
                 .bind("id", id).bind("role", role).bind("now", now).execute();
     }
 
-    /** Superadmins, counted under a lock that makes concurrent demotions take turns. */
-    public int countSuperadminsLocked() {
+    /**
+     * Superadmins who are not disabled, counted under a lock that makes concurrent demotions,
+     * disables and deletes take turns.
+     */
+    public int countActiveSuperadminsLocked() {
         handle.execute("SELECT pg_advisory_xact_lock(hashtext('oauth-api:superadmins'))");
-        return handle.createQuery("SELECT count(*) FROM users WHERE role = 'superadmin'").mapTo(Integer.class).one();
+        return handle.createQuery("SELECT count(*) FROM users WHERE role = 'superadmin' AND disabled_at IS NULL")
+                .mapTo(Integer.class).one();
     }
 
     /** Users whose e-mail is this one, ignoring case (at most a few: addresses are not unique). */
@@ -129,5 +147,64 @@ public final class UserDao {
                         WHERE id = :id""")
                 .bind("id", id).bindByType("name", name, String.class).bindByType("avatarUrl", avatarUrl, String.class)
                 .bind("now", now).execute();
+    }
+
+    /**
+     * What the admin user list is narrowed to; a null member narrows nothing. {@code prefix} is the
+     * start of an e-mail address or a name, matched ignoring case.
+     */
+    public record Filter(String prefix, String role, String provider, Boolean disabled) {
+    }
+
+    public Optional<UserOverviewRow> overview(UUID id, Instant now) {
+        return handle.createQuery(OVERVIEW + " WHERE u.id = :id")
+                .bind("id", id).bind("now", now).map(OVERVIEW_MAPPER).findOne();
+    }
+
+    /**
+     * Up to {@code limit} users, newest first, after the position {@code (afterAt, afterId)} of the
+     * last user of the previous page (both null for the first page): a user created meanwhile
+     * shifts no page, and no page is an OFFSET scan. Only the conditions asked for are in the
+     * statement, so the planner sees each one.
+     */
+    public List<UserOverviewRow> page(Filter filter, Instant afterAt, UUID afterId, int limit, Instant now) {
+        final List<String> where = new ArrayList<>();
+        if (filter.prefix() != null) {
+            where.add("(lower(u.email) LIKE lower(:prefix) OR lower(u.name) LIKE lower(:prefix))");
+        }
+        if (filter.role() != null) {
+            where.add("u.role = :role");
+        }
+        if (filter.provider() != null) {
+            where.add("EXISTS (SELECT 1 FROM identities p WHERE p.user_id = u.id AND p.provider = :provider)");
+        }
+        if (filter.disabled() != null) {
+            where.add(filter.disabled() ? "u.disabled_at IS NOT NULL" : "u.disabled_at IS NULL");
+        }
+        if (afterAt != null) {
+            where.add("(u.created_at, u.id) < (:afterAt, :afterId)");
+        }
+        final Query query = handle.createQuery(OVERVIEW
+                        + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+                        + " ORDER BY u.created_at DESC, u.id DESC LIMIT :limit")
+                .bind("now", now).bind("limit", limit);
+        if (filter.prefix() != null) {
+            query.bind("prefix", likePrefix(filter.prefix()));
+        }
+        if (filter.role() != null) {
+            query.bind("role", filter.role());
+        }
+        if (filter.provider() != null) {
+            query.bind("provider", filter.provider());
+        }
+        if (afterAt != null) {
+            query.bind("afterAt", afterAt).bind("afterId", afterId);
+        }
+        return query.map(OVERVIEW_MAPPER).list();
+    }
+
+    /** {@code text} as the start of a LIKE pattern: its own {@code %}, {@code _} and {@code \} match themselves. */
+    private static String likePrefix(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     }
 }

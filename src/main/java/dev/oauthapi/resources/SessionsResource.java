@@ -86,7 +86,7 @@ public final class SessionsResource {
     @DELETE
     @Path("/sessions/{id}")
     public void revoke(@Auth AuthenticatedUser user, @PathParam("id") String id, @Context HttpServletRequest http) {
-        sessions.revoke(user.userId(), parse(id), ClientContext.address(http));
+        sessions.revoke(user.userId(), parse(id), user.userId(), ClientContext.address(http));
     }
 
     private static UUID parse(String id) {

@@ -44,11 +44,16 @@ public final class Audit {
     private Audit() {
     }
 
-    /** {@code details} must hold no token and no full e-mail address. */
-    public static void record(Handle handle, Instant at, Event event, UUID userId, UUID sessionId, String ip,
-                              Map<String, ?> details) {
+    /**
+     * @param userId  whom the event is about
+     * @param actorId the signed-in user who did it: the user themselves, or an admin; null for the
+     *                service itself, a provider and the command line (whose details name the OS user)
+     * @param details must hold no token and no full e-mail address
+     */
+    public static void record(Handle handle, Instant at, Event event, UUID userId, UUID actorId, UUID sessionId,
+                              String ip, Map<String, ?> details) {
         try {
-            new AuditDao(handle).insert(at, event.stored(), userId, sessionId, ip, RequestIds.current(),
+            new AuditDao(handle).insert(at, event.stored(), userId, actorId, sessionId, ip, RequestIds.current(),
                     JSON.writeValueAsString(details));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);

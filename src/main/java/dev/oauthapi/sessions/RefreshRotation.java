@@ -186,7 +186,7 @@ public final class RefreshRotation {
     private static Reused detectedReuse(SessionLifecycle.Transaction tx, SessionRow session, RefreshTokenRow token,
                                         int current, String ipAddress) {
         tx.end(session.userId(), session.id(), "refresh_token_reused");
-        tx.audit(Audit.Event.REFRESH_TOKEN_REUSED, session.userId(), session.id(), ipAddress,
+        tx.audit(Audit.Event.REFRESH_TOKEN_REUSED, session.userId(), null, session.id(), ipAddress,
                 Map.of("presentedGeneration", token.generation(), "currentGeneration", current));
         return new Reused();
     }

@@ -145,8 +145,10 @@ public final class SessionLifecycle {
             new SessionDao(handle).findLive(userId, clock.instant()).forEach(session -> roleChanged.add(session.id()));
         }
 
-        public void audit(Audit.Event event, UUID userId, UUID sessionId, String ipAddress, Map<String, ?> details) {
-            Audit.record(handle, clock.instant(), event, userId, sessionId, ipAddress, details);
+        /** See {@link Audit#record}. */
+        public void audit(Audit.Event event, UUID userId, UUID actorId, UUID sessionId, String ipAddress,
+                          Map<String, ?> details) {
+            Audit.record(handle, clock.instant(), event, userId, actorId, sessionId, ipAddress, details);
         }
 
         private int collect(List<UUID> sessions) {

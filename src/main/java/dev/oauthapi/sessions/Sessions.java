@@ -2,6 +2,7 @@ package dev.oauthapi.sessions;
 
 import dev.oauthapi.db.SessionDao;
 import dev.oauthapi.db.SessionRow;
+import dev.oauthapi.db.UserDao;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
 import org.jdbi.v3.core.Jdbi;
@@ -44,16 +45,32 @@ public final class Sessions {
                 .toList();
     }
 
-    /** Ends one session of the user; another user's session is "not found", like a missing one. */
-    public void revoke(UUID userId, UUID sessionId, String ipAddress) {
+    /**
+     * Ends one session of the user, for the user themselves or an admin ({@code actorId}); another
+     * user's session is "not found", like a missing one. One that has ended already stays ended.
+     */
+    public void revoke(UUID userId, UUID sessionId, UUID actorId, String ipAddress) {
         lifecycle.inTransaction(tx -> {
             if (!new SessionDao(tx.handle()).belongsTo(sessionId, userId)) {
                 throw new ApiException(ErrorCode.NOT_FOUND, "There is no such session.");
             }
-            if (tx.end(userId, sessionId, "revoked_by_user")) {
-                tx.audit(Audit.Event.SESSION_REVOKED, userId, sessionId, ipAddress, Map.of());
+            if (tx.end(userId, sessionId, userId.equals(actorId) ? "revoked_by_user" : "revoked_by_admin")) {
+                tx.audit(Audit.Event.SESSION_REVOKED, userId, actorId, sessionId, ipAddress, Map.of());
             }
             return null;
+        });
+    }
+
+    /** Ends every session of the user, for an admin ({@code actorId}); returns how many ended. */
+    public int revokeAll(UUID userId, UUID actorId, String ipAddress) {
+        return lifecycle.inTransaction(tx -> {
+            if (new UserDao(tx.handle()).find(userId).isEmpty()) {
+                throw new ApiException(ErrorCode.NOT_FOUND, "There is no such user.");
+            }
+            final int ended = tx.endAllBut(userId, null, "revoked_by_admin");
+            tx.audit(Audit.Event.SESSION_REVOKED, userId, actorId, null, ipAddress,
+                    Map.of("scope", "all", "sessionsEnded", ended));
+            return ended;
         });
     }
 
@@ -64,7 +81,7 @@ public final class Sessions {
                 case OTHERS -> tx.endAllBut(userId, currentSessionId, "logout_others");
                 case ALL -> tx.endAllBut(userId, null, "logout_all");
             };
-            tx.audit(Audit.Event.LOGOUT, userId, currentSessionId, ipAddress,
+            tx.audit(Audit.Event.LOGOUT, userId, userId, currentSessionId, ipAddress,
                     Map.of("scope", scope.name().toLowerCase(java.util.Locale.ROOT), "sessionsEnded", ended));
             return null;
         });

@@ -115,7 +115,7 @@ public final class Accounts {
                 profileChanged = true;
             }
             if (!profileChanged) {
-                profile = toProfile(existing.get().user()); // nothing it shows changed
+                profile = UserProfile.of(existing.get().user()); // nothing it shows changed
             }
         } else {
             final Optional<UserRow> sameEmail = userWithSameVerifiedEmail(handle, token);
@@ -128,7 +128,7 @@ public final class Accounts {
             } else {
                 // "Verified" on the account means: by a provider that is the authority for the address.
                 user = new UserRow(ids.next(), token.email(), token.isEmailAuthoritative(),
-                        name, picture, "user", null, now, now);
+                        name, picture, Roles.USER, null, now, now);
                 users.insert(user);
                 isNewUser = true;
                 profileChanged = false; // nobody can have a copy of a profile that did not exist
@@ -137,7 +137,7 @@ public final class Accounts {
                     token.email(), token.emailVerified(), token.isPrivateEmail(), now, now);
             identities.insert(identity);
             if (isNewUser) {
-                profile = toProfile(new UserWithIdentities(user, List.of(identity))); // all of it written just now
+                profile = UserProfile.of(new UserWithIdentities(user, List.of(identity))); // all of it written just now
             }
         }
 
@@ -151,7 +151,7 @@ public final class Accounts {
         if (linkedBy != null) {
             details.put("linkedBy", linkedBy);
         }
-        tx.audit(Audit.Event.SIGN_IN, user.id(), session.id(), context.ipAddress(), details);
+        tx.audit(Audit.Event.SIGN_IN, user.id(), user.id(), session.id(), context.ipAddress(), details);
         return new SignInOutcome(new SignedIn(profile != null ? profile : profile(handle, user.id()), isNewUser,
                 session.id(), token.clientId(), started.refreshToken(), session.expiresAt()), profileChanged);
     }
@@ -216,7 +216,7 @@ public final class Accounts {
                         token.email(), token.emailVerified(), token.isPrivateEmail(), now, now));
                 new UserDao(handle).fillEmptyProfile(userId, token.email(), token.isEmailAuthoritative(),
                         firstNonBlank(token.name(), fullName), httpsUrlOrNull(token.picture()), now);
-                audit(handle, Audit.Event.IDENTITY_LINKED, userId, null, ipAddress, Map.of("provider", provider));
+                audit(handle, Audit.Event.IDENTITY_LINKED, userId, userId, null, ipAddress, Map.of("provider", provider));
                 return profile(handle, userId);
             });
         } catch (UnableToExecuteStatementException e) {
@@ -249,7 +249,7 @@ public final class Accounts {
             queueProviderTokenRevocations(handle, userId, provider.wireName());
             identities.delete(userId, provider.wireName());
             final int ended = tx.endOfProvider(userId, provider.wireName(), "identity_unlinked");
-            tx.audit(Audit.Event.IDENTITY_UNLINKED, userId, null, ipAddress,
+            tx.audit(Audit.Event.IDENTITY_UNLINKED, userId, userId, null, ipAddress,
                     Map.of("provider", provider.wireName(), "sessionsEnded", ended));
             return profile(handle, userId);
         });
@@ -258,80 +258,131 @@ public final class Accounts {
     }
 
     /**
-     * Deletes the account, its identities and its sessions in one transaction; every access token
-     * of it stops working on the next request. The audit row outlives it.
+     * Deletes the account, its identities and its sessions in one transaction, for its owner or an
+     * admin; every access token of it stops working on the next request, and its provider tokens
+     * go to the revocation outbox. The audit row outlives it. An admin cannot delete a superadmin,
+     * and the last active superadmin stays ({@code 409 last_superadmin}), even on their own
+     * request: without one, nobody could change roles through the API again.
      */
-    public void delete(UUID userId, String ipAddress) {
+    public void delete(UUID userId, Actor actor, String ipAddress) {
         sessions.inTransaction(tx -> {
             final Handle handle = tx.handle();
-            new UserDao(handle).lock(userId).orElseThrow(Accounts::userGone);
+            final UserRow user = lockForChange(handle, userId, actor);
+            if (!actor.is(userId) && user.role().equals(Roles.SUPERADMIN) && !actor.isSuperadmin()) {
+                throw forbidden("An admin cannot delete a superadmin.");
+            }
+            requireNotLastSuperadmin(handle, user);
             final List<String> providers = new IdentityDao(handle).findByUser(userId).stream()
                     .map(IdentityRow::provider).toList();
             final int ended = tx.endForDeletion(userId);
             queueProviderTokenRevocations(handle, userId, null);
             new UserDao(handle).delete(userId);
-            tx.audit(Audit.Event.ACCOUNT_DELETED, userId, null, ipAddress,
-                    Map.of("providers", providers, "sessionsEnded", ended));
+            tx.audit(Audit.Event.ACCOUNT_DELETED, userId, actor.id(), null, ipAddress,
+                    with(actor.auditDetails(), Map.of("providers", providers, "sessionsEnded", ended)));
             return null;
         });
         profiles.changed(userId);
     }
 
     /**
-     * Disables the account: it cannot sign in or refresh, and every session of it ends now. For
-     * operators ({@code users disable}); re-enabling does not bring the sessions back.
+     * Changes an account's role, its disabled state, or both, in one transaction ({@code null}
+     * leaves either as it is). A role change takes effect on the user's next request on every
+     * instance, whatever their access tokens claim; it is for a superadmin, never on their own
+     * account. Disabling ends every session of the user at once and refuses sign-in and refresh
+     * until enabled again (the ended sessions stay ended); nobody disables their own account, and
+     * an admin cannot disable a superadmin. The last active superadmin keeps the role and stays
+     * enabled ({@code 409 last_superadmin}). A change to what the account already is, is none, and
+     * is not audited.
      */
-    public void disable(UUID userId) {
-        sessions.inTransaction(tx -> {
-            final Handle handle = tx.handle();
-            if (new UserDao(handle).disable(userId, clock.instant()) == 0
-                    && new UserDao(handle).find(userId).isEmpty()) {
-                throw new ApiException(ErrorCode.NOT_FOUND, "There is no user " + userId + ".");
-            }
-            final int ended = tx.endAllBut(userId, null, "account_disabled");
-            tx.audit(Audit.Event.ACCOUNT_DISABLED, userId, null, null, Map.of("sessionsEnded", ended));
-            return null;
-        });
-    }
-
-    /** The roles a user may have; {@code user} is every new account's. */
-    public static final List<String> ROLES = List.of("user", "admin", "superadmin");
-
-    /**
-     * Gives the user a role. It takes effect on the user's next request on every instance, whatever
-     * their access tokens claim. The last superadmin keeps the role ({@code 409 last_superadmin}):
-     * without one, nobody could change roles through the API again.
-     *
-     * @param actorId who did it (null for the command line); {@code details} say more (the OS user)
-     */
-    public UserProfile changeRole(UUID userId, String role, UUID actorId, Map<String, ?> details) {
-        if (!ROLES.contains(role)) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "role: must be one of " + String.join(", ", ROLES) + ".");
+    public UserProfile update(UUID userId, Actor actor, String role, Boolean disabled, String ipAddress) {
+        if (role != null && !Roles.ALL.contains(role)) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "role: must be one of " + String.join(", ", Roles.ALL) + ".");
         }
-        final UserProfile changed = sessions.inTransaction(tx -> {
-            final UserDao users = new UserDao(tx.handle());
-            final UserRow user = users.lock(userId)
-                    .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "There is no user " + userId + "."));
-            if (user.role().equals(role)) {
-                return profile(tx.handle(), userId);
+        final Updated updated = sessions.inTransaction(tx -> {
+            final Handle handle = tx.handle();
+            UserRow user = lockForChange(handle, userId, actor);
+            final boolean roleChanges = role != null && !role.equals(user.role());
+            if (roleChanges) {
+                changeRole(tx, user, role, actor, ipAddress);
+                user = withRole(user, role);
             }
-            if (user.role().equals("superadmin") && users.countSuperadminsLocked() <= 1) {
-                throw new ApiException(ErrorCode.LAST_SUPERADMIN,
-                        "This is the last superadmin; make another one first.");
+            if (disabled != null && disabled != user.isDisabled()) {
+                if (disabled) {
+                    disable(tx, user, actor, ipAddress);
+                } else {
+                    new UserDao(handle).enable(userId, clock.instant());
+                    tx.audit(Audit.Event.ACCOUNT_ENABLED, userId, actor.id(), null, ipAddress, actor.auditDetails());
+                }
             }
-            users.setRole(userId, role, clock.instant());
-            tx.roleChanged(userId);
-            final Map<String, Object> audited = new LinkedHashMap<>(details);
-            audited.put("role", role);
-            audited.put("previousRole", user.role());
-            if (actorId != null) {
-                audited.put("actorId", actorId.toString());
-            }
-            tx.audit(Audit.Event.ROLE_CHANGED, userId, null, null, audited);
-            return profile(tx.handle(), userId);
+            return new Updated(profile(handle, userId), roleChanges);
         });
-        profiles.changed(userId);
-        return changed;
+        if (updated.roleChanged()) {
+            profiles.changed(userId); // the profile shows the role
+        }
+        return updated.profile();
+    }
+
+    private record Updated(UserProfile profile, boolean roleChanged) {
+    }
+
+    private void changeRole(SessionLifecycle.Transaction tx, UserRow user, String role, Actor actor, String ipAddress) {
+        if (actor.is(user.id())) {
+            throw forbidden("Nobody changes their own role.");
+        }
+        if (!actor.isSuperadmin()) {
+            throw forbidden("This needs the role superadmin.");
+        }
+        requireNotLastSuperadmin(tx.handle(), user);
+        new UserDao(tx.handle()).setRole(user.id(), role, clock.instant());
+        tx.roleChanged(user.id());
+        tx.audit(Audit.Event.ROLE_CHANGED, user.id(), actor.id(), null, ipAddress,
+                with(actor.auditDetails(), Map.of("role", role, "previousRole", user.role())));
+    }
+
+    private void disable(SessionLifecycle.Transaction tx, UserRow user, Actor actor, String ipAddress) {
+        if (actor.is(user.id())) {
+            throw forbidden("Nobody disables their own account.");
+        }
+        if (user.role().equals(Roles.SUPERADMIN) && !actor.isSuperadmin()) {
+            throw forbidden("An admin cannot disable a superadmin.");
+        }
+        requireNotLastSuperadmin(tx.handle(), user);
+        new UserDao(tx.handle()).disable(user.id(), clock.instant());
+        final int ended = tx.endAllBut(user.id(), null, "account_disabled");
+        tx.audit(Audit.Event.ACCOUNT_DISABLED, user.id(), actor.id(), null, ipAddress,
+                with(actor.auditDetails(), Map.of("sessionsEnded", ended)));
+    }
+
+    /**
+     * Locks the account about to change. A missing one is "not found" to an admin, and to its
+     * owner a token that is no longer good.
+     */
+    private static UserRow lockForChange(Handle handle, UUID userId, Actor actor) {
+        return new UserDao(handle).lock(userId).orElseThrow(() -> actor.is(userId)
+                ? userGone() : new ApiException(ErrorCode.NOT_FOUND, "There is no such user."));
+    }
+
+    /** An active superadmin about to lose the role, be disabled or be deleted must not be the last. */
+    private static void requireNotLastSuperadmin(Handle handle, UserRow user) {
+        if (user.role().equals(Roles.SUPERADMIN) && !user.isDisabled()
+                && new UserDao(handle).countActiveSuperadminsLocked() <= 1) {
+            throw new ApiException(ErrorCode.LAST_SUPERADMIN, "This is the last superadmin; make another one first.");
+        }
+    }
+
+    private static UserRow withRole(UserRow user, String role) {
+        return new UserRow(user.id(), user.email(), user.emailVerified(), user.name(), user.avatarUrl(), role,
+                user.disabledAt(), user.createdAt(), user.updatedAt());
+    }
+
+    private static Map<String, Object> with(Map<String, ?> first, Map<String, ?> second) {
+        final Map<String, Object> both = new LinkedHashMap<>(first);
+        both.putAll(second);
+        return both;
+    }
+
+    private static ApiException forbidden(String detail) {
+        return new ApiException(ErrorCode.FORBIDDEN, detail);
     }
 
     /** The one user with this e-mail address; none or several is a refusal naming the problem. */
@@ -344,16 +395,6 @@ public final class Accounts {
             throw new ApiException(ErrorCode.CONFLICT, found.size() + " users have that e-mail address; use --id.");
         }
         return found.getFirst().id();
-    }
-
-    /** Lets a disabled account sign in again; its ended sessions stay ended. */
-    public void enable(UUID userId) {
-        jdbi.useTransaction(handle -> {
-            if (new UserDao(handle).enable(userId, clock.instant()) == 0) {
-                throw new ApiException(ErrorCode.NOT_FOUND, "There is no user " + userId + ".");
-            }
-            audit(handle, Audit.Event.ACCOUNT_ENABLED, userId, null, null, Map.of());
-        });
     }
 
     /**
@@ -384,17 +425,7 @@ public final class Accounts {
 
     /** The user with its identities: one statement. */
     private static UserProfile profile(Handle handle, UUID userId) {
-        return toProfile(new UserDao(handle).findWithIdentities(userId).orElseThrow(Accounts::userGone));
-    }
-
-    private static UserProfile toProfile(UserWithIdentities found) {
-        final UserRow user = found.user();
-        final List<LinkedIdentity> identities = found.identities().stream()
-                .map(identity -> new LinkedIdentity(identity.provider(), identity.email(), identity.isPrivateEmail(),
-                        identity.linkedAt()))
-                .toList();
-        return new UserProfile(user.id(), user.email(), user.emailVerified(), user.name(), user.avatarUrl(),
-                user.role(), user.createdAt(), identities);
+        return UserProfile.of(new UserDao(handle).findWithIdentities(userId).orElseThrow(Accounts::userGone));
     }
 
     /**
@@ -409,8 +440,9 @@ public final class Accounts {
         }
     }
 
-    private void audit(Handle handle, Audit.Event event, UUID userId, UUID sessionId, String ip, Map<String, ?> details) {
-        Audit.record(handle, clock.instant(), event, userId, sessionId, ip, details);
+    private void audit(Handle handle, Audit.Event event, UUID userId, UUID actorId, UUID sessionId, String ip,
+                       Map<String, ?> details) {
+        Audit.record(handle, clock.instant(), event, userId, actorId, sessionId, ip, details);
     }
 
     private static void requireEnabled(UserRow user) {

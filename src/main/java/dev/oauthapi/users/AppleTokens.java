@@ -137,14 +137,14 @@ public final class AppleTokens implements Managed {
             final RevocationDao revocations = new RevocationDao(handle);
             if (error == null) {
                 revocations.completed(due.id(), now);
-                Audit.record(handle, now, Audit.Event.PROVIDER_TOKEN_REVOKED, due.userId(), null, null,
+                Audit.record(handle, now, Audit.Event.PROVIDER_TOKEN_REVOKED, due.userId(), null, null, null,
                         Map.of("provider", due.provider(), "revocation", due.id(), "attempt", attempt));
                 return;
             }
             final boolean abandon = attempt >= MAX_ATTEMPTS;
             revocations.failed(due.id(), now, now.plus(backoff(attempt)), error, abandon);
             Audit.record(handle, now, abandon ? Audit.Event.PROVIDER_TOKEN_REVOKE_ABANDONED : Audit.Event.PROVIDER_TOKEN_REVOKE_FAILED,
-                    due.userId(), null, null, Map.of("provider", due.provider(), "revocation", due.id(),
+                    due.userId(), null, null, null, Map.of("provider", due.provider(), "revocation", due.id(),
                             "attempt", attempt, "error", error));
             LOG.warn("Revoking an Apple token (revocation {}) failed, attempt {}: {}", due.id(), attempt, error);
         });

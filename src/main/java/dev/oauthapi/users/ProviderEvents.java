@@ -138,7 +138,7 @@ public final class ProviderEvents {
                 return null; // delivered before: already acted on
             }
             effect.apply(tx, now, changedUsers);
-            tx.audit(Audit.Event.PROVIDER_EVENT, null, null, null,
+            tx.audit(Audit.Event.PROVIDER_EVENT, null, null, null, null,
                     Map.of("provider", provider.wireName(), "type", type, "jti", jti, "sessionsEnded", tx.ended().size()));
             return null;
         });
@@ -166,7 +166,7 @@ public final class ProviderEvents {
         if (new IdentityDao(handle).countOfUser(userId) == 0) {
             tx.endForDeletion(userId);
             new UserDao(handle).delete(userId);
-            tx.audit(Audit.Event.ACCOUNT_DELETED, userId, null, null, Map.of("by", provider));
+            tx.audit(Audit.Event.ACCOUNT_DELETED, userId, null, null, null, Map.of("by", provider));
         }
     }
 

@@ -45,7 +45,7 @@ class MigrationsTest {
         final CommandResult status = TestApp.run(env, "db", "status", TestApp.CONFIG);
 
         assertThat(status.succeeded()).as(status.stderr()).isTrue();
-        assertThat(status.stdout()).contains("8 changesets have not been applied");
+        assertThat(status.stdout()).contains("13 changesets have not been applied");
     }
 
     @Test

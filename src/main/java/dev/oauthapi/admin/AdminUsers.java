@@ -1,0 +1,121 @@
+package dev.oauthapi.admin;
+
+import dev.oauthapi.db.IdentityDao;
+import dev.oauthapi.db.IdentityRow;
+import dev.oauthapi.db.UserDao;
+import dev.oauthapi.db.UserOverviewRow;
+import dev.oauthapi.db.UserWithIdentities;
+import dev.oauthapi.errors.ApiException;
+import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.sessions.Sessions;
+import dev.oauthapi.users.Accounts;
+import dev.oauthapi.users.Actor;
+import dev.oauthapi.users.UserProfile;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * What the admin API does to users: finding them, and changing, deleting and signing them out
+ * through the same code as everything else ({@link Accounts}, {@link Sessions}), so that an admin
+ * action ends sessions, revokes provider tokens and writes its audit row exactly as the user's own
+ * would, with the admin as the actor.
+ */
+public final class AdminUsers {
+    private final Jdbi jdbi;
+    private final Accounts accounts;
+    private final Sessions sessions;
+    private final PageCursors cursors;
+    private final Clock clock;
+
+    public AdminUsers(Jdbi jdbi, Accounts accounts, Sessions sessions, PageCursors cursors, Clock clock) {
+        this.jdbi = jdbi;
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.cursors = cursors;
+        this.clock = clock;
+    }
+
+    /** A user as an admin sees it: the profile, and the state of the account. */
+    public record Account(UserProfile profile, Instant disabledAt, Instant lastSignInAt, int liveSessions) {
+    }
+
+    /**
+     * What the list is narrowed to; null narrows nothing.
+     *
+     * @param query the start of an e-mail address or a name, ignoring case
+     */
+    public record Filter(String query, String role, String provider, Boolean disabled) {
+    }
+
+    /** A page of users, newest first: two statements (the users, then their identities). */
+    public Page<Account> search(Filter filter, String cursor, int limit) {
+        final PageCursors.UserPosition after = cursors.users(cursor);
+        return jdbi.withHandle(handle -> {
+            final List<UserOverviewRow> rows = new UserDao(handle).page(
+                    new UserDao.Filter(filter.query(), filter.role(), filter.provider(), filter.disabled()),
+                    after == null ? null : after.createdAt(), after == null ? null : after.id(), limit + 1,
+                    clock.instant());
+            final List<UserOverviewRow> shown = rows.subList(0, Math.min(limit, rows.size()));
+            final List<Account> accounts = withIdentities(handle, shown);
+            final UserOverviewRow last = shown.isEmpty() ? null : shown.getLast();
+            return new Page<>(accounts, rows.size() > limit
+                    ? cursors.after(new PageCursors.UserPosition(last.user().createdAt(), last.user().id())) : null);
+        });
+    }
+
+    public Account find(UUID userId) {
+        return jdbi.withHandle(handle -> new UserDao(handle).overview(userId, clock.instant())
+                .map(row -> withIdentities(handle, List.of(row)).getFirst())
+                .orElseThrow(AdminUsers::noSuchUser));
+    }
+
+    /** {@code PATCH /api/admin/users/{id}}: see {@link Accounts#update}. */
+    public Account update(Actor actor, UUID userId, String role, Boolean disabled, String ipAddress) {
+        accounts.update(userId, actor, role, disabled, ipAddress);
+        return find(userId);
+    }
+
+    /** Exactly the user's own deletion, with the admin as the actor: see {@link Accounts#delete}. */
+    public void delete(Actor actor, UUID userId, String ipAddress) {
+        accounts.delete(userId, actor, ipAddress);
+    }
+
+    /** The user's sessions that can still be used, newest first. */
+    public List<Sessions.DeviceSession> sessions(UUID userId) {
+        find(userId);
+        return sessions.live(userId);
+    }
+
+    public void endSessions(Actor actor, UUID userId, String ipAddress) {
+        sessions.revokeAll(userId, actor.id(), ipAddress);
+    }
+
+    public void endSession(Actor actor, UUID userId, UUID sessionId, String ipAddress) {
+        sessions.revoke(userId, sessionId, actor.id(), ipAddress);
+    }
+
+    private static List<Account> withIdentities(Handle handle, List<UserOverviewRow> rows) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        final Map<UUID, List<IdentityRow>> identities = new IdentityDao(handle)
+                .findByUsers(rows.stream().map(row -> row.user().id()).toList()).stream()
+                .collect(Collectors.groupingBy(IdentityRow::userId));
+        return rows.stream()
+                .map(row -> new Account(
+                        UserProfile.of(new UserWithIdentities(row.user(), identities.getOrDefault(row.user().id(), List.of()))),
+                        row.user().disabledAt(), row.lastSignInAt(), row.liveSessions()))
+                .toList();
+    }
+
+    private static ApiException noSuchUser() {
+        return new ApiException(ErrorCode.NOT_FOUND, "There is no such user.");
+    }
+}

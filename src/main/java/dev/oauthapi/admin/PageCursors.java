@@ -1,0 +1,120 @@
+package dev.oauthapi.admin;
+
+import dev.oauthapi.errors.ApiException;
+import dev.oauthapi.errors.ErrorCode;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The opaque {@code cursor} of the admin lists: the position of the last item of a page (its time
+ * and id, the keyset the next page starts after), for one list, signed with a key all instances
+ * share. A cursor we did not issue, or issued for the other list, is {@code 400 invalid_request}:
+ * it is never taken for the first page, which would show a client the same items again.
+ *
+ * <p>Layout, base64url without padding: version (1 byte), list (1), time in epoch microseconds
+ * (8, PostgreSQL's precision), id (16 for a user, 8 for an audit event), HMAC-SHA256 of all that
+ * cut to 16 bytes.
+ */
+public final class PageCursors {
+    private static final byte VERSION = 1;
+    private static final byte USERS = 1;
+    private static final byte AUDIT = 2;
+    private static final int MAC_BYTES = 16;
+    private static final int MAX_LENGTH = 64;
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+
+    private final Supplier<byte[]> key;
+
+    /** @param key the shared HMAC key, looked up on first use */
+    public PageCursors(Supplier<byte[]> key) {
+        this.key = key;
+    }
+
+    /** Where a page of users ended. */
+    public record UserPosition(Instant createdAt, UUID id) {
+    }
+
+    /** Where a page of audit events ended. */
+    public record AuditPosition(Instant occurredAt, long id) {
+    }
+
+    public String after(UserPosition position) {
+        return sign(ByteBuffer.allocate(2 + 8 + 16).put(VERSION).put(USERS).putLong(micros(position.createdAt()))
+                .putLong(position.id().getMostSignificantBits()).putLong(position.id().getLeastSignificantBits()));
+    }
+
+    public String after(AuditPosition position) {
+        return sign(ByteBuffer.allocate(2 + 8 + 8).put(VERSION).put(AUDIT).putLong(micros(position.occurredAt()))
+                .putLong(position.id()));
+    }
+
+    /** The position a users cursor names; null for none (the first page). */
+    public UserPosition users(String cursor) {
+        final ByteBuffer body = verified(cursor, USERS, 16);
+        return body == null ? null
+                : new UserPosition(instant(body.getLong()), new UUID(body.getLong(), body.getLong()));
+    }
+
+    /** The position an audit cursor names; null for none (the first page). */
+    public AuditPosition audit(String cursor) {
+        final ByteBuffer body = verified(cursor, AUDIT, 8);
+        return body == null ? null : new AuditPosition(instant(body.getLong()), body.getLong());
+    }
+
+    private String sign(ByteBuffer body) {
+        final byte[] signed = body.array();
+        final byte[] cursor = Arrays.copyOf(signed, signed.length + MAC_BYTES);
+        System.arraycopy(mac(signed, signed.length), 0, cursor, signed.length, MAC_BYTES);
+        return ENCODER.encodeToString(cursor);
+    }
+
+    /** The cursor's body after its list byte, positioned at the time; refused unless we issued it for this list. */
+    private ByteBuffer verified(String cursor, byte list, int idBytes) {
+        if (cursor == null || cursor.isEmpty()) {
+            return null;
+        }
+        final int signedLength = 2 + 8 + idBytes;
+        byte[] bytes = null;
+        if (cursor.length() <= MAX_LENGTH) {
+            try {
+                bytes = Base64.getUrlDecoder().decode(cursor);
+            } catch (IllegalArgumentException e) {
+                bytes = null;
+            }
+        }
+        if (bytes == null || bytes.length != signedLength + MAC_BYTES || bytes[0] != VERSION || bytes[1] != list
+                || !MessageDigest.isEqual(mac(bytes, signedLength), Arrays.copyOfRange(bytes, signedLength, bytes.length))) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "cursor: not one this list gave out; start without it.");
+        }
+        return ByteBuffer.wrap(bytes, 2, 8 + idBytes);
+    }
+
+    private byte[] mac(byte[] bytes, int length) {
+        try {
+            final Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.get(), "HmacSHA256"));
+            mac.update(bytes, 0, length);
+            return Arrays.copyOf(mac.doFinal(), MAC_BYTES);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    private static long micros(Instant at) {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, at);
+    }
+
+    private static Instant instant(long micros) {
+        return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+    }
+}

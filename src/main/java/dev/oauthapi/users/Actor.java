@@ -1,0 +1,37 @@
+package dev.oauthapi.users;
+
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Who changes an account: a signed-in user (the account's owner, or an admin) with their role as of
+ * this request, or an operator at the command line. The command line may do what the admin API
+ * allows a superadmin, and more: it has no account of its own to protect, so it may set anyone's
+ * role (it is how the first superadmin is made).
+ *
+ * @param id     the signed-in user; null for the command line
+ * @param osUser the operator's OS user at the command line; null otherwise
+ */
+public record Actor(UUID id, String role, String osUser) {
+    public static Actor signedIn(UUID id, String role) {
+        return new Actor(id, role, null);
+    }
+
+    public static Actor commandLine() {
+        return new Actor(null, Roles.SUPERADMIN, String.valueOf(System.getProperty("user.name")));
+    }
+
+    /** Whether this is the user themselves. */
+    public boolean is(UUID userId) {
+        return userId.equals(id);
+    }
+
+    public boolean isSuperadmin() {
+        return Roles.SUPERADMIN.equals(role);
+    }
+
+    /** What an audit row says of a command-line actor, who has no id: the OS user. */
+    Map<String, String> auditDetails() {
+        return osUser == null ? Map.of() : Map.of("by", "command line", "osUser", osUser);
+    }
+}
