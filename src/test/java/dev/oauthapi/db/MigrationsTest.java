@@ -29,7 +29,8 @@ class MigrationsTest {
         final List<String> applied = appliedChangeSets();
         assertThat(applied).containsExactly(
                 "001-users", "002-identities", "003-sessions", "004-refresh-tokens", "005-audit-log", "006-provider-lifecycle",
-                "007-server-secrets", "008-fillfactor");
+                "007-server-secrets", "008-fillfactor", "009-audit-actor", "009-audit-actor-index", "009-audit-event-index",
+                "009-users-created-index", "009-users-search-indexes");
 
         final CommandResult second = TestApp.run(env, "db", "migrate", TestApp.CONFIG);
         assertThat(second.succeeded()).as(second.stderr()).isTrue();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.sessions.Audit;
 import org.glassfish.jersey.server.model.Resource;
 import org.glassfish.jersey.server.model.ResourceMethod;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The OpenAPI description cannot drift from the code: same operations, same error codes. */
 class OpenApiDescriptionTest {
     private static final Set<Class<?>> RESOURCES = Set.of(HealthResource.class, JwksResource.class, AuthResource.class,
-            SessionsResource.class, UsersResource.class, ProfileResource.class, ProviderEventsResource.class);
+            SessionsResource.class, UsersResource.class, ProfileResource.class, ProviderEventsResource.class,
+            AdminResource.class);
 
     private static JsonNode description() throws IOException {
         try (InputStream in = OpenApiDescriptionTest.class.getResourceAsStream("/openapi/openapi.yaml")) {
@@ -61,11 +63,35 @@ class OpenApiDescriptionTest {
     }
 
     @Test
+    void theCheckSeesEveryResource() throws IOException, ClassNotFoundException {
+        final Set<Class<?>> resources = new java.util.HashSet<>();
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/java/dev/oauthapi/resources"))) {
+            for (String file : files.map(path -> path.getFileName().toString()).filter(name -> name.endsWith(".java")).toList()) {
+                final Class<?> type = Class.forName("dev.oauthapi.resources." + file.replace(".java", ""));
+                if (type.isAnnotationPresent(jakarta.ws.rs.Path.class)) {
+                    resources.add(type);
+                }
+            }
+        }
+
+        assertThat(RESOURCES).isEqualTo(resources);
+    }
+
+    @Test
     void listsEveryErrorCode() throws IOException {
         final Set<String> documented = new TreeSet<>();
         description().path("components").path("schemas").path("Problem").path("properties").path("code").path("enum")
                 .forEach(code -> documented.add(code.asText()));
 
         assertThat(documented).isEqualTo(new TreeSet<>(Arrays.stream(ErrorCode.values()).map(ErrorCode::code).toList()));
+    }
+
+    @Test
+    void listsEveryAuditAction() throws IOException {
+        final Set<String> documented = new TreeSet<>();
+        description().path("components").path("schemas").path("AuditAction").path("enum")
+                .forEach(action -> documented.add(action.asText()));
+
+        assertThat(documented).isEqualTo(new TreeSet<>(Arrays.stream(Audit.Event.values()).map(Audit.Event::stored).toList()));
     }
 }

@@ -1,9 +1,7 @@
 package dev.oauthapi.resources;
 
-import dev.oauthapi.OAuthApiApplication;
 import dev.oauthapi.OAuthApiConfiguration;
 import dev.oauthapi.identity.Provider;
-import dev.oauthapi.testing.AdminProbe;
 import dev.oauthapi.testing.FakeProvider;
 import dev.oauthapi.testing.TestApp;
 import dev.oauthapi.testing.TestApp.CommandResult;
@@ -11,7 +9,6 @@ import dev.oauthapi.testing.TestDatabase;
 import dev.oauthapi.testing.TestEnvironment;
 import dev.oauthapi.testing.TestHttp;
 import dev.oauthapi.testing.TestHttp.Answer;
-import io.dropwizard.core.setup.Environment;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -34,19 +31,9 @@ class RolesTest {
     static final FakeProvider GOOGLE = FakeProvider.start(Provider.GOOGLE);
     static final FakeProvider APPLE = FakeProvider.start(Provider.APPLE);
     static final Map<String, String> ENV = TestEnvironment.withProviders(GOOGLE, "unused", APPLE, APPLE_APP);
-    static final DropwizardAppExtension<OAuthApiConfiguration> A = TestApp.extension(ENV, RolesTest::withProbe);
-    static final DropwizardAppExtension<OAuthApiConfiguration> B = TestApp.extension(ENV, RolesTest::withProbe);
+    static final DropwizardAppExtension<OAuthApiConfiguration> A = TestApp.extension(ENV);
+    static final DropwizardAppExtension<OAuthApiConfiguration> B = TestApp.extension(ENV);
     static final TestDatabase DB = new TestDatabase(ENV);
-
-    private static OAuthApiApplication withProbe(java.util.function.Function<String, String> environment) {
-        return new OAuthApiApplication(environment) {
-            @Override
-            public void run(OAuthApiConfiguration config, Environment jersey) {
-                super.run(config, jersey);
-                jersey.jersey().register(new AdminProbe());
-            }
-        };
-    }
 
     @AfterAll
     static void stopProviders() {
@@ -66,8 +53,8 @@ class RolesTest {
                 answer.json().path("tokens").path("accessToken").asText());
     }
 
-    private static int probe(DropwizardAppExtension<OAuthApiConfiguration> instance, User user) {
-        return new TestHttp(instance.getLocalPort()).get("/test/admin-probe", user.accessToken()).status();
+    private static int adminStats(DropwizardAppExtension<OAuthApiConfiguration> instance, User user) {
+        return new TestHttp(instance.getLocalPort()).get("/api/admin/stats", user.accessToken()).status();
     }
 
     private static CommandResult setRole(User user, String role) {
@@ -77,16 +64,16 @@ class RolesTest {
     @Test
     void aPromotionTakesEffectOnTheNextRequestOnEveryInstanceWithTheOldToken() {
         final User user = signIn();
-        assertThat(probe(A, user)).isEqualTo(403);
-        assertThat(probe(B, user)).isEqualTo(403); // both instances have cached "live, role user"
+        assertThat(adminStats(A, user)).isEqualTo(403);
+        assertThat(adminStats(B, user)).isEqualTo(403); // both instances have cached "live, role user"
 
         final CommandResult promoted = TestApp.run(ENV, "users", "promote", "--email", user.email(), "--role", "admin",
                 TestApp.CONFIG);
 
         assertThat(promoted.succeeded()).as(promoted.stderr()).isTrue();
         assertThat(promoted.stdout()).contains("now has the role admin");
-        assertThat(probe(A, user)).isEqualTo(200);
-        assertThat(probe(B, user)).isEqualTo(200);
+        assertThat(adminStats(A, user)).isEqualTo(200);
+        assertThat(adminStats(B, user)).isEqualTo(200);
         assertThat(new TestHttp(A.getLocalPort()).get("/api/users/me", user.accessToken()).json().path("role").asText())
                 .isEqualTo("admin");
         assertThat(DB.one("SELECT details->>'role' AS role, details->>'previousRole' AS previous, details->>'osUser' AS os"
@@ -99,13 +86,13 @@ class RolesTest {
     void aDemotionBitesOnTheNextRequestOnEveryInstance() {
         final User user = signIn();
         assertThat(setRole(user, "admin").succeeded()).isTrue();
-        assertThat(probe(A, user)).isEqualTo(200);
-        assertThat(probe(B, user)).isEqualTo(200);
+        assertThat(adminStats(A, user)).isEqualTo(200);
+        assertThat(adminStats(B, user)).isEqualTo(200);
 
         assertThat(setRole(user, "user").succeeded()).isTrue();
 
-        assertThat(probe(A, user)).isEqualTo(403);
-        assertThat(probe(B, user)).isEqualTo(403);
+        assertThat(adminStats(A, user)).isEqualTo(403);
+        assertThat(adminStats(B, user)).isEqualTo(403);
     }
 
     @Test
