@@ -198,6 +198,24 @@ class ProviderLifecycleTest {
     }
 
     @Test
+    void anAdminDeletingTheAccountRevokesTheAppleTokenAsTheUsersOwnDeletionDoes() {
+        final String subject = subject();
+        final String userId = appleSignIn(subject, APPLE_TOKENS.codeFor(subject)).json().path("user").path("id").asText();
+        final Answer admin = appleSignIn(subject(), null);
+        assertThat(TestApp.run(ENV, "users", "promote", "--id", admin.json().path("user").path("id").asText(),
+                "--role", "admin", TestApp.CONFIG).succeeded()).isTrue();
+
+        assertThat(http().delete("/api/admin/users/" + userId, access(admin)).status()).isEqualTo(204);
+        assertThat(DB.one("SELECT completed_at FROM provider_revocations WHERE user_id = ?::uuid", userId))
+                .containsEntry("completed_at", null);
+        runRevocations();
+
+        assertThat(DB.one("SELECT completed_at FROM provider_revocations WHERE user_id = ?::uuid", userId)
+                .get("completed_at")).isNotNull();
+        assertThat(APPLE_TOKENS.revokedTokens()).contains("apple-refresh-" + subject);
+    }
+
+    @Test
     void theOutboxSurvivesARestart() throws Exception {
         final String subject = subject();
         final Answer signIn = appleSignIn(subject, APPLE_TOKENS.codeFor(subject));
