@@ -2,12 +2,9 @@ package dev.oauthapi.admin;
 
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.tokens.ServerMac;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -29,15 +26,14 @@ public final class PageCursors {
     private static final byte VERSION = 1;
     private static final byte USERS = 1;
     private static final byte AUDIT = 2;
-    private static final int MAC_BYTES = 16;
     private static final int MAX_LENGTH = 64;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
-    private final Supplier<byte[]> key;
+    private final ServerMac mac;
 
     /** @param key the shared HMAC key, looked up on first use */
     public PageCursors(Supplier<byte[]> key) {
-        this.key = key;
+        this.mac = new ServerMac(key);
     }
 
     /** Where a page of users ended. */
@@ -73,8 +69,8 @@ public final class PageCursors {
 
     private String sign(ByteBuffer body) {
         final byte[] signed = body.array();
-        final byte[] cursor = Arrays.copyOf(signed, signed.length + MAC_BYTES);
-        System.arraycopy(mac(signed, signed.length), 0, cursor, signed.length, MAC_BYTES);
+        final byte[] cursor = Arrays.copyOf(signed, signed.length + ServerMac.BYTES);
+        System.arraycopy(mac.of(signed, signed.length), 0, cursor, signed.length, ServerMac.BYTES);
         return ENCODER.encodeToString(cursor);
     }
 
@@ -92,22 +88,11 @@ public final class PageCursors {
                 bytes = null;
             }
         }
-        if (bytes == null || bytes.length != signedLength + MAC_BYTES || bytes[0] != VERSION || bytes[1] != list
-                || !MessageDigest.isEqual(mac(bytes, signedLength), Arrays.copyOfRange(bytes, signedLength, bytes.length))) {
+        if (bytes == null || bytes.length != signedLength + ServerMac.BYTES || bytes[0] != VERSION || bytes[1] != list
+                || !mac.signs(bytes, signedLength)) {
             throw new ApiException(ErrorCode.INVALID_REQUEST, "cursor: not one this list gave out; start without it.");
         }
         return ByteBuffer.wrap(bytes, 2, 8 + idBytes);
-    }
-
-    private byte[] mac(byte[] bytes, int length) {
-        try {
-            final Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key.get(), "HmacSHA256"));
-            mac.update(bytes, 0, length);
-            return Arrays.copyOf(mac.doFinal(), MAC_BYTES);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
     }
 
     private static long micros(Instant at) {

@@ -2,11 +2,10 @@ package dev.oauthapi.db;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.Query;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** SQL on {@code audit_log}; see {@link UserDao}. */
@@ -47,49 +46,20 @@ public final class AuditDao {
      * for are in the statement, so each filter can use its index.
      */
     public List<AuditRow> page(Filter filter, Instant afterAt, Long afterId, int limit) {
-        final List<String> where = new ArrayList<>();
-        if (filter.userId() != null) {
-            where.add("user_id = :userId");
-        }
-        if (filter.actorId() != null) {
-            where.add("actor_id = :actorId");
-        }
-        if (filter.event() != null) {
-            where.add("event = :event");
-        }
-        if (filter.from() != null) {
-            where.add("occurred_at >= :from");
-        }
-        if (filter.to() != null) {
-            where.add("occurred_at < :to");
-        }
+        final Conditions conditions = new Conditions()
+                .with("user_id = :userId", "userId", filter.userId())
+                .with("actor_id = :actorId", "actorId", filter.actorId())
+                .with("event = :event", "event", filter.event())
+                .with("occurred_at >= :from", "from", filter.from())
+                .with("occurred_at < :to", "to", filter.to());
         if (afterAt != null) {
-            where.add("(occurred_at, id) < (:afterAt, :afterId)");
+            conditions.with("(occurred_at, id) < (:afterAt, :afterId)", Map.of("afterAt", afterAt, "afterId", afterId));
         }
-        final Query query = handle.createQuery("""
+        return conditions.bind(handle.createQuery("""
                         SELECT id, occurred_at, event, user_id, actor_id, session_id, host(ip_address) AS ip_address,
                                request_id, details::text AS details
-                        FROM audit_log""" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-                        + " ORDER BY occurred_at DESC, id DESC LIMIT :limit")
-                .bind("limit", limit);
-        if (filter.userId() != null) {
-            query.bind("userId", filter.userId());
-        }
-        if (filter.actorId() != null) {
-            query.bind("actorId", filter.actorId());
-        }
-        if (filter.event() != null) {
-            query.bind("event", filter.event());
-        }
-        if (filter.from() != null) {
-            query.bind("from", filter.from());
-        }
-        if (filter.to() != null) {
-            query.bind("to", filter.to());
-        }
-        if (afterAt != null) {
-            query.bind("afterAt", afterAt).bind("afterId", afterId);
-        }
-        return query.map(MAPPER).list();
+                        FROM audit_log""" + conditions.where() + " ORDER BY occurred_at DESC, id DESC LIMIT :limit"))
+                .bind("limit", limit)
+                .map(MAPPER).list();
     }
 }

@@ -2,11 +2,10 @@ package dev.oauthapi.db;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.Query;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -168,39 +167,22 @@ public final class UserDao {
      * statement, so the planner sees each one.
      */
     public List<UserOverviewRow> page(Filter filter, Instant afterAt, UUID afterId, int limit, Instant now) {
-        final List<String> where = new ArrayList<>();
-        if (filter.prefix() != null) {
-            where.add("(lower(u.email) LIKE lower(:prefix) OR lower(u.name) LIKE lower(:prefix))");
-        }
-        if (filter.role() != null) {
-            where.add("u.role = :role");
-        }
-        if (filter.provider() != null) {
-            where.add("EXISTS (SELECT 1 FROM identities p WHERE p.user_id = u.id AND p.provider = :provider)");
-        }
+        final Conditions conditions = new Conditions()
+                .with("(lower(u.email) LIKE lower(:prefix) OR lower(u.name) LIKE lower(:prefix))", "prefix",
+                        filter.prefix() == null ? null : likePrefix(filter.prefix()))
+                .with("u.role = :role", "role", filter.role())
+                .with("EXISTS (SELECT 1 FROM identities p WHERE p.user_id = u.id AND p.provider = :provider)", "provider",
+                        filter.provider());
         if (filter.disabled() != null) {
-            where.add(filter.disabled() ? "u.disabled_at IS NOT NULL" : "u.disabled_at IS NULL");
+            conditions.with(filter.disabled() ? "u.disabled_at IS NOT NULL" : "u.disabled_at IS NULL", Map.of());
         }
         if (afterAt != null) {
-            where.add("(u.created_at, u.id) < (:afterAt, :afterId)");
+            conditions.with("(u.created_at, u.id) < (:afterAt, :afterId)", Map.of("afterAt", afterAt, "afterId", afterId));
         }
-        final Query query = handle.createQuery(OVERVIEW
-                        + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-                        + " ORDER BY u.created_at DESC, u.id DESC LIMIT :limit")
-                .bind("now", now).bind("limit", limit);
-        if (filter.prefix() != null) {
-            query.bind("prefix", likePrefix(filter.prefix()));
-        }
-        if (filter.role() != null) {
-            query.bind("role", filter.role());
-        }
-        if (filter.provider() != null) {
-            query.bind("provider", filter.provider());
-        }
-        if (afterAt != null) {
-            query.bind("afterAt", afterAt).bind("afterId", afterId);
-        }
-        return query.map(OVERVIEW_MAPPER).list();
+        return conditions.bind(handle.createQuery(OVERVIEW + conditions.where()
+                        + " ORDER BY u.created_at DESC, u.id DESC LIMIT :limit"))
+                .bind("now", now).bind("limit", limit)
+                .map(OVERVIEW_MAPPER).list();
     }
 
     /** {@code text} as the start of a LIKE pattern: its own {@code %}, {@code _} and {@code \} match themselves. */

@@ -1,17 +1,13 @@
 package dev.oauthapi.identity;
 
 import dev.oauthapi.redis.NonceStore;
+import dev.oauthapi.tokens.ServerMac;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.function.Supplier;
 
@@ -32,19 +28,18 @@ public final class Nonces {
     public static final Duration TTL = Duration.ofMinutes(10);
     private static final byte VERSION = 1;
     private static final int SIGNED = 1 + 8 + 16;
-    private static final int MAC_BYTES = 16;
-    private static final int LENGTH = SIGNED + MAC_BYTES;
+    private static final int LENGTH = SIGNED + ServerMac.BYTES;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
     private final NonceStore used;
-    private final Supplier<byte[]> key;
+    private final ServerMac mac;
     private final SecureRandom random;
     private final Clock clock;
 
     /** @param key the shared HMAC key, looked up on first use (and again until that works) */
     public Nonces(NonceStore used, Supplier<byte[]> key, SecureRandom random, Clock clock) {
         this.used = used;
-        this.key = key;
+        this.mac = new ServerMac(key);
         this.random = random;
         this.clock = clock;
     }
@@ -55,7 +50,7 @@ public final class Nonces {
         final byte[] randomPart = new byte[16];
         random.nextBytes(randomPart);
         nonce.put(randomPart);
-        nonce.put(mac(nonce.array()));
+        nonce.put(mac.of(nonce.array(), SIGNED));
         return ENCODER.encodeToString(nonce.array());
     }
 
@@ -85,23 +80,10 @@ public final class Nonces {
         } catch (IllegalArgumentException e) {
             return null;
         }
-        if (bytes.length != LENGTH || bytes[0] != VERSION
-                || !MessageDigest.isEqual(mac(bytes), Arrays.copyOfRange(bytes, SIGNED, LENGTH))) {
+        if (bytes.length != LENGTH || bytes[0] != VERSION || !mac.signs(bytes, SIGNED)) {
             return null;
         }
         final Instant expiry = Instant.ofEpochSecond(ByteBuffer.wrap(bytes, 1, 8).getLong());
         return clock.instant().isBefore(expiry) ? expiry : null;
-    }
-
-    /** The MAC of the first {@link #SIGNED} bytes. */
-    private byte[] mac(byte[] nonce) {
-        try {
-            final Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key.get(), "HmacSHA256"));
-            mac.update(nonce, 0, SIGNED);
-            return Arrays.copyOf(mac.doFinal(), MAC_BYTES);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
     }
 }
