@@ -93,12 +93,20 @@ public final class AdminUsers {
         return sessions.live(userId);
     }
 
+    /** Ends every session of the user; an admin cannot sign a superadmin out. */
     public void endSessions(Actor actor, UUID userId, String ipAddress) {
+        requireMaySignOut(actor, userId);
         sessions.revokeAll(userId, actor.id(), ipAddress);
     }
 
     public void endSession(Actor actor, UUID userId, UUID sessionId, String ipAddress) {
+        requireMaySignOut(actor, userId);
         sessions.revoke(userId, sessionId, actor.id(), ipAddress);
+    }
+
+    /** Read before the change rather than under its lock: a role gained meanwhile costs at worst one sign-out. */
+    private void requireMaySignOut(Actor actor, UUID userId) {
+        actor.requireMayManage(userId, find(userId).profile().role(), "sign out");
     }
 
     private static List<Account> withIdentities(Handle handle, List<UserOverviewRow> rows) {

@@ -2,7 +2,13 @@ package dev.oauthapi.db;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.StatementCustomizer;
+import org.postgresql.PGStatement;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +70,12 @@ public final class UserDao {
     /** Locks the user's row until the transaction ends: changes to its identities take turns. */
     public Optional<UserRow> lock(UUID id) {
         return handle.createQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id FOR UPDATE")
+                .bind("id", id).map(MAPPER).findOne();
+    }
+
+    /** Locks the user's row against changes (not against other readers) until the transaction ends. */
+    public Optional<UserRow> lockShared(UUID id) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id FOR SHARE")
                 .bind("id", id).map(MAPPER).findOne();
     }
 
@@ -179,10 +191,20 @@ public final class UserDao {
         if (afterAt != null) {
             conditions.with("(u.created_at, u.id) < (:afterAt, :afterId)", Map.of("afterAt", afterAt, "afterId", afterId));
         }
-        return conditions.bind(handle.createQuery(OVERVIEW + conditions.where()
+        final Query query = conditions.bind(handle.createQuery(OVERVIEW + conditions.where()
                         + " ORDER BY u.created_at DESC, u.id DESC LIMIT :limit"))
-                .bind("now", now).bind("limit", limit)
-                .map(OVERVIEW_MAPPER).list();
+                .bind("now", now).bind("limit", limit);
+        if (filter.prefix() != null) {
+            // Planned with its value every time: a plan made for any prefix (what a server-side
+            // prepared statement gets after a few runs) cannot use the prefix indexes for LIKE.
+            query.addCustomizer(new StatementCustomizer() {
+                @Override
+                public void beforeExecution(PreparedStatement statement, StatementContext context) throws SQLException {
+                    statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+                }
+            });
+        }
+        return query.map(OVERVIEW_MAPPER).list();
     }
 
     /** {@code text} as the start of a LIKE pattern: its own {@code %}, {@code _} and {@code \} match themselves. */

@@ -18,6 +18,7 @@ public enum ErrorCode {
     REFRESH_TOKEN_REUSED(401, "Refresh token reused"),
     SESSION_REVOKED(401, "Session revoked"),
     SESSION_EXPIRED(401, "Session expired"),
+    INVALID_CODE(401, "Invalid code"),
     FORBIDDEN(403, "Forbidden"),
     ACCOUNT_DISABLED(403, "Account disabled"),
     NOT_FOUND(404, "Not found"),

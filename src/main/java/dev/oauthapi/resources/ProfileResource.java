@@ -7,7 +7,6 @@ import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.users.Accounts;
-import dev.oauthapi.users.Actor;
 import io.dropwizard.auth.Auth;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -40,7 +39,7 @@ public final class ProfileResource {
     /** Deletes the account, its identities and sessions; every token of it stops working at once. */
     @DELETE
     public void delete(@Auth AuthenticatedUser user, @Context HttpServletRequest http) {
-        accounts.delete(user.userId(), Actor.signedIn(user.userId(), user.role()), ClientContext.address(http));
+        accounts.deleteOwn(user.userId(), ClientContext.address(http));
     }
 
     @DELETE

@@ -18,6 +18,8 @@ import java.util.UUID;
 final class QueryParams {
     /** Longer than any e-mail address: a search term beyond it can match nothing. */
     private static final int MAX_TEXT = 320;
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant AFTER_LATEST = Instant.parse("+10000-01-01T00:00:00Z");
 
     private QueryParams() {
     }
@@ -52,11 +54,17 @@ final class QueryParams {
         if (absent(value)) {
             return null;
         }
+        final Instant instant;
         try {
-            return Instant.parse(value);
+            instant = Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw invalid(name, "must be an ISO-8601 instant such as 2026-11-25T20:52:08Z");
         }
+        // Instant goes from year -1e9 to 1e9, PostgreSQL from 4713 BC to 294276 AD: keep to what both read alike.
+        if (instant.isBefore(EARLIEST) || !instant.isBefore(AFTER_LATEST)) {
+            throw invalid(name, "must be within the years 0001 to 9999");
+        }
+        return instant;
     }
 
     static Boolean bool(String name, String value) {

@@ -258,27 +258,39 @@ public final class Accounts {
     }
 
     /**
-     * Deletes the account, its identities and its sessions in one transaction, for its owner or an
-     * admin; every access token of it stops working on the next request, and its provider tokens
-     * go to the revocation outbox. The audit row outlives it. An admin cannot delete a superadmin,
-     * and the last active superadmin stays ({@code 409 last_superadmin}), even on their own
-     * request: without one, nobody could change roles through the API again.
+     * Deletes the account, its identities and its sessions in one transaction, on its owner's
+     * request; every access token of it stops working on the next request, and its provider tokens
+     * go to the revocation outbox. The audit row outlives it.
+     */
+    public void deleteOwn(UUID userId, String ipAddress) {
+        delete(userId, null, ipAddress);
+    }
+
+    /**
+     * The same deletion, by an admin (or the command line). An admin cannot delete a superadmin,
+     * and the last active superadmin stays ({@code 409 last_superadmin}): without one, nobody
+     * could change roles through the API again.
      */
     public void delete(UUID userId, Actor actor, String ipAddress) {
         sessions.inTransaction(tx -> {
             final Handle handle = tx.handle();
-            final UserRow user = lockForChange(handle, userId, actor);
-            if (!actor.is(userId) && user.role().equals(Roles.SUPERADMIN) && !actor.isSuperadmin()) {
-                throw forbidden("An admin cannot delete a superadmin.");
+            final UserRow user;
+            if (actor == null) {
+                user = new UserDao(handle).lock(userId).orElseThrow(Accounts::userGone);
+            } else {
+                final Locked locked = lockForChange(handle, userId, actor);
+                user = locked.target();
+                locked.actor().requireMayManage(userId, user.role(), "delete");
+                requireNotLastSuperadmin(handle, user);
             }
-            requireNotLastSuperadmin(handle, user);
             final List<String> providers = new IdentityDao(handle).findByUser(userId).stream()
                     .map(IdentityRow::provider).toList();
             final int ended = tx.endForDeletion(userId);
             queueProviderTokenRevocations(handle, userId, null);
             new UserDao(handle).delete(userId);
-            tx.audit(Audit.Event.ACCOUNT_DELETED, userId, actor.id(), null, ipAddress,
-                    with(actor.auditDetails(), Map.of("providers", providers, "sessionsEnded", ended)));
+            tx.audit(Audit.Event.ACCOUNT_DELETED, userId, actor == null ? userId : actor.id(), null, ipAddress,
+                    with(actor == null ? Map.of() : actor.auditDetails(),
+                            Map.of("providers", providers, "sessionsEnded", ended)));
             return null;
         });
         profiles.changed(userId);
@@ -300,18 +312,21 @@ public final class Accounts {
         }
         final Updated updated = sessions.inTransaction(tx -> {
             final Handle handle = tx.handle();
-            UserRow user = lockForChange(handle, userId, actor);
+            final Locked locked = lockForChange(handle, userId, actor);
+            final Actor current = locked.actor();
+            UserRow user = locked.target();
             final boolean roleChanges = role != null && !role.equals(user.role());
             if (roleChanges) {
-                changeRole(tx, user, role, actor, ipAddress);
+                changeRole(tx, user, role, current, ipAddress);
                 user = withRole(user, role);
             }
             if (disabled != null && disabled != user.isDisabled()) {
                 if (disabled) {
-                    disable(tx, user, actor, ipAddress);
+                    disable(tx, user, current, ipAddress);
                 } else {
+                    current.requireMayManage(userId, user.role(), "enable");
                     new UserDao(handle).enable(userId, clock.instant());
-                    tx.audit(Audit.Event.ACCOUNT_ENABLED, userId, actor.id(), null, ipAddress, actor.auditDetails());
+                    tx.audit(Audit.Event.ACCOUNT_ENABLED, userId, current.id(), null, ipAddress, current.auditDetails());
                 }
             }
             return new Updated(profile(handle, userId), roleChanges);
@@ -343,9 +358,7 @@ public final class Accounts {
         if (actor.is(user.id())) {
             throw forbidden("Nobody disables their own account.");
         }
-        if (user.role().equals(Roles.SUPERADMIN) && !actor.isSuperadmin()) {
-            throw forbidden("An admin cannot disable a superadmin.");
-        }
+        actor.requireMayManage(user.id(), user.role(), "disable");
         requireNotLastSuperadmin(tx.handle(), user);
         new UserDao(tx.handle()).disable(user.id(), clock.instant());
         final int ended = tx.endAllBut(user.id(), null, "account_disabled");
@@ -353,13 +366,35 @@ public final class Accounts {
                 with(actor.auditDetails(), Map.of("sessionsEnded", ended)));
     }
 
+    /** The account about to change, locked, and who changes it, as of now. */
+    private record Locked(UserRow target, Actor actor) {
+    }
+
     /**
-     * Locks the account about to change. A missing one is "not found" to an admin, and to its
-     * owner a token that is no longer good.
+     * Locks the account about to change, and reads the signed-in actor's own row again under a
+     * shared lock: the role their request was let in with may have been taken away meanwhile (two
+     * superadmins demoting each other take turns, and the second finds they no longer may). Rows
+     * are locked in id order, so two admins acting on each other cannot deadlock. A missing
+     * account is "not found" to an admin, and to its owner a token that is no longer good.
      */
-    private static UserRow lockForChange(Handle handle, UUID userId, Actor actor) {
-        return new UserDao(handle).lock(userId).orElseThrow(() -> actor.is(userId)
+    private static Locked lockForChange(Handle handle, UUID userId, Actor actor) {
+        final UserDao users = new UserDao(handle);
+        final boolean other = actor.id() != null && !actor.is(userId);
+        Actor current = other && actor.id().compareTo(userId) < 0 ? reread(users, actor) : actor;
+        final UserRow target = users.lock(userId).orElseThrow(() -> actor.is(userId)
                 ? userGone() : new ApiException(ErrorCode.NOT_FOUND, "There is no such user."));
+        if (other && actor.id().compareTo(userId) > 0) {
+            current = reread(users, actor);
+        } else if (actor.is(userId)) {
+            current = Actor.signedIn(userId, target.role());
+        }
+        return new Locked(target, current);
+    }
+
+    private static Actor reread(UserDao users, Actor actor) {
+        return users.lockShared(actor.id()).filter(row -> !row.isDisabled())
+                .map(row -> Actor.signedIn(row.id(), row.role()))
+                .orElseThrow(() -> forbidden("Your account can no longer do this."));
     }
 
     /** An active superadmin about to lose the role, be disabled or be deleted must not be the last. */

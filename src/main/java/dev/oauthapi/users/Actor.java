@@ -1,5 +1,8 @@
 package dev.oauthapi.users;
 
+import dev.oauthapi.errors.ApiException;
+import dev.oauthapi.errors.ErrorCode;
+
 import java.util.Map;
 import java.util.UUID;
 
@@ -28,6 +31,17 @@ public record Actor(UUID id, String role, String osUser) {
 
     public boolean isSuperadmin() {
         return Roles.SUPERADMIN.equals(role);
+    }
+
+    /**
+     * Refuses an {@code admin} acting on a superadmin's account ({@code what}: disable, enable,
+     * delete, sign out): a superadmin is managed by superadmins only, so an admin cannot undo
+     * what they did or keep signing them out.
+     */
+    public void requireMayManage(UUID targetId, String targetRole, String what) {
+        if (!is(targetId) && Roles.SUPERADMIN.equals(targetRole) && !isSuperadmin()) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "An admin cannot " + what + " a superadmin.");
+        }
     }
 
     /** What an audit row says of a command-line actor, who has no id: the OS user. */

@@ -250,12 +250,13 @@ class AdminResourceTest {
                 "actorId", Map.of("actorId", "not-a-uuid"),
                 "from", Map.of("from", "yesterday"),
                 "to", Map.of("to", "2026-13-01T00:00:00Z"),
+                " from", Map.of("from", "+294277-01-01T00:00:00Z"),
                 "limit", Map.of("limit", "-1"));
         for (Map.Entry<String, Map<String, String>> c : auditCases.entrySet()) {
             final Answer answer = get("/api/admin/audit", c.getValue(), "admin-token");
 
             assertThat(problem(answer, 400, "invalid_request").path("detail").asText()).as(c.getKey())
-                    .startsWith(c.getKey() + ": ");
+                    .startsWith(c.getKey().strip() + ": ");
         }
         verifyNoInteractions(USERS, AUDIT, STATS);
     }

@@ -144,22 +144,45 @@ class AdminTest {
     }
 
     @Test
-    void theLastSuperadminIsNotDeletedEvenOnTheirOwnRequest() {
+    void theLastSuperadminIsNotDeletedThroughTheAdminApiButTheirOwnDeletionIsTheContracts() {
         DB.execute("UPDATE users SET role = 'user' WHERE role = 'superadmin'");
         final User only = withRole("Only", "superadmin");
 
         final Answer viaAdmin = a().delete("/api/admin/users/" + only.id(), only.accessToken());
-        final Answer viaProfile = a().delete("/api/profile", only.accessToken());
 
         assertThat(viaAdmin.status()).isEqualTo(409);
         assertThat(viaAdmin.code()).isEqualTo("last_superadmin");
-        assertThat(viaProfile.code()).isEqualTo("last_superadmin");
         assertThat(DB.one("SELECT count(*) AS n FROM users WHERE id = ?::uuid", only.id())).containsEntry("n", 1L);
         assertThat(me(a(), only)).isEqualTo(200);
 
         final User second = withRole("Second", "superadmin");
         assertThat(a().delete("/api/admin/users/" + only.id(), second.accessToken()).status()).isEqualTo(204);
         assertThat(me(b(), only)).isEqualTo(401);
+        assertThat(a().delete("/api/profile", second.accessToken()).status())
+                .as("DELETE /api/profile answers 204 or 401, as the contract says, even for the last superadmin")
+                .isEqualTo(204);
+    }
+
+    @Test
+    void anAdminCannotEnableOrSignOutASuperadmin() {
+        final User admin = withRole("Admin", "admin");
+        final User superadmin = withRole("Super", "superadmin");
+        final User other = withRole("Other", "superadmin");
+        assertThat(a().patch("/api/admin/users/" + other.id(), Map.of("disabled", true), superadmin.accessToken()).status())
+                .isEqualTo(200);
+        final User signedIn = withRole("SignedIn", "superadmin");
+
+        final Answer enable = a().patch("/api/admin/users/" + other.id(), Map.of("disabled", false), admin.accessToken());
+        final Answer all = a().delete("/api/admin/users/" + signedIn.id() + "/sessions", admin.accessToken());
+
+        assertThat(enable.code()).isEqualTo("forbidden");
+        assertThat(enable.json().path("detail").asText()).isEqualTo("An admin cannot enable a superadmin.");
+        assertThat(all.code()).isEqualTo("forbidden");
+        assertThat(me(b(), signedIn)).isEqualTo(200);
+        assertThat(DB.one("SELECT disabled_at IS NOT NULL AS disabled FROM users WHERE id = ?::uuid", other.id()))
+                .containsEntry("disabled", true);
+        assertThat(a().patch("/api/admin/users/" + other.id(), Map.of("disabled", false), superadmin.accessToken())
+                .status()).as("a superadmin may").isEqualTo(200);
     }
 
     @Test
@@ -355,7 +378,9 @@ class AdminTest {
         for (String path : List.of("/api/admin/users?cursor=" + audit, "/api/admin/audit?cursor=" + users,
                 "/api/admin/users?cursor=" + users.substring(0, 5) + tampered + users.substring(6),
                 "/api/admin/users?cursor=not-a-cursor", "/api/admin/users?limit=0", "/api/admin/users?limit=201",
-                "/api/admin/audit?limit=x", "/api/admin/audit?action=nothing_like_it")) {
+                "/api/admin/audit?limit=x", "/api/admin/audit?action=nothing_like_it",
+                "/api/admin/audit?to=%2B294277-01-01T00:00:00Z", "/api/admin/audit?from=-000001-01-01T00:00:00Z",
+                "/api/admin/audit?from=%2B1000000000-12-31T23:59:59Z")) {
             final Answer refused = a().get(path, admin.accessToken());
 
             assertThat(refused.status()).as(path).isEqualTo(400);
