@@ -19,6 +19,7 @@ import dev.oauthapi.cli.ReadableConfigurationErrors;
 import dev.oauthapi.cli.UsersCommand;
 import dev.oauthapi.config.AppleConfig;
 import dev.oauthapi.config.EnvironmentSubstitution;
+import dev.oauthapi.config.WebSignInConfig;
 import dev.oauthapi.db.RowIds;
 import dev.oauthapi.db.ServerSecretDao;
 import dev.oauthapi.errors.ProblemErrorHandler;
@@ -34,6 +35,7 @@ import dev.oauthapi.http.RateLimiter;
 import dev.oauthapi.http.RequestBodyLimitFilter;
 import dev.oauthapi.http.StorableTextModule;
 import dev.oauthapi.identity.AppleTokenClient;
+import dev.oauthapi.identity.GoogleCodeExchange;
 import dev.oauthapi.identity.IdTokenVerifier;
 import dev.oauthapi.identity.Nonces;
 import dev.oauthapi.identity.Provider;
@@ -43,6 +45,7 @@ import dev.oauthapi.redis.RateLimitCounters;
 import dev.oauthapi.redis.SessionStates;
 import dev.oauthapi.redis.UsedTokenStore;
 import dev.oauthapi.redis.UserVersions;
+import dev.oauthapi.redis.WebSignInStore;
 import dev.oauthapi.resources.AdminResource;
 import dev.oauthapi.resources.AuthResource;
 import dev.oauthapi.resources.JwksResource;
@@ -56,6 +59,7 @@ import dev.oauthapi.sessions.SessionLifecycle;
 import dev.oauthapi.sessions.SessionPurge;
 import dev.oauthapi.sessions.Sessions;
 import dev.oauthapi.resources.UsersResource;
+import dev.oauthapi.resources.WebSignInResource;
 import dev.oauthapi.tokens.AccessTokens;
 import dev.oauthapi.tokens.ProviderTokenCipher;
 import dev.oauthapi.tokens.RefreshTokens;
@@ -67,6 +71,7 @@ import dev.oauthapi.users.ProfileCache;
 import dev.oauthapi.users.ProviderEvents;
 import dev.oauthapi.users.RetryRevocationsTask;
 import dev.oauthapi.users.SignInService;
+import dev.oauthapi.users.WebSignIn;
 import io.dropwizard.auth.AuthDynamicFeature;
 import io.dropwizard.auth.AuthValueFactoryProvider;
 import dev.oauthapi.http.RequestIdFilter;
@@ -208,6 +213,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         environment.jersey().register(new JwksResource(signingKeys));
         environment.jersey().register(new OpenApiResource());
         environment.jersey().register(new AuthResource(signIn, clock));
+        environment.jersey().register(new WebSignInResource(webSignIn(config.web(), signIn, redis, random), clock));
         environment.jersey().register(new SessionsResource(rotation, sessions, clock));
         environment.jersey().register(new ProviderEventsResource(providerEvents));
         environment.jersey().register(new UsersResource(accounts));
@@ -220,6 +226,17 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         environment.healthChecks().register("redis", new RedisHealthCheck(redis));
 
         errors(environment);
+    }
+
+    /** Sign-in through the browser; each provider takes part when its web client is configured. */
+    private WebSignIn webSignIn(WebSignInConfig web, SignInService signIn, Redis redis, SecureRandom random) {
+        return new WebSignIn(signIn, new WebSignInStore(redis),
+                new WebSignIn.Endpoints(Set.copyOf(web.redirectUris().values()), web.callback("google"),
+                        web.callback("apple"), web.googleAuthorizationUrl(), web.appleAuthorizationUrl()),
+                web.isGoogleEnabled()
+                        ? new GoogleCodeExchange(web.googleTokenUrl(), web.googleClientId(), web.googleClientSecret().reveal())
+                        : null,
+                web.isAppleEnabled() ? web.appleClientId() : null, random, clock);
     }
 
     /** One verifier per provider, each with its own key cache; a provider with no client ids is off. */

@@ -10,6 +10,7 @@ import dev.oauthapi.config.RateLimitsConfig;
 import dev.oauthapi.config.RedisConfig;
 import dev.oauthapi.config.SessionsConfig;
 import dev.oauthapi.config.TokensConfig;
+import dev.oauthapi.config.WebSignInConfig;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
 import jakarta.validation.Valid;
@@ -48,6 +49,9 @@ public class OAuthApiConfiguration extends Configuration {
     @Valid @NotNull @JsonProperty
     private RateLimitsConfig rateLimits;
 
+    @Valid @NotNull @JsonProperty
+    private WebSignInConfig web;
+
     public DataSourceFactory database() {
         return database;
     }
@@ -82,6 +86,22 @@ public class OAuthApiConfiguration extends Configuration {
 
     public RateLimitsConfig rateLimits() {
         return rateLimits;
+    }
+
+    public WebSignInConfig web() {
+        return web;
+    }
+
+    /** The web clients' ID tokens go through the same verifier as the apps': it must accept their audience. */
+    @JsonIgnore
+    @AssertTrue(message = "GOOGLE_WEB_CLIENT_ID must be one of GOOGLE_CLIENT_IDS, and APPLE_WEB_CLIENT_ID one of APPLE_CLIENT_IDS")
+    public boolean isWebClientAnAudience() {
+        if (web == null || google == null || apple == null || web.googleClientId() == null || web.appleClientId() == null
+                || google.clientIds() == null || apple.clientIds() == null) {
+            return true;
+        }
+        return (web.googleClientId().isBlank() || google.clientIds().values().contains(web.googleClientId()))
+                && (web.appleClientId().isBlank() || apple.clientIds().values().contains(web.appleClientId()));
     }
 
     /** A session that idles out before its access tokens do would leave tokens of an ended session working. */

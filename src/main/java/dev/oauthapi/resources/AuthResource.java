@@ -4,7 +4,6 @@ import dev.oauthapi.api.AppleSignInRequest;
 import dev.oauthapi.api.GoogleSignInRequest;
 import dev.oauthapi.api.NonceResponse;
 import dev.oauthapi.api.SignInResponse;
-import dev.oauthapi.api.TokensResponse;
 import dev.oauthapi.api.UserResponse;
 import dev.oauthapi.auth.AuthenticatedUser;
 import dev.oauthapi.http.RateLimited;
@@ -78,9 +77,6 @@ public final class AuthResource {
     }
 
     private SignInResponse respond(SignInService.Result result) {
-        return new SignInResponse(UserResponse.of(result.user()),
-                TokensResponse.of(result.accessToken().token(), result.accessToken().expiresAt(),
-                        result.session().refreshToken(), result.session().refreshExpiresAt(), clock.instant()),
-                result.session().isNewUser());
+        return SignInResponses.of(result, clock);
     }
 }

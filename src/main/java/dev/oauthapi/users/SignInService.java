@@ -53,6 +53,26 @@ public final class SignInService {
         final VerifiedIdToken token = verify(provider, idToken, nonce);
         final SignedIn signedIn = acceptOnce(idToken, nonce, token,
                 verified -> accounts.signIn(verified, fullName, context));
+        return afterCommit(token, signedIn, authorizationCode);
+    }
+
+    /**
+     * The browser sign-in's first half, at the provider's callback: the provider's token checked
+     * with the nonce the state carries (not one of {@link Nonces}: the state is single use
+     * already), and accepted once.
+     */
+    public VerifiedIdToken verifyOnce(Provider provider, String idToken, String stateNonce) {
+        final VerifiedIdToken token = verify(provider, idToken, stateNonce);
+        return acceptOnce(idToken, null, token, verified -> verified);
+    }
+
+    /** Its second half, when the app exchanges its one-time code: the account and a session, as for an app. */
+    public Result complete(VerifiedIdToken token, String fullName, String authorizationCode, SignInContext context) {
+        return afterCommit(token, accounts.signIn(token, fullName, context), authorizationCode);
+    }
+
+    /** The Apple code exchange and our access token, once the sign-in committed. */
+    private Result afterCommit(VerifiedIdToken token, SignedIn signedIn, String authorizationCode) {
         if (appleTokens != null) {
             appleTokens.afterSignIn(token, authorizationCode); // never fails the sign-in
         }

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OpenApiDescriptionTest {
     private static final Set<Class<?>> RESOURCES = Set.of(HealthResource.class, JwksResource.class, AuthResource.class,
             SessionsResource.class, UsersResource.class, ProfileResource.class, ProviderEventsResource.class,
-            AdminResource.class);
+            AdminResource.class, WebSignInResource.class);
 
     private static JsonNode description() throws IOException {
         try (InputStream in = OpenApiDescriptionTest.class.getResourceAsStream("/openapi/openapi.yaml")) {

@@ -1,0 +1,304 @@
+package dev.oauthapi.resources;
+
+import dev.oauthapi.OAuthApiApplication;
+import dev.oauthapi.OAuthApiConfiguration;
+import dev.oauthapi.identity.Provider;
+import dev.oauthapi.testing.FakeGoogleOAuth;
+import dev.oauthapi.testing.FakeProvider;
+import dev.oauthapi.testing.MutableClock;
+import dev.oauthapi.testing.TestApp;
+import dev.oauthapi.testing.TestDatabase;
+import dev.oauthapi.testing.TestEnvironment;
+import dev.oauthapi.testing.TestHttp;
+import dev.oauthapi.testing.TestHttp.Answer;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Sign-in through the browser on the real service, against a fake Google that checks what Google
+ * checks (client secret, redirect URI, PKCE verifier, single-use codes) and Apple's form_post as
+ * Apple sends it. The test plays the browser: it follows each redirect by hand.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class WebSignInTest {
+    static final String GOOGLE_WEB = "web.apps.googleusercontent.com";
+    static final String APPLE_WEB = "com.example.web";
+    static final String APP_URI = "https://app.example.com/signed-in";
+    static final String NATIVE_URI = "com.example.app:/oauth";
+    static final MutableClock CLOCK = MutableClock.startingNow();
+    static final FakeProvider GOOGLE = FakeProvider.start(Provider.GOOGLE);
+    static final FakeProvider APPLE = FakeProvider.start(Provider.APPLE);
+    static final FakeGoogleOAuth GOOGLE_OAUTH = FakeGoogleOAuth.start(GOOGLE, GOOGLE_WEB, "web-secret-123", CLOCK);
+    static final Map<String, String> ENV = environment();
+    static final DropwizardAppExtension<OAuthApiConfiguration> APP =
+            TestApp.extension(ENV, environment -> new OAuthApiApplication(environment, CLOCK));
+    static final Map<String, String> OFF_ENV = TestEnvironment.withProviders(GOOGLE, GOOGLE_WEB, APPLE, APPLE_WEB);
+    static final DropwizardAppExtension<OAuthApiConfiguration> OFF = TestApp.extension(OFF_ENV);
+    static final TestDatabase DB = new TestDatabase(ENV);
+    static final HttpClient BROWSER = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    private static Map<String, String> environment() {
+        final Map<String, String> env = TestEnvironment.withProviders(GOOGLE, "ios.apps.googleusercontent.com," + GOOGLE_WEB,
+                APPLE, "com.example.app," + APPLE_WEB);
+        env.putAll(GOOGLE_OAUTH.environment());
+        env.put("WEB_REDIRECT_URIS", APP_URI + "," + NATIVE_URI);
+        env.put("APPLE_WEB_CLIENT_ID", APPLE_WEB);
+        env.put("APPLE_AUTHORIZATION_URL", "https://appleid.example/auth/authorize");
+        return env;
+    }
+
+    @AfterAll
+    static void stop() {
+        GOOGLE_OAUTH.close();
+        GOOGLE.close();
+        APPLE.close();
+    }
+
+    private static TestHttp http() {
+        return new TestHttp(APP.getLocalPort());
+    }
+
+    /** An app's PKCE pair. */
+    record Pkce(String verifier, String challenge) {
+        static Pkce fresh() {
+            final String verifier = UUID.randomUUID() + "-" + UUID.randomUUID();
+            try {
+                return new Pkce(verifier, Base64.getUrlEncoder().withoutPadding().encodeToString(
+                        MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII))));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, String> query(URI uri) {
+        final Map<String, String> values = new LinkedHashMap<>();
+        if (uri.getRawQuery() != null) {
+            for (String pair : uri.getRawQuery().split("&")) {
+                final int equals = pair.indexOf('=');
+                values.put(pair.substring(0, equals), URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return values;
+    }
+
+    private static Answer authorize(String provider, String redirectUri, Pkce pkce, String state) {
+        return http().get("/api/auth/" + provider + "/authorize?redirect_uri=" + enc(redirectUri) + "&code_challenge="
+                + pkce.challenge() + "&code_challenge_method=S256" + (state == null ? "" : "&state=" + enc(state)), null);
+    }
+
+    private static URI location(Answer answer) {
+        assertThat(answer.status()).as(answer.toString()).isIn(302, 303);
+        return URI.create(answer.header("Location"));
+    }
+
+    /** The browser at Google: consent, and back to our callback with a code. */
+    private static URI throughGoogle(URI google) throws Exception {
+        final HttpResponse<String> consent = BROWSER.send(HttpRequest.newBuilder(google).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(consent.statusCode()).as(consent.body()).isEqualTo(302);
+        return URI.create(consent.headers().firstValue("Location").orElseThrow());
+    }
+
+    /** Our callback, reached on this test's port whatever PUBLIC_BASE_URL says. */
+    private static Answer callback(URI callback) {
+        return http().get(callback.getRawPath() + "?" + callback.getRawQuery(), null);
+    }
+
+    private static Answer appleCallback(Map<String, String> form) {
+        final String body = form.entrySet().stream().map(e -> e.getKey() + "=" + enc(e.getValue()))
+                .reduce((a, b) -> a + "&" + b).orElse("");
+        return http().send(http().request("/api/auth/apple/callback", null)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private static Answer exchange(String code, String verifier) {
+        return http().post("/api/auth/exchange", Map.of("code", code, "codeVerifier", verifier));
+    }
+
+    private static URI googleToApp(Pkce pkce, String state) throws Exception {
+        final URI google = location(authorize("google", APP_URI, pkce, state));
+        return location(callback(throughGoogle(google)));
+    }
+
+    @Test
+    void googleThroughTheBrowserEndsWithAnOrdinaryWebSession() throws Exception {
+        GOOGLE_OAUTH.nextAccount("web-" + UUID.randomUUID() + "@gmail.com", "Web Person");
+        final int refusedBefore = GOOGLE_OAUTH.rejections().size();
+        final Pkce pkce = Pkce.fresh();
+
+        final URI google = location(authorize("google", APP_URI, pkce, "app-state-1"));
+        final Map<String, String> asked = query(google);
+        assertThat(google.toString()).startsWith(GOOGLE_OAUTH.baseUrl() + "/o/oauth2/v2/auth?");
+        assertThat(asked).containsEntry("client_id", GOOGLE_WEB).containsEntry("code_challenge_method", "S256")
+                .containsEntry("redirect_uri", "http://localhost:8080/api/auth/google/callback").containsKey("nonce");
+        assertThat(asked.get("code_challenge")).as("our own PKCE toward Google, not the app's").isNotEqualTo(pkce.challenge());
+        assertThat(asked.get("state")).isNotEqualTo("app-state-1");
+
+        final URI back = location(callback(throughGoogle(google)));
+
+        assertThat(back.toString()).startsWith(APP_URI + "?code=");
+        assertThat(query(back)).containsEntry("state", "app-state-1").doesNotContainKeys("accessToken", "token");
+        final Answer signedIn = exchange(query(back).get("code"), pkce.verifier());
+        assertThat(signedIn.status()).as(signedIn.toString()).isEqualTo(200);
+        assertThat(signedIn.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(signedIn.json().path("isNewUser").asBoolean()).isTrue();
+        assertThat(signedIn.json().path("user").path("name").asText()).isEqualTo("Web Person");
+        final String access = signedIn.json().path("tokens").path("accessToken").asText();
+        assertThat(http().get("/api/users/me", access).status()).isEqualTo(200);
+        assertThat(http().get("/api/auth/sessions", access).json().path("sessions").path(0).path("platform").asText())
+                .isEqualTo("web");
+        assertThat(http().post("/api/auth/refresh", Map.of("refreshToken",
+                signedIn.json().path("tokens").path("refreshToken").asText())).status()).isEqualTo(200);
+        assertThat(GOOGLE_OAUTH.rejections()).as("Google found nothing wrong with our requests").hasSize(refusedBefore);
+    }
+
+    @Test
+    void appleFormPostKeepsTheFirstLoginNameAndANativeAppGetsItsCustomScheme() {
+        final Pkce pkce = Pkce.fresh();
+        final URI apple = location(authorize("apple", NATIVE_URI, pkce, "n1"));
+        final Map<String, String> asked = query(apple);
+        assertThat(asked).containsEntry("response_mode", "form_post").containsEntry("client_id", APPLE_WEB)
+                .containsEntry("scope", "name email").containsEntry("response_type", "code id_token");
+        final String subject = "001." + UUID.randomUUID();
+
+        final URI back = location(appleCallback(Map.of("state", asked.get("state"), "code", "c-apple",
+                "id_token", APPLE.token(APPLE_WEB, subject).at(CLOCK.instant()).claim("nonce", asked.get("nonce"))
+                        .email(subject + "@privaterelay.appleid.com", "true").build(),
+                "user", "{\"name\":{\"firstName\":\"Ada\",\"lastName\":\"Lovelace\"},\"email\":\"x@privaterelay.appleid.com\"}")));
+
+        assertThat(back.toString()).startsWith(NATIVE_URI + "?code=");
+        final Answer signedIn = http().post("/api/auth/exchange", Map.of("code", query(back).get("code"),
+                "codeVerifier", pkce.verifier(), "device", Map.of("platform", "ios", "name", "Ada's iPhone")));
+        assertThat(signedIn.status()).as(signedIn.toString()).isEqualTo(200);
+        assertThat(signedIn.json().path("user").path("name").asText()).isEqualTo("Ada Lovelace");
+        assertThat(http().get("/api/auth/sessions", signedIn.json().path("tokens").path("accessToken").asText())
+                .json().path("sessions").path(0).path("platform").asText()).isEqualTo("ios");
+    }
+
+    @Test
+    void aStateWorksOnceAndForTenMinutes() throws Exception {
+        final URI google = location(authorize("google", APP_URI, Pkce.fresh(), "s"));
+        final URI callback = throughGoogle(google);
+        assertThat(location(callback(callback)).toString()).startsWith(APP_URI + "?code=");
+
+        final Answer replayed = callback(callback);
+
+        assertThat(replayed.status()).isEqualTo(400);
+        assertThat(replayed.code()).isEqualTo("invalid_request");
+        assertThat(replayed.header("Location")).as("never a redirect").isNull();
+
+        final URI late = throughGoogle(location(authorize("google", APP_URI, Pkce.fresh(), "s")));
+        CLOCK.advance(Duration.ofMinutes(10).plusSeconds(1));
+        assertThat(callback(late).code()).isEqualTo("invalid_request");
+        final Answer appleWithGoogleState = appleCallback(Map.of("state", query(google).get("state"), "id_token", "x"));
+        assertThat(appleWithGoogleState.status()).isEqualTo(400);
+    }
+
+    @Test
+    void aRedirectUriThatIsNotOneOfOursExactlyIsA400AndNeverARedirect() {
+        for (String foreign : new String[] {"https://evil.example/signed-in", APP_URI + "/", APP_URI + "?x=1",
+                "https://APP.example.com/signed-in", "com.example.app:/oauth/../x"}) {
+            final Answer refused = authorize("google", foreign, Pkce.fresh(), "s");
+
+            assertThat(refused.status()).as(foreign).isEqualTo(400);
+            assertThat(refused.header("Location")).isNull();
+            assertThat(refused.json().path("detail").asText()).startsWith("redirect_uri: ");
+        }
+        final Answer noChallenge = http().get("/api/auth/apple/authorize?redirect_uri=" + enc(APP_URI), null);
+        final Answer plain = http().get("/api/auth/apple/authorize?redirect_uri=" + enc(APP_URI) + "&code_challenge="
+                + Pkce.fresh().challenge() + "&code_challenge_method=plain", null);
+        assertThat(noChallenge.status()).isEqualTo(400);
+        assertThat(plain.json().path("detail").asText()).startsWith("code_challenge_method: ");
+        assertThat(http().get("/api/auth/github/authorize", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void theOneTimeCodeWorksOnceWithinSixtySecondsAndOnlyWithTheVerifier() throws Exception {
+        final Pkce pkce = Pkce.fresh();
+        final String code = query(googleToApp(pkce, "s")).get("code");
+
+        final Answer wrongVerifier = exchange(code, Pkce.fresh().verifier());
+        final Answer afterWrong = exchange(code, pkce.verifier());
+
+        assertThat(wrongVerifier.status()).isEqualTo(401);
+        assertThat(wrongVerifier.code()).isEqualTo("invalid_code");
+        assertThat(afterWrong.code()).as("a wrong verifier burns the code").isEqualTo("invalid_code");
+
+        final Pkce second = Pkce.fresh();
+        final String reused = query(googleToApp(second, "s")).get("code");
+        assertThat(exchange(reused, second.verifier()).status()).isEqualTo(200);
+        assertThat(exchange(reused, second.verifier()).code()).isEqualTo("invalid_code");
+
+        final Pkce third = Pkce.fresh();
+        final String late = query(googleToApp(third, "s")).get("code");
+        CLOCK.advance(Duration.ofSeconds(61));
+        assertThat(exchange(late, third.verifier()).code()).isEqualTo("invalid_code");
+        assertThat(exchange("made-up", third.verifier()).code()).isEqualTo("invalid_code");
+    }
+
+    @Test
+    void aProviderTokenWithAnotherNonceOrARefusedCodeComesBackAsAnError() throws Exception {
+        final URI apple = location(authorize("apple", APP_URI, Pkce.fresh(), "st"));
+        final Map<String, String> asked = query(apple);
+        final long sessions = DB.count("sessions");
+
+        final URI wrongNonce = location(appleCallback(Map.of("state", asked.get("state"),
+                "id_token", APPLE.token(APPLE_WEB, "001." + UUID.randomUUID()).at(CLOCK.instant())
+                        .claim("nonce", "someone-elses").build())));
+
+        assertThat(query(wrongNonce)).containsEntry("error", "invalid_nonce").containsEntry("state", "st")
+                .doesNotContainKey("code");
+
+        final URI google = location(authorize("google", APP_URI, Pkce.fresh(), "st"));
+        final Map<String, String> back = new HashMap<>(query(throughGoogle(google)));
+        final URI refused = location(http().get("/api/auth/google/callback?state=" + enc(back.get("state"))
+                + "&code=4/forged", null));
+        assertThat(query(refused)).containsEntry("error", "invalid_request");
+        final URI denied = location(http().get("/api/auth/google/callback?state="
+                + enc(query(location(authorize("google", APP_URI, Pkce.fresh(), "st"))).get("state"))
+                + "&error=access_denied", null));
+        assertThat(query(denied)).containsEntry("error", "access_denied");
+        assertThat(DB.count("sessions")).isEqualTo(sessions);
+    }
+
+    @Test
+    void withoutRedirectUrisTheFlowsAreOff() {
+        final TestHttp off = new TestHttp(OFF.getLocalPort());
+
+        for (Answer answer : new Answer[] {
+                off.get("/api/auth/google/authorize?redirect_uri=" + enc(APP_URI) + "&code_challenge="
+                        + Pkce.fresh().challenge() + "&code_challenge_method=S256", null),
+                off.get("/api/auth/apple/authorize", null),
+                off.get("/api/auth/google/callback?code=x&state=y", null),
+                off.post("/api/auth/exchange", Map.of("code", "x", "codeVerifier", Pkce.fresh().verifier()))}) {
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(404);
+            assertThat(answer.code()).isEqualTo("provider_not_enabled");
+        }
+    }
+}
