@@ -62,7 +62,18 @@ public final class TestHttp {
 
     public Answer send(HttpRequest.Builder request) {
         try {
-            final HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            final HttpRequest built = request.build();
+            HttpResponse<String> response;
+            try {
+                response = CLIENT.send(built, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException closed) {
+                if (!String.valueOf(closed.getMessage()).contains("received no bytes")) {
+                    throw closed;
+                }
+                // A pooled connection the server had closed (after an answer that ends it, or idle):
+                // nothing was read from it, so the request goes again, on a new connection.
+                response = CLIENT.send(built, HttpResponse.BodyHandlers.ofString());
+            }
             final JsonNode body = parse(response.body());
             return new Answer(response.statusCode(), response, body);
         } catch (IOException e) {
