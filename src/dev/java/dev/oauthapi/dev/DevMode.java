@@ -9,30 +9,47 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.spec.ECGenParameterSpec;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * {@code ./mvnw -Pdev}: the service on embedded defaults, for trying it without Docker or any
- * installed database. An embedded PostgreSQL 15 keeps its data in {@code .dev/postgres}, Redis
- * runs from the PATH or the embedded binary, a development signing key is generated into
- * {@code .dev/keys}, migrations are applied, and both ports listen on loopback only. None of this
- * is in the production jar or image: it lives in the {@code dev} Maven profile.
+ * {@code ./mvnw -Pdev}: the service on embedded defaults, for trying it without Docker, an
+ * installed database, or a Google or Apple app. An embedded PostgreSQL 15 keeps its data in
+ * {@code .dev/postgres}, Redis runs from the PATH or the embedded binary, a development signing
+ * key is generated into {@code .dev/keys}, migrations are applied, both ports listen on loopback
+ * only, and the {@link ProviderEmulator} stands in for Google and Apple under {@code /emulator}:
+ * every provider URL and client id points at it, so sign-in, linking, the browser sign-in, Apple
+ * code exchange and revocation all work offline. None of this is in the production jar or image:
+ * it lives in the {@code dev} Maven profile's sources.
  */
 public final class DevMode {
     private static final Logger LOG = LoggerFactory.getLogger(DevMode.class);
     private static final String BANNER = "DEVELOPMENT MODE: embedded PostgreSQL and Redis, a generated signing key, "
-            + "loopback only. NOT FOR PRODUCTION.";
+            + "Google and Apple emulated at /emulator, loopback only. NOT FOR PRODUCTION.";
     private static final Path HOME = Path.of(".dev");
     private static final int POSTGRES_PORT = 54329;
+
+    static final String GOOGLE_IOS_CLIENT = "dev-ios.apps.googleusercontent.com";
+    static final String GOOGLE_WEB_CLIENT = "dev-web.apps.googleusercontent.com";
+    static final String GOOGLE_WEB_SECRET = "dev-web-client-secret";
+    static final String APPLE_BUNDLE_ID = "dev.oauthapi.app";
+    static final String APPLE_SERVICES_ID = "dev.oauthapi.web";
+    static final String APPLE_TEAM_ID = "DEVTEAM001";
+    static final String APPLE_KEY_ID = "DEVKEY0001";
 
     private DevMode() {
     }
@@ -62,17 +79,79 @@ public final class DevMode {
                 "JWT_KEYS_DIR", keys.dir().toString(),
                 "HOST", "127.0.0.1"));
         env.putAll(redis.environment());
-        env.putIfAbsent("JWT_ISSUER", "http://127.0.0.1:" + env.getOrDefault("PORT", "8080"));
-        env.putIfAbsent("JWT_AUDIENCE", "oauth-api-dev");
         env.putIfAbsent("LOG_FORMAT", "text");
-        Files.createDirectories(HOME);
+        final Emulated emulated = emulated(env, HOME, Clock.systemUTC());
 
-        final DevApplication application = new DevApplication(env::get);
+        final DevApplication application = new DevApplication(emulated.environment()::get, emulated.emulator());
         application.runCommand(System.out, System.err, "db", "migrate", "config.yml")
                 .ifPresent(error -> {
                     throw new IllegalStateException("db migrate failed", error);
                 });
         application.run("server", "config.yml");
+    }
+
+    /** The environment of dev mode, with every provider setting pointing at the emulator, and the emulator. */
+    public record Emulated(Map<String, String> environment, ProviderEmulator emulator) {
+    }
+
+    /**
+     * Adds what dev mode sets to {@code base} (a variable set there wins), for a server on
+     * {@code PORT} (8080 unless set): the emulator's URLs and clients, the browser sign-in ending at
+     * the emulator's own page, and Apple code exchange with a team key made now (its encryption
+     * key kept in {@code home}, so Apple tokens stored earlier still open).
+     */
+    public static Emulated emulated(Map<String, String> base, Path home, Clock clock) throws Exception {
+        final Map<String, String> env = new HashMap<>(base);
+        final String origin = "http://127.0.0.1:" + env.getOrDefault("PORT", "8080");
+        final String emulator = origin + "/emulator";
+        final KeyPair team = ecKey();
+        final Path apple = Files.createDirectories(home.resolve("apple"));
+        final Path p8 = apple.resolve("AuthKey_" + APPLE_KEY_ID + ".p8");
+        Files.writeString(p8, "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(team.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        final Map<String, String> defaults = new HashMap<>();
+        defaults.put("JWT_ISSUER", origin);
+        defaults.put("JWT_AUDIENCE", "oauth-api-dev");
+        defaults.put("PUBLIC_BASE_URL", origin);
+        defaults.put("WEB_REDIRECT_URIS", emulator + "/done");
+        defaults.put("GOOGLE_CLIENT_IDS", GOOGLE_IOS_CLIENT + "," + GOOGLE_WEB_CLIENT);
+        defaults.put("GOOGLE_JWKS_URL", emulator + "/google/jwks");
+        defaults.put("GOOGLE_WEB_CLIENT_ID", GOOGLE_WEB_CLIENT);
+        defaults.put("GOOGLE_WEB_CLIENT_SECRET", GOOGLE_WEB_SECRET);
+        defaults.put("GOOGLE_AUTHORIZATION_URL", emulator + "/google/authorize");
+        defaults.put("GOOGLE_TOKEN_URL", emulator + "/google/token");
+        defaults.put("APPLE_CLIENT_IDS", APPLE_BUNDLE_ID + "," + APPLE_SERVICES_ID);
+        defaults.put("APPLE_JWKS_URL", emulator + "/apple/jwks");
+        defaults.put("APPLE_WEB_CLIENT_ID", APPLE_SERVICES_ID);
+        defaults.put("APPLE_AUTHORIZATION_URL", emulator + "/apple/authorize");
+        defaults.put("APPLE_TEAM_ID", APPLE_TEAM_ID);
+        defaults.put("APPLE_KEY_ID", APPLE_KEY_ID);
+        defaults.put("APPLE_PRIVATE_KEY_PATH", p8.toString());
+        defaults.put("APPLE_TOKEN_URL", emulator + "/apple/token");
+        defaults.put("APPLE_REVOKE_URL", emulator + "/apple/revoke");
+        defaults.put("APPLE_TOKEN_ENCRYPTION_KEY", "dev1:" + persistentKey(apple.resolve("token-encryption-key")));
+        defaults.forEach(env::putIfAbsent);
+        return new Emulated(env, new ProviderEmulator(new ProviderEmulator.Clients(
+                List.of(GOOGLE_IOS_CLIENT, GOOGLE_WEB_CLIENT), GOOGLE_WEB_CLIENT, GOOGLE_WEB_SECRET,
+                List.of(APPLE_BUNDLE_ID, APPLE_SERVICES_ID), APPLE_TEAM_ID, APPLE_KEY_ID, team.getPublic()), clock));
+    }
+
+    private static KeyPair ecKey() throws Exception {
+        final KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
+    }
+
+    /** A 32-byte key, base64, made once and kept in {@code file}. */
+    private static String persistentKey(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return Files.readString(file).strip();
+        }
+        final byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        final String encoded = Base64.getEncoder().encodeToString(key);
+        Files.writeString(file, encoded);
+        return encoded;
     }
 
     private static void createDatabaseIfMissing(EmbeddedPostgres postgres, String name) throws Exception {
@@ -87,15 +166,23 @@ public final class DevMode {
         }
     }
 
-    /** The real service, saying loudly once it runs that it runs in development mode. */
-    private static final class DevApplication extends OAuthApiApplication {
-        DevApplication(Function<String, String> environment) {
-            super(environment);
+    /** The real service with the emulator beside it, saying loudly once it runs that it runs in development mode. */
+    public static final class DevApplication extends OAuthApiApplication {
+        private final ProviderEmulator emulator;
+
+        public DevApplication(Function<String, String> environment, ProviderEmulator emulator) {
+            this(environment, emulator, Clock.systemUTC());
+        }
+
+        public DevApplication(Function<String, String> environment, ProviderEmulator emulator, Clock clock) {
+            super(environment, clock);
+            this.emulator = emulator;
         }
 
         @Override
         public void run(OAuthApiConfiguration config, Environment environment) {
             super.run(config, environment);
+            environment.jersey().register(emulator);
             environment.lifecycle().addServerLifecycleListener(server -> LOG.warn(BANNER));
         }
     }

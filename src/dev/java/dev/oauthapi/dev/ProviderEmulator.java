@@ -1,0 +1,408 @@
+package dev.oauthapi.dev;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jsonwebtoken.Claims;
+import io.jsonwebtoken.Jws;
+import io.jsonwebtoken.Jwts;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Google and Apple on the development server, under {@code /emulator}: their keys, an account
+ * chooser for the browser sign-in, the token and revocation endpoints, and a way to mint an ID
+ * token with curl. As strict as the real providers where the service could get something wrong:
+ * Google's token endpoint wants our client secret, the same redirect URI and the PKCE verifier,
+ * and a code works once; Apple's wants a client secret signed by the team key with
+ * {@code aud} Apple's issuer as a string. Tokens carry the real issuers, signed with keys made at
+ * start-up, which only a server pointed here trusts. Development mode only: none of this is in
+ * the production jar.
+ */
+@Path("/emulator")
+public final class ProviderEmulator {
+    static final String GOOGLE_ISSUER = "https://accounts.google.com";
+    static final String APPLE_ISSUER = "https://appleid.apple.com";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration CODE_LIFETIME = Duration.ofMinutes(5);
+
+    /** The clients the emulator knows, as dev mode configures the service. */
+    public record Clients(List<String> googleClientIds, String googleWebClientId, String googleWebClientSecret,
+                          List<String> appleClientIds, String appleTeamId, String appleKeyId, PublicKey appleTeamKey) {
+    }
+
+    /** Who signed in at the account chooser, until the code is exchanged. */
+    private record Grant(String provider, String clientId, String subject, String email, boolean emailVerified,
+                         boolean privateEmail, String name, String nonce, String codeChallenge, String redirectUri,
+                         Instant expiresAt) {
+    }
+
+    private final Clients clients;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, KeyPair> keys = Map.of("google", rsa(), "apple", rsa());
+    private final Map<String, Grant> codes = new ConcurrentHashMap<>();
+    private final List<String> revoked = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public ProviderEmulator(Clients clients, Clock clock) {
+        this.clients = clients;
+        this.clock = clock;
+    }
+
+    /** Apple refresh tokens revoked so far (the service revokes them when an account goes). */
+    public List<String> revoked() {
+        return List.copyOf(revoked);
+    }
+
+    @GET
+    @Path("/{provider:google|apple}/jwks")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> jwks(@PathParam("provider") String provider) {
+        final RSAPublicKey key = (RSAPublicKey) keys.get(provider).getPublic();
+        return Map.of("keys", List.of(Map.of("kty", "RSA", "alg", "RS256", "use", "sig", "kid", keyId(provider),
+                "n", unsigned(key.getModulus()), "e", unsigned(key.getPublicExponent()))));
+    }
+
+    /** {@code {"email", "name"?, "emailVerified"?, "nonce"?, "audience"?}} to {@code {"idToken"}}: for curl and simulators. */
+    @POST
+    @Path("/{provider:google|apple}/id-token")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response idToken(@PathParam("provider") String provider, JsonNode request) {
+        final String email = request == null ? "" : request.path("email").asText("");
+        if (!email.contains("@")) {
+            return problem(400, "email: required, an e-mail address");
+        }
+        final List<String> audiences = provider.equals("google") ? clients.googleClientIds() : clients.appleClientIds();
+        final String audience = request.path("audience").asText(audiences.getFirst());
+        return Response.ok(Map.of("idToken", sign(new Grant(provider, audience, subject(provider, email), email,
+                request.path("emailVerified").asBoolean(true), false, request.path("name").asText(null),
+                request.path("nonce").asText(null), null, null, null)))).build();
+    }
+
+    /** The account chooser: an e-mail and a name, whether the address is verified (Apple: whether to hide it). */
+    @GET
+    @Path("/{provider:google|apple}/authorize")
+    @Produces(MediaType.TEXT_HTML)
+    public String chooser(@PathParam("provider") String provider, @Context UriInfo uri) {
+        final MultivaluedMap<String, String> query = uri.getQueryParameters();
+        final StringBuilder hidden = new StringBuilder();
+        for (String name : List.of("client_id", "redirect_uri", "state", "nonce", "code_challenge",
+                "code_challenge_method", "response_type", "response_mode", "scope")) {
+            if (query.getFirst(name) != null) {
+                hidden.append("<input type=\"hidden\" name=\"").append(name).append("\" value=\"")
+                        .append(html(query.getFirst(name))).append("\">\n");
+            }
+        }
+        final String title = provider.equals("google") ? "Sign in with Google (emulator)" : "Sign in with Apple (emulator)";
+        return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + title + "</title>"
+                + "<meta name=\"viewport\" content=\"width=device-width\"></head>\n<body style=\"font-family: sans-serif;"
+                + " max-width: 28em; margin: 3em auto\">\n<h1>" + title + "</h1>\n<p>Development mode: nothing leaves"
+                + " this machine.</p>\n<form id=\"account\" method=\"post\">\n" + hidden
+                + "<p><label>E-mail <input id=\"email\" name=\"email\" type=\"email\" required value=\"dev@example.com\">"
+                + "</label></p>\n<p><label>Name <input id=\"name\" name=\"name\" value=\"Dev User\"></label></p>\n"
+                + "<p><label><input id=\"email_verified\" name=\"email_verified\" type=\"checkbox\" value=\"true\" checked>"
+                + " E-mail verified</label></p>\n"
+                + (provider.equals("apple") ? "<p><label><input id=\"hide_email\" name=\"hide_email\" type=\"checkbox\""
+                + " value=\"true\"> Hide my e-mail (a private relay address)</label></p>\n" : "")
+                + "<p><button id=\"continue\" type=\"submit\">Continue</button></p>\n</form>\n</body></html>\n";
+    }
+
+    /** The chooser's answer: Google redirects with a code; Apple posts the form to the callback, as it does. */
+    @POST
+    @Path("/{provider:google|apple}/authorize")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response chosen(@PathParam("provider") String provider, MultivaluedMap<String, String> form) {
+        final String clientId = form.getFirst("client_id");
+        final String redirectUri = form.getFirst("redirect_uri");
+        final String email = String.valueOf(form.getFirst("email")).strip();
+        if (redirectUri == null || !email.contains("@")) {
+            return problem(400, "redirect_uri and an e-mail address are required");
+        }
+        final boolean hide = provider.equals("apple") && "true".equals(form.getFirst("hide_email"));
+        final String subject = subject(provider, email);
+        final String shownEmail = hide ? subject.replace(".", "") + "@privaterelay.appleid.com" : email;
+        final String name = form.getFirst("name") == null || form.getFirst("name").isBlank() ? null : form.getFirst("name");
+        final String code = "emu-" + token();
+        if (provider.equals("google")) {
+            if (!clients.googleWebClientId().equals(clientId) || !"S256".equals(form.getFirst("code_challenge_method"))
+                    || form.getFirst("code_challenge") == null) {
+                return problem(400, "Google wants our web client id and a PKCE S256 challenge");
+            }
+            codes.put(code, new Grant(provider, clientId, subject, shownEmail, "true".equals(form.getFirst("email_verified")),
+                    false, name, form.getFirst("nonce"), form.getFirst("code_challenge"), redirectUri,
+                    clock.instant().plus(CODE_LIFETIME)));
+            return Response.status(Response.Status.FOUND).location(URI.create(redirectUri + "?code=" + url(code)
+                    + "&state=" + url(String.valueOf(form.getFirst("state"))))).build();
+        }
+        if (!clients.appleClientIds().contains(clientId)) {
+            return problem(400, "Apple does not know the client id " + clientId);
+        }
+        final Grant grant = new Grant(provider, clientId, subject, shownEmail, true, hide, name, form.getFirst("nonce"),
+                null, redirectUri, clock.instant().plus(CODE_LIFETIME));
+        codes.put(code, grant);
+        final Map<String, String> post = new LinkedHashMap<>();
+        post.put("state", String.valueOf(form.getFirst("state")));
+        post.put("code", code);
+        post.put("id_token", sign(grant));
+        if (name != null) {
+            final String[] parts = name.strip().split("\\s+", 2);
+            post.put("user", write(Map.of("name", Map.of("firstName", parts[0], "lastName", parts.length > 1 ? parts[1] : ""),
+                    "email", shownEmail)));
+        }
+        final StringBuilder fields = new StringBuilder();
+        post.forEach((key, value) -> fields.append("<input type=\"hidden\" name=\"").append(key).append("\" value=\"")
+                .append(html(value)).append("\">\n"));
+        return Response.ok("<!doctype html>\n<html><body onload=\"document.forms[0].submit()\">\n<form method=\"post\" action=\""
+                + html(redirectUri) + "\">\n" + fields + "<noscript><button>Continue</button></noscript>\n</form>\n</body></html>\n",
+                MediaType.TEXT_HTML_TYPE).build();
+    }
+
+    /** Google's token endpoint: the web client's secret, the same redirect URI, the PKCE verifier; a code works once. */
+    @POST
+    @Path("/google/token")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response googleToken(MultivaluedMap<String, String> form) {
+        if (!clients.googleWebClientId().equals(form.getFirst("client_id"))
+                || !clients.googleWebClientSecret().equals(form.getFirst("client_secret"))) {
+            return oauthError(401, "invalid_client");
+        }
+        final Grant grant = take(form.getFirst("code"), "google");
+        if (grant == null || !"authorization_code".equals(form.getFirst("grant_type"))
+                || !grant.redirectUri().equals(form.getFirst("redirect_uri"))
+                || form.getFirst("code_verifier") == null || !s256(form.getFirst("code_verifier")).equals(grant.codeChallenge())) {
+            return oauthError(400, "invalid_grant");
+        }
+        return Response.ok(Map.of("access_token", "emu-access-" + token(), "expires_in", 3599, "token_type", "Bearer",
+                "scope", "openid email profile", "id_token", sign(grant))).build();
+    }
+
+    /** Apple's token endpoint: a client secret Apple would take, then a refresh token for the code's subject. */
+    @POST
+    @Path("/apple/token")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response appleToken(MultivaluedMap<String, String> form) {
+        if (!validAppleSecret(form.getFirst("client_secret"), form.getFirst("client_id"))) {
+            return oauthError(401, "invalid_client");
+        }
+        final Grant grant = take(form.getFirst("code"), "apple");
+        if (grant == null || !"authorization_code".equals(form.getFirst("grant_type"))
+                || !grant.clientId().equals(form.getFirst("client_id"))) {
+            return oauthError(400, "invalid_grant");
+        }
+        return Response.ok(Map.of("access_token", "emu-access-" + token(), "token_type", "Bearer", "expires_in", 3600,
+                "refresh_token", "emu-refresh-" + token(), "id_token", sign(grant))).build();
+    }
+
+    @POST
+    @Path("/apple/revoke")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response appleRevoke(MultivaluedMap<String, String> form) {
+        if (!validAppleSecret(form.getFirst("client_secret"), form.getFirst("client_id"))) {
+            return oauthError(401, "invalid_client");
+        }
+        revoked.add(String.valueOf(form.getFirst("token")));
+        return Response.ok().build();
+    }
+
+    /** Where the browser sign-in of the emulator ends: a page that exchanges the code, as a web app would. */
+    @GET
+    @Path("/done")
+    @Produces(MediaType.TEXT_HTML)
+    public String done() {
+        return """
+                <!doctype html>
+                <html lang="en"><head><meta charset="utf-8"><title>Signed in (emulator)</title></head>
+                <body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">
+                <h1>Signing in...</h1>
+                <pre id="result"></pre>
+                <script>
+                  const query = new URLSearchParams(location.search);
+                  const show = text => { document.getElementById('result').textContent = text; };
+                  if (query.get('error')) {
+                    document.querySelector('h1').textContent = 'Refused: ' + query.get('error');
+                  } else {
+                    fetch('/api/auth/exchange', {method: 'POST', headers: {'Content-Type': 'application/json'},
+                        body: JSON.stringify({code: query.get('code'), codeVerifier: sessionStorage.getItem('pkce')})})
+                      .then(answer => answer.json().then(body => ({status: answer.status, body})))
+                      .then(({status, body}) => {
+                        document.querySelector('h1').textContent = status === 200
+                            ? 'Signed in as ' + (body.user.email || body.user.id) : 'Refused: ' + body.code;
+                        show(JSON.stringify(status === 200 ? body.user : body, null, 2));
+                      });
+                  }
+                </script>
+                </body></html>
+                """;
+    }
+
+    /** The page that starts the browser sign-in: makes a PKCE pair, keeps the verifier, and goes. */
+    @GET
+    @Path("/start/{provider:google|apple}")
+    @Produces(MediaType.TEXT_HTML)
+    public String start(@PathParam("provider") String provider) {
+        return """
+                <!doctype html>
+                <html lang="en"><head><meta charset="utf-8"><title>Start (emulator)</title></head><body>
+                <script>
+                  const bytes = crypto.getRandomValues(new Uint8Array(32));
+                  const b64url = data => btoa(String.fromCharCode(...new Uint8Array(data)))
+                      .replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
+                  const verifier = b64url(bytes);
+                  sessionStorage.setItem('pkce', verifier);
+                  crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)).then(digest => {
+                    location.href = '/api/auth/%s/authorize?redirect_uri=' + encodeURIComponent(location.origin + '/emulator/done')
+                        + '&code_challenge=' + b64url(digest) + '&code_challenge_method=S256&state=emulator';
+                  });
+                </script>
+                </body></html>
+                """.formatted(provider);
+    }
+
+    private Grant take(String code, String provider) {
+        final Grant grant = code == null ? null : codes.remove(code);
+        return grant != null && grant.provider().equals(provider) && clock.instant().isBefore(grant.expiresAt()) ? grant : null;
+    }
+
+    private boolean validAppleSecret(String secret, String clientId) {
+        try {
+            final Jws<Claims> parsed = Jwts.parser().verifyWith(clients.appleTeamKey()).clock(() -> java.util.Date.from(clock.instant()))
+                    .build().parseSignedClaims(String.valueOf(secret));
+            final JsonNode aud = JSON.readTree(Base64.getUrlDecoder().decode(secret.split("\\.")[1])).path("aud");
+            return clients.appleKeyId().equals(parsed.getHeader().getKeyId())
+                    && clients.appleTeamId().equals(parsed.getPayload().getIssuer())
+                    && clientId != null && clientId.equals(parsed.getPayload().getSubject())
+                    && aud.isTextual() && aud.asText().equals(APPLE_ISSUER);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private String sign(Grant grant) {
+        final Instant now = clock.instant();
+        final var builder = Jwts.builder().header().keyId(keyId(grant.provider())).and()
+                .issuer(grant.provider().equals("google") ? GOOGLE_ISSUER : APPLE_ISSUER)
+                .audience().single(grant.clientId())
+                .subject(grant.subject())
+                .issuedAt(java.util.Date.from(now))
+                .expiration(java.util.Date.from(now.plus(Duration.ofHours(1))))
+                .claim("email", grant.email())
+                .claim("email_verified", grant.emailVerified());
+        if (grant.provider().equals("google")) {
+            builder.claim("azp", grant.clientId());
+            if (grant.name() != null) {
+                builder.claim("name", grant.name());
+            }
+        } else {
+            builder.claim("is_private_email", grant.privateEmail());
+        }
+        if (grant.nonce() != null) {
+            builder.claim("nonce", grant.nonce());
+        }
+        return builder.signWith(keys.get(grant.provider()).getPrivate(), Jwts.SIG.RS256).compact();
+    }
+
+    /** The same e-mail always signs in as the same account. */
+    private static String subject(String provider, String email) {
+        final String hash = HexFormat.of().formatHex(sha256(email.toLowerCase(Locale.ROOT) + "|" + provider)).substring(0, 20);
+        return provider.equals("google") ? new BigInteger(hash, 16).toString() : "000000." + hash + ".0000";
+    }
+
+    private static String keyId(String provider) {
+        return "emulator-" + provider;
+    }
+
+    private static KeyPair rsa() {
+        try {
+            final KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String token() {
+        final byte[] bytes = new byte[24];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String unsigned(BigInteger value) {
+        final byte[] bytes = value.toByteArray();
+        final int skip = bytes.length > 1 && bytes[0] == 0 ? 1 : 0;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOfRange(bytes, skip, bytes.length));
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String s256(String verifier) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(verifier));
+    }
+
+    private static String url(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static String html(String value) {
+        return value.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Response problem(int status, String detail) {
+        return Response.status(status).type("application/problem+json")
+                .entity(Map.of("type", "urn:oauth-api:problem:invalid_request", "title", "Invalid request", "status", status,
+                        "detail", detail, "code", "invalid_request"))
+                .build();
+    }
+
+    private static Response oauthError(int status, String error) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(Map.of("error", error)).build();
+    }
+}
