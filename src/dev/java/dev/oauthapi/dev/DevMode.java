@@ -116,6 +116,7 @@ public final class DevMode {
         defaults.put("WEB_REDIRECT_URIS", emulator + "/done");
         defaults.put("GOOGLE_CLIENT_IDS", GOOGLE_IOS_CLIENT + "," + GOOGLE_WEB_CLIENT);
         defaults.put("GOOGLE_JWKS_URL", emulator + "/google/jwks");
+        defaults.put("GOOGLE_RISC_JWKS_URL", emulator + "/google/jwks"); // nothing sends events here: no fetch leaves
         defaults.put("GOOGLE_WEB_CLIENT_ID", GOOGLE_WEB_CLIENT);
         defaults.put("GOOGLE_WEB_CLIENT_SECRET", GOOGLE_WEB_SECRET);
         defaults.put("GOOGLE_AUTHORIZATION_URL", emulator + "/google/authorize");

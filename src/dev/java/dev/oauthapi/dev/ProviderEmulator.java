@@ -80,7 +80,7 @@ public final class ProviderEmulator {
         this.clock = clock;
     }
 
-    /** Apple refresh tokens revoked so far (the service revokes them when an account goes). */
+    /** Tokens revoked so far (the service revokes Apple's refresh tokens when an account or identity goes). */
     public List<String> revoked() {
         return List.copyOf(revoked);
     }
@@ -225,6 +225,18 @@ public final class ProviderEmulator {
         }
         return Response.ok(Map.of("access_token", "emu-access-" + token(), "token_type", "Bearer", "expires_in", 3600,
                 "refresh_token", "emu-refresh-" + token(), "id_token", sign(grant))).build();
+    }
+
+    /** Google's revocation endpoint (RFC 7009): any token given is revoked; the service itself revokes only Apple's. */
+    @POST
+    @Path("/google/revoke")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response googleRevoke(MultivaluedMap<String, String> form) {
+        if (form.getFirst("token") == null) {
+            return oauthError(400, "invalid_request");
+        }
+        revoked.add(form.getFirst("token"));
+        return Response.ok().build();
     }
 
     @POST

@@ -81,6 +81,25 @@ class StartupConfigurationTest {
     }
 
     @Test
+    void refusesAWebSignInThatCouldNotWork() {
+        final Map<String, String> env = complete();
+        env.put("WEB_REDIRECT_URIS", "https://app.example.com/done,/relative");
+        env.put("PUBLIC_BASE_URL", "https://auth.example.com/some/path");
+        env.put("GOOGLE_CLIENT_IDS", "ios.apps.googleusercontent.com");
+        env.put("GOOGLE_WEB_CLIENT_ID", "web.apps.googleusercontent.com");
+
+        final CommandResult result = TestApp.run(env, "check", TestApp.CONFIG);
+
+        assertThat(result.error()).containsInstanceOf(ConfigurationValidationException.class);
+        assertThat(result.stderr())
+                .contains("GOOGLE_WEB_CLIENT_ID and GOOGLE_WEB_CLIENT_SECRET must be set together")
+                .contains("WEB_REDIRECT_URIS must be absolute URIs")
+                .contains("PUBLIC_BASE_URL must be an http or https URL without a path")
+                .contains("GOOGLE_WEB_CLIENT_ID must be one of GOOGLE_CLIENT_IDS")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void refusesHalfAConfiguredAppleCodeExchange() {
         final Map<String, String> env = complete();
         env.put("APPLE_TEAM_ID", "TEAM123456");

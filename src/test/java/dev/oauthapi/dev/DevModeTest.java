@@ -228,6 +228,8 @@ class DevModeTest {
         final Answer unsignedApple = postForm("/emulator/apple/token", Map.of("grant_type", "authorization_code",
                 "code", "emu-x", "client_id", DevMode.APPLE_SERVICES_ID, "client_secret", "not.a.jwt"));
         assertThat(unsignedApple.status()).isEqualTo(401);
+        assertThat(postForm("/emulator/google/revoke", Map.of("token", "ya29.emu")).status()).isEqualTo(200);
+        assertThat(DEV.emulator().revoked()).contains("ya29.emu");
     }
 
     private static JsonNode readJson(byte[] bytes) {
