@@ -48,6 +48,7 @@ import dev.oauthapi.redis.UserVersions;
 import dev.oauthapi.redis.WebSignInStore;
 import dev.oauthapi.resources.AdminResource;
 import dev.oauthapi.resources.AuthResource;
+import dev.oauthapi.resources.DocsResource;
 import dev.oauthapi.resources.JwksResource;
 import dev.oauthapi.resources.OpenApiResource;
 import dev.oauthapi.resources.ProfileResource;
@@ -85,6 +86,7 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.migrations.MigrationsBundle;
+import io.dropwizard.servlets.assets.AssetServlet;
 import io.dropwizard.util.JarLocation;
 import jakarta.servlet.DispatcherType;
 import net.sourceforge.argparse4j.inf.ArgumentParserException;
@@ -98,6 +100,7 @@ import org.jdbi.v3.core.statement.StatementExceptions;
 
 import java.io.PrintStream;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -212,6 +215,9 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         environment.jersey().register(new HealthResource());
         environment.jersey().register(new JwksResource(signingKeys));
         environment.jersey().register(new OpenApiResource());
+        if (config.docs().enabled()) {
+            docs(environment);
+        }
         environment.jersey().register(new AuthResource(signIn, clock));
         environment.jersey().register(new WebSignInResource(webSignIn(config.web(), signIn, redis, random), clock));
         environment.jersey().register(new SessionsResource(rotation, sessions, clock));
@@ -226,6 +232,14 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         environment.healthChecks().register("redis", new RedisHealthCheck(redis));
 
         errors(environment);
+    }
+
+    /** Swagger UI: our page at {@code /docs}, the webjar's files under {@code /docs/assets/}. */
+    private static void docs(Environment environment) {
+        environment.jersey().register(new DocsResource());
+        environment.servlets().addServlet("docs-assets",
+                        new AssetServlet(DocsResource.ASSETS, "/docs/assets", null, StandardCharsets.UTF_8))
+                .addMapping("/docs/assets/*");
     }
 
     /** Sign-in through the browser; each provider takes part when its web client is configured. */

@@ -3,6 +3,7 @@ package dev.oauthapi;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.oauthapi.config.AppleConfig;
+import dev.oauthapi.config.DocsConfig;
 import dev.oauthapi.config.GoogleConfig;
 import dev.oauthapi.config.IdTokensConfig;
 import dev.oauthapi.config.NetworkConfig;
@@ -52,6 +53,9 @@ public class OAuthApiConfiguration extends Configuration {
     @Valid @NotNull @JsonProperty
     private WebSignInConfig web;
 
+    @Valid @NotNull @JsonProperty
+    private DocsConfig docs;
+
     public DataSourceFactory database() {
         return database;
     }
@@ -90,6 +94,10 @@ public class OAuthApiConfiguration extends Configuration {
 
     public WebSignInConfig web() {
         return web;
+    }
+
+    public DocsConfig docs() {
+        return docs;
     }
 
     /** The web clients' ID tokens go through the same verifier as the apps': it must accept their audience. */

@@ -111,6 +111,7 @@ public final class DevMode {
                 + Base64.getMimeEncoder().encodeToString(team.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
         final Map<String, String> defaults = new HashMap<>();
         defaults.put("JWT_ISSUER", origin);
+        defaults.put("DOCS_ENABLED", "true");
         defaults.put("JWT_AUDIENCE", "oauth-api-dev");
         defaults.put("PUBLIC_BASE_URL", origin);
         defaults.put("WEB_REDIRECT_URIS", emulator + "/done");

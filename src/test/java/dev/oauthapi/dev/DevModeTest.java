@@ -256,6 +256,24 @@ class DevModeTest {
     }
 
     @Test
+    void swaggerUiRendersTheSignInAndRefreshOperations() {
+        final WebDriver browser = browser();
+        try {
+            browser.get(ORIGIN + "/docs");
+            final WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+
+            for (String path : new String[] {"/api/auth/google", "/api/auth/apple", "/api/auth/refresh"}) {
+                wait.until(ExpectedConditions.presenceOfElementLocated(
+                        By.cssSelector(".opblock-summary-path[data-path='" + path + "']")));
+            }
+            assertThat(browser.findElements(By.cssSelector(".btn.authorize"))).as("the Bearer scheme").isNotEmpty();
+            assertThat(browser.getTitle()).contains("oauth-api");
+        } finally {
+            browser.quit();
+        }
+    }
+
+    @Test
     void aBrowserSignsInWithGoogleAndWithAppleThroughTheEmulator() {
         final WebDriver browser = browser();
         try {

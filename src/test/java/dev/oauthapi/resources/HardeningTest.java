@@ -266,4 +266,11 @@ class HardeningTest {
         assertThat(last.code()).isEqualTo("rate_limited");
         assertThat(signIn.status()).as("sign-in from the same address is not locked out").isEqualTo(200);
     }
+
+    @Test
+    void apiDocumentationIsOffUnlessEnabled() {
+        assertThat(http().get("/docs", null).status()).isEqualTo(404);
+        assertThat(http().get("/docs/assets/swagger-ui.css", null).status()).isEqualTo(404);
+        assertThat(http().get("/openapi.yaml", null).status()).as("the description stays public").isEqualTo(200);
+    }
 }

@@ -1,0 +1,5 @@
+package dev.oauthapi.config;
+
+/** The {@code docs} block: Swagger UI at {@code /docs}, off unless enabled. */
+public record DocsConfig(boolean enabled) {
+}

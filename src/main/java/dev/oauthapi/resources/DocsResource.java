@@ -1,0 +1,74 @@
+package dev.oauthapi.resources;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+
+/**
+ * {@code GET /docs}: Swagger UI over our {@code /openapi.yaml}, its files from the
+ * {@code org.webjars:swagger-ui} jar (served under {@code /docs/assets/}). "Authorize" takes an
+ * access token for the Bearer scheme and keeps it across reloads, so "Try it out" works on the
+ * protected endpoints. The page and its start-up script are ours: no inline script, and Swagger
+ * UI never reads a description URL from the query string.
+ */
+@Path("/docs")
+public final class DocsResource {
+    /** Where the webjar keeps its files, for the asset servlet. */
+    public static final String ASSETS = "/META-INF/resources/webjars/swagger-ui/" + webjarVersion();
+
+    private static final String PAGE = """
+            <!doctype html>
+            <html lang="en">
+            <head>
+              <meta charset="utf-8">
+              <title>oauth-api: API documentation</title>
+              <meta name="viewport" content="width=device-width, initial-scale=1">
+              <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+            </head>
+            <body>
+              <div id="swagger-ui"></div>
+              <script src="/docs/assets/swagger-ui-bundle.js"></script>
+              <script src="/docs/start.js"></script>
+            </body>
+            </html>
+            """;
+
+    private static final String START = """
+            window.ui = SwaggerUIBundle({
+              url: '/openapi.yaml',
+              dom_id: '#swagger-ui',
+              deepLinking: true,
+              persistAuthorization: true,
+              tryItOutEnabled: false,
+              queryConfigEnabled: false
+            });
+            """;
+
+    @GET
+    @Produces("text/html; charset=utf-8")
+    public String page() {
+        return PAGE;
+    }
+
+    @GET
+    @Path("/start.js")
+    @Produces("text/javascript; charset=utf-8")
+    public String start() {
+        return START;
+    }
+
+    private static String webjarVersion() {
+        try (InputStream in = DocsResource.class.getResourceAsStream("/META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
+            final Properties properties = new Properties();
+            properties.load(in);
+            return properties.getProperty("version");
+        } catch (IOException | NullPointerException e) {
+            throw new UncheckedIOException(new IOException("the swagger-ui webjar is not on the class path", e));
+        }
+    }
+}
