@@ -33,6 +33,9 @@ import dev.oauthapi.http.RateLimitFeature;
 import dev.oauthapi.http.RateLimited;
 import dev.oauthapi.http.RateLimiter;
 import dev.oauthapi.http.RequestBodyLimitFilter;
+import dev.oauthapi.http.RequestMetricsFilter;
+import dev.oauthapi.metrics.AuthMetrics;
+import dev.oauthapi.metrics.SnakeCaseMirror;
 import dev.oauthapi.http.StorableTextModule;
 import dev.oauthapi.identity.AppleTokenClient;
 import dev.oauthapi.identity.GoogleCodeExchange;
@@ -74,6 +77,11 @@ import dev.oauthapi.users.RetryRevocationsTask;
 import dev.oauthapi.users.SignInService;
 import dev.oauthapi.users.WebSignIn;
 import io.dropwizard.auth.AuthDynamicFeature;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
 import io.dropwizard.auth.AuthValueFactoryProvider;
 import dev.oauthapi.http.RequestIdFilter;
 import dev.oauthapi.redis.Redis;
@@ -174,6 +182,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         final Jdbi jdbi = database(config, environment);
         final Redis redis = redis(config, environment);
         final SigningKeys signingKeys = SigningKeys.load(Path.of(config.tokens().keysDir()));
+        final AuthMetrics metrics = metrics(environment, redis);
 
         // Domain services
         final Duration accessTokenTtl = config.tokens().accessTokenTtl().toJavaDuration();
@@ -185,31 +194,39 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         final ProfileCache profiles = new ProfileCache(new UserVersions(redis), PROFILE_CACHE_SIZE);
         final RowIds rowIds = new RowIds(clock, random);
         final SessionLifecycle lifecycle = new SessionLifecycle(jdbi, sessionGate, refreshTokens, rowIds, clock,
-                config.sessions().refreshTokenTtl().toJavaDuration(), config.sessions().maxLifetime().toJavaDuration());
+                config.sessions().refreshTokenTtl().toJavaDuration(), config.sessions().maxLifetime().toJavaDuration(),
+                metrics);
         final Accounts accounts = new Accounts(jdbi, lifecycle, rowIds, clock, profiles);
         final RefreshRotation rotation = new RefreshRotation(jdbi, accessTokens, refreshTokens,
                 new SuccessorSeal(random), lifecycle, clock, config.sessions().refreshTokenTtl().toJavaDuration(),
-                config.sessions().reuseGrace().toJavaDuration());
+                config.sessions().reuseGrace().toJavaDuration(), metrics);
         final Sessions sessions = new Sessions(jdbi, lifecycle, clock);
         environment.lifecycle().manage(new SessionPurge(jdbi, clock));
         final HttpClient keyFetches = RemoteJwks.httpClient();
-        final Map<Provider, IdTokenVerifier> verifiers = verifiers(config, keyFetches, clock);
-        final AppleTokens appleTokens = appleTokens(config, jdbi, random, environment);
+        final RemoteJwks googleKeys = new RemoteJwks(Provider.GOOGLE, config.google().jwksUrl(), keyFetches, clock, metrics);
+        final RemoteJwks appleKeys = new RemoteJwks(Provider.APPLE, config.apple().jwksUrl(), keyFetches, clock, metrics);
+        metrics.gauge("oauth_provider_keys_age_seconds", "Age of the provider signing keys sign-in verifies with",
+                Unit.SECONDS, "provider", Map.of("google", googleKeys::ageSeconds, "apple", appleKeys::ageSeconds));
+        final Map<Provider, IdTokenVerifier> verifiers = Map.of(Provider.GOOGLE, google(config, googleKeys, clock),
+                Provider.APPLE, apple(config, appleKeys, clock));
+        final AppleTokens appleTokens = appleTokens(config, jdbi, random, environment, metrics);
         final SignInService signIn = new SignInService(verifiers,
                 new Nonces(new NonceStore(redis), serverSecret(jdbi, random, "nonce-hmac"), random, clock), new UsedTokenStore(redis),
-                config.idTokens().replayProtection(), accounts, accessTokens, clock, appleTokens);
+                config.idTokens().replayProtection(), accounts, accessTokens, clock, appleTokens, metrics);
         // Events verify with key caches of their own: unknown key ids in a flood of forged events
         // cannot spend the fetches that sign-in relies on.
-        final ProviderEvents providerEvents = new ProviderEvents(apple(config, keyFetches, clock),
-                googleSecurityEvents(config, keyFetches, clock), lifecycle, clock, profiles);
+        final ProviderEvents providerEvents = new ProviderEvents(
+                apple(config, new RemoteJwks(Provider.APPLE, config.apple().jwksUrl(), keyFetches, clock, metrics), clock),
+                googleSecurityEvents(config, keyFetches, clock, metrics), lifecycle, clock, profiles, metrics);
 
         // HTTP plumbing, auth and rate limits
         http(config, environment);
+        environment.jersey().register(new RequestMetricsFilter(metrics));
         auth(environment, accessTokens, sessionGate, clock);
         environment.jersey().register(new RateLimitFeature(new RateLimiter(new RateLimitCounters(redis), clock),
                 Map.of(RateLimited.Bucket.AUTH, config.rateLimits().authPerMinute(),
                         RateLimited.Bucket.EVENTS, config.rateLimits().eventsPerMinute()),
-                config.rateLimits().apiPerMinute()));
+                config.rateLimits().apiPerMinute(), metrics));
 
         // Resources
         environment.jersey().register(new HealthResource());
@@ -253,26 +270,38 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
                 web.isAppleEnabled() ? web.appleClientId() : null, random, clock);
     }
 
-    /** One verifier per provider, each with its own key cache; a provider with no client ids is off. */
-    private static Map<Provider, IdTokenVerifier> verifiers(OAuthApiConfiguration config, HttpClient http, Clock clock) {
-        return Map.of(Provider.GOOGLE, google(config, http, clock), Provider.APPLE, apple(config, http, clock));
+    /**
+     * The product's metrics, and the Dropwizard registry (pools, JVM, Jetty) through Prometheus's
+     * own bridge, at {@code /prometheus} on the admin port. One registry per application, so that
+     * instances in one JVM (the tests) do not share counters.
+     */
+    private static AuthMetrics metrics(Environment environment, Redis redis) {
+        final PrometheusRegistry registry = new PrometheusRegistry();
+        DropwizardExports.builder().dropwizardRegistry(SnakeCaseMirror.of(environment.metrics())).register(registry);
+        JvmMetrics.builder().register(registry);
+        final AuthMetrics metrics = new AuthMetrics(registry);
+        metrics.gauge("oauth_redis_pool_connections", "Redis connections by state", null, "state", Map.of(
+                "active", () -> (double) redis.poolState().active(), "idle", () -> (double) redis.poolState().idle(),
+                "waiting", () -> (double) redis.poolState().waiting()));
+        environment.admin().addServlet("prometheus", new PrometheusMetricsServlet(registry)).addMapping("/prometheus");
+        return metrics;
     }
 
-    private static IdTokenVerifier google(OAuthApiConfiguration config, HttpClient http, Clock clock) {
-        return new IdTokenVerifier(Provider.GOOGLE, Set.copyOf(config.google().clientIds().values()),
-                new RemoteJwks(Provider.GOOGLE, config.google().jwksUrl(), http, clock), clock,
+    /** A provider with no client ids is off. */
+    private static IdTokenVerifier google(OAuthApiConfiguration config, RemoteJwks keys, Clock clock) {
+        return new IdTokenVerifier(Provider.GOOGLE, Set.copyOf(config.google().clientIds().values()), keys, clock,
                 config.idTokens().maxAge().toJavaDuration(), config.google().requireNonce());
     }
 
-    /** Each call has a key cache of its own, with its own budget of fetches for unknown key ids. */
-    private static IdTokenVerifier apple(OAuthApiConfiguration config, HttpClient http, Clock clock) {
-        return new IdTokenVerifier(Provider.APPLE, Set.copyOf(config.apple().clientIds().values()),
-                new RemoteJwks(Provider.APPLE, config.apple().jwksUrl(), http, clock), clock,
+    /** Each use gets a key cache of its own ({@code keys}), with its own budget of fetches for unknown key ids. */
+    private static IdTokenVerifier apple(OAuthApiConfiguration config, RemoteJwks keys, Clock clock) {
+        return new IdTokenVerifier(Provider.APPLE, Set.copyOf(config.apple().clientIds().values()), keys, clock,
                 config.idTokens().maxAge().toJavaDuration(), config.apple().requireNonce());
     }
 
     /** Apple code exchange and token revocation, when the team's key is configured; else null. */
-    private AppleTokens appleTokens(OAuthApiConfiguration config, Jdbi jdbi, SecureRandom random, Environment environment) {
+    private AppleTokens appleTokens(OAuthApiConfiguration config, Jdbi jdbi, SecureRandom random, Environment environment,
+                                    AuthMetrics metrics) {
         final AppleConfig apple = config.apple();
         if (!apple.isCodeExchangeEnabled()) {
             return null;
@@ -284,6 +313,10 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
                 jdbi, clock, apple.revocationPollInterval().toJavaDuration(), environment.metrics());
         environment.lifecycle().manage(tokens);
         environment.admin().addTask(new RetryRevocationsTask(tokens));
+        metrics.gauge("oauth_apple_revocation_outbox_depth", "Apple tokens still to revoke", null,
+                () -> tokens.backlog()[0]);
+        metrics.gauge("oauth_apple_revocation_outbox_oldest_age_seconds", "How long the oldest Apple token to revoke has waited",
+                Unit.SECONDS, () -> tokens.backlog()[1]);
         return tokens;
     }
 
@@ -301,10 +334,11 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
     }
 
     /** Google's Cross-Account Protection events: their own keys and issuer, our client ids. */
-    private static IdTokenVerifier googleSecurityEvents(OAuthApiConfiguration config, HttpClient http, Clock clock) {
+    private static IdTokenVerifier googleSecurityEvents(OAuthApiConfiguration config, HttpClient http, Clock clock,
+                                                        AuthMetrics metrics) {
         return new IdTokenVerifier(Provider.GOOGLE, Set.of("https://accounts.google.com/"),
                 Set.copyOf(config.google().clientIds().values()),
-                new RemoteJwks(Provider.GOOGLE, config.google().riscJwksUrl(), http, clock), clock,
+                new RemoteJwks(Provider.GOOGLE, config.google().riscJwksUrl(), http, clock, metrics), clock,
                 config.idTokens().maxAge().toJavaDuration(), false);
     }
 

@@ -7,6 +7,7 @@ import dev.oauthapi.identity.KeySource;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.identity.ProviderUnavailable;
 import dev.oauthapi.identity.RemoteJwks;
+import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.identity.VerifiedIdToken;
 import io.dropwizard.core.cli.Command;
 import io.dropwizard.core.setup.Bootstrap;
@@ -113,7 +114,7 @@ public final class CheckIdTokenCommand extends Command {
         final String variable = provider == Provider.GOOGLE ? "GOOGLE_JWKS_URL" : "APPLE_JWKS_URL";
         final String url = environment.apply(variable);
         return new RemoteJwks(provider, URI.create(url == null || url.isBlank() ? provider.defaultJwksUrl() : url),
-                RemoteJwks.httpClient(), clock);
+                RemoteJwks.httpClient(), clock, AuthMetrics.unexported());
     }
 
     private java.time.Duration maxAge() {

@@ -3,6 +3,7 @@ package dev.oauthapi.cli;
 import dev.oauthapi.OAuthApiConfiguration;
 import dev.oauthapi.db.RowIds;
 import dev.oauthapi.errors.ApiException;
+import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.redis.Redis;
 import dev.oauthapi.redis.SessionStates;
 import dev.oauthapi.redis.UserVersions;
@@ -74,7 +75,7 @@ public final class UsersCommand extends ConfiguredCommand<OAuthApiConfiguration>
             final RowIds ids = new RowIds(clock, new SecureRandom());
             final SessionLifecycle lifecycle = new SessionLifecycle(jdbi, gate, new RefreshTokens(new SecureRandom()), ids,
                     clock, config.sessions().refreshTokenTtl().toJavaDuration(),
-                    config.sessions().maxLifetime().toJavaDuration());
+                    config.sessions().maxLifetime().toJavaDuration(), AuthMetrics.unexported());
             final Accounts accounts = new Accounts(jdbi, lifecycle, ids, clock, new ProfileCache(new UserVersions(redis), 1));
             if (userId == null) {
                 userId = accounts.userWithEmail(namespace.getString("email"));

@@ -20,6 +20,17 @@ public final class RevocationDao {
         this.handle = handle;
     }
 
+    /** Revocations still to do, and when the oldest of them was queued (null when none). */
+    public record Backlog(long depth, Instant oldest) {
+    }
+
+    public Backlog backlog() {
+        return handle.createQuery("""
+                        SELECT count(*) AS depth, min(created_at) AS oldest FROM provider_revocations
+                        WHERE completed_at IS NULL AND abandoned_at IS NULL""")
+                .map((row, ctx) -> new Backlog(row.getLong("depth"), Columns.instant(row, "oldest"))).one();
+    }
+
     public void insert(String provider, String clientId, byte[] sealed, String keyId, UUID userId, Instant now) {
         handle.createUpdate("""
                         INSERT INTO provider_revocations (provider, client_id, token_sealed, token_key_id, user_id,

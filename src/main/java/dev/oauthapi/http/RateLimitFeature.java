@@ -3,6 +3,7 @@ package dev.oauthapi.http;
 import dev.oauthapi.auth.AuthenticatedUser;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.metrics.AuthMetrics;
 import io.dropwizard.auth.Auth;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
@@ -34,8 +35,11 @@ public final class RateLimitFeature implements DynamicFeature {
     private final RateLimiter limiter;
     private final Map<RateLimited.Bucket, Integer> perIpPerMinute;
     private final int perUserPerMinute;
+    private final AuthMetrics metrics;
 
-    public RateLimitFeature(RateLimiter limiter, Map<RateLimited.Bucket, Integer> perIpPerMinute, int perUserPerMinute) {
+    public RateLimitFeature(RateLimiter limiter, Map<RateLimited.Bucket, Integer> perIpPerMinute, int perUserPerMinute,
+                            AuthMetrics metrics) {
+        this.metrics = metrics;
         this.limiter = limiter;
         this.perIpPerMinute = Map.copyOf(perIpPerMinute);
         this.perUserPerMinute = perUserPerMinute;
@@ -61,13 +65,14 @@ public final class RateLimitFeature implements DynamicFeature {
                 .anyMatch(Auth.class::equals);
     }
 
-    private void enforce(ContainerRequestContext request, String key, int limit) {
-        enforce(request, limiter.check(key, limit));
+    private void enforce(ContainerRequestContext request, String bucket, String key, int limit) {
+        enforce(request, bucket, limiter.check(key, limit));
     }
 
-    private void enforce(ContainerRequestContext request, RateLimiter.Decision decision) {
+    private void enforce(ContainerRequestContext request, String bucket, RateLimiter.Decision decision) {
         request.setProperty(DECISION, decision);
         if (!decision.allowed()) {
+            metrics.rateLimited(bucket);
             throw new ApiException(ErrorCode.RATE_LIMITED,
                     "Too many requests; try again in " + decision.resetSeconds() + " s.",
                     Map.of("Retry-After", Long.toString(decision.resetSeconds()),
@@ -79,10 +84,12 @@ public final class RateLimitFeature implements DynamicFeature {
 
     @Priority(Priorities.AUTHENTICATION - 100)
     private final class PerClientAddress implements ContainerRequestFilter {
+        private final String bucket;
         private final String prefix;
         private final int limit;
 
         PerClientAddress(RateLimited.Bucket bucket, int limit) {
+            this.bucket = bucket.name().toLowerCase(Locale.ROOT);
             // The AUTH bucket keeps the key it always had.
             this.prefix = bucket == RateLimited.Bucket.AUTH ? "ip:" : bucket.name().toLowerCase(Locale.ROOT) + ":ip:";
             this.limit = limit;
@@ -91,7 +98,8 @@ public final class RateLimitFeature implements DynamicFeature {
         @Override
         public void filter(ContainerRequestContext request) {
             // Request properties are the servlet request's attributes: ClientAddressFilter's answer.
-            enforce(request, prefix + ClientAddress.rateBucket((String) request.getProperty(ClientAddress.ATTRIBUTE)), limit);
+            enforce(request, bucket, prefix + ClientAddress.rateBucket((String) request.getProperty(ClientAddress.ATTRIBUTE)),
+                    limit);
         }
     }
 
@@ -101,9 +109,9 @@ public final class RateLimitFeature implements DynamicFeature {
         public void filter(ContainerRequestContext request) {
             if (request.getSecurityContext().getUserPrincipal() instanceof AuthenticatedUser user) {
                 if (user.counted() != null) {
-                    enforce(request, limiter.decide(perUserPerMinute, user.counted()));
+                    enforce(request, "user", limiter.decide(perUserPerMinute, user.counted()));
                 } else {
-                    enforce(request, AuthenticatedUser.rateCounter(user.userId()), perUserPerMinute);
+                    enforce(request, "user", AuthenticatedUser.rateCounter(user.userId()), perUserPerMinute);
                 }
             }
         }

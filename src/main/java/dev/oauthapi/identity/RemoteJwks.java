@@ -1,5 +1,6 @@
 package dev.oauthapi.identity;
 
+import dev.oauthapi.metrics.AuthMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +47,10 @@ public final class RemoteJwks implements KeySource {
     private volatile Instant fetchedAt = Instant.MIN;
     private Instant lastAttempt = Instant.MIN;
     private boolean lastAttemptFailed;
+    private final AuthMetrics metrics;
 
-    public RemoteJwks(Provider provider, URI url, HttpClient http, Clock clock) {
+    public RemoteJwks(Provider provider, URI url, HttpClient http, Clock clock, AuthMetrics metrics) {
+        this.metrics = metrics;
         this.provider = provider;
         this.url = url;
         this.http = http;
@@ -84,6 +87,13 @@ public final class RemoteJwks implements KeySource {
         }
     }
 
+    /** Seconds since the keys in use were fetched; NaN before the first fetch. */
+    public double ageSeconds() {
+        final Instant fetched = fetchedAt;
+        return fetched.equals(Instant.MIN) ? Double.NaN
+                : java.time.Duration.between(fetched, clock.instant()).toMillis() / 1000.0;
+    }
+
     private boolean isStale() {
         return clock.instant().isAfter(fetchedAt.plus(MAX_KEY_AGE));
     }
@@ -98,8 +108,10 @@ public final class RemoteJwks implements KeySource {
             keys = KeySource.parse(fetch());
             fetchedAt = now;
             lastAttemptFailed = false;
+            metrics.keyFetch(provider.wireName(), true);
         } catch (IOException | RuntimeException e) {
             lastAttemptFailed = true;
+            metrics.keyFetch(provider.wireName(), false);
             LOG.warn("Could not fetch the {} signing keys from {}: {}; keeping the {} cached keys",
                     provider.wireName(), url, e.toString(), keys.size());
         }

@@ -32,6 +32,14 @@ public final class Redis implements Managed {
         this.onRoundTrip = onRoundTrip;
     }
 
+    /** Connections lent out now, idle in the pool, and callers waiting for one: for the pool gauges. */
+    public record PoolState(int active, int idle, int waiting) {
+    }
+
+    public PoolState poolState() {
+        return new PoolState(pool.getNumActive(), pool.getNumIdle(), pool.getNumWaiters());
+    }
+
     public static Redis connect(RedisConfig config) {
         return connect(config, () -> { });
     }

@@ -8,6 +8,7 @@ import dev.oauthapi.db.SessionRow;
 import dev.oauthapi.db.UserRow;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.tokens.AccessTokens;
 import dev.oauthapi.tokens.RefreshTokens;
 import dev.oauthapi.tokens.SuccessorSeal;
@@ -49,7 +50,8 @@ public final class RefreshRotation {
     private sealed interface Outcome permits Rotated, Reused {
     }
 
-    private record Rotated(Refreshed refreshed) implements Outcome {
+    /** @param grace the predecessor came back within the grace period: the current token, again */
+    private record Rotated(Refreshed refreshed, boolean grace) implements Outcome {
     }
 
     private record Reused() implements Outcome {
@@ -63,9 +65,11 @@ public final class RefreshRotation {
     private final Clock clock;
     private final Duration idleLifetime;
     private final Duration reuseGrace;
+    private final AuthMetrics metrics;
 
     public RefreshRotation(Jdbi jdbi, AccessTokens accessTokens, RefreshTokens refreshTokens, SuccessorSeal seal,
-                           SessionLifecycle lifecycle, Clock clock, Duration idleLifetime, Duration reuseGrace) {
+                           SessionLifecycle lifecycle, Clock clock, Duration idleLifetime, Duration reuseGrace,
+                           AuthMetrics metrics) {
         this.jdbi = jdbi;
         this.accessTokens = accessTokens;
         this.refreshTokens = refreshTokens;
@@ -74,18 +78,39 @@ public final class RefreshRotation {
         this.clock = clock;
         this.idleLifetime = idleLifetime;
         this.reuseGrace = reuseGrace;
+        this.metrics = metrics;
     }
 
+    /** A refresh, counted by outcome ({@code oauth_refreshes_total}). */
     public Refreshed refresh(String presented, String ipAddress) {
+        try {
+            return refreshCounted(presented, ipAddress);
+        } catch (ApiException e) {
+            metrics.refresh(switch (e.code()) {
+                case REFRESH_TOKEN_REUSED -> AuthMetrics.Refresh.REUSED;
+                case SESSION_EXPIRED -> AuthMetrics.Refresh.EXPIRED;
+                case SESSION_REVOKED -> AuthMetrics.Refresh.REVOKED;
+                case ACCOUNT_DISABLED -> AuthMetrics.Refresh.DISABLED;
+                default -> AuthMetrics.Refresh.INVALID;
+            });
+            throw e;
+        }
+    }
+
+    private Refreshed refreshCounted(String presented, String ipAddress) {
         final Optional<Refreshed> ordinary = rotateIfCurrent(presented);
         if (ordinary.isPresent()) {
+            metrics.refresh(AuthMetrics.Refresh.ROTATED);
             return withAccessToken(ordinary.get());
         }
         // A reuse revokes the session: its tombstone is published once this commits.
         final Outcome outcome = lifecycle.inTransaction(tx -> refresh(tx, presented, ipAddress));
         return switch (outcome) {
             // Signed only now that the rotation is committed.
-            case Rotated rotated -> withAccessToken(rotated.refreshed());
+            case Rotated rotated -> {
+                metrics.refresh(rotated.grace() ? AuthMetrics.Refresh.GRACE : AuthMetrics.Refresh.ROTATED);
+                yield withAccessToken(rotated.refreshed());
+            }
             case Reused ignored -> {
                 throw new ApiException(ErrorCode.REFRESH_TOKEN_REUSED,
                         "This refresh token was already replaced; the session is revoked. Sign in again.");
@@ -144,12 +169,12 @@ public final class RefreshRotation {
         final int current = candidate.currentGeneration();
         if (token.generation() == current) {
             // Under the session lock the current token of a usable session rotates.
-            return new Rotated(rotateIfCurrent(handle, presented, hash, now).orElseThrow(RefreshRotation::unknown));
+            return new Rotated(rotateIfCurrent(handle, presented, hash, now).orElseThrow(RefreshRotation::unknown), false);
         }
         final Optional<String> successor = withinGrace(presented, token, current, now);
         if (successor.isPresent()) {
             return new Rotated(new Refreshed(user.id(), session.id(), user.role(), session.clientId(), successor.get(),
-                    session.expiresAt(), null));
+                    session.expiresAt(), null), true);
         }
         return detectedReuse(tx, session, token, current, ipAddress);
     }

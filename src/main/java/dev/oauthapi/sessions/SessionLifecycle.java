@@ -3,6 +3,7 @@ package dev.oauthapi.sessions;
 import dev.oauthapi.db.RowIds;
 import dev.oauthapi.db.SessionDao;
 import dev.oauthapi.db.SessionRow;
+import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.tokens.RefreshTokens;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -32,13 +33,14 @@ public final class SessionLifecycle {
     private final Clock clock;
     private final Duration idleLifetime;
     private final Duration maxLifetime;
+    private final AuthMetrics metrics;
 
     /**
      * @param idleLifetime {@code REFRESH_TOKEN_TTL}, renewed by each refresh
      * @param maxLifetime  {@code SESSION_MAX_LIFETIME}, from sign-in
      */
     public SessionLifecycle(Jdbi jdbi, SessionGate gate, RefreshTokens refreshTokens, RowIds ids, Clock clock,
-                            Duration idleLifetime, Duration maxLifetime) {
+                            Duration idleLifetime, Duration maxLifetime, AuthMetrics metrics) {
         this.jdbi = jdbi;
         this.gate = gate;
         this.refreshTokens = refreshTokens;
@@ -46,6 +48,7 @@ public final class SessionLifecycle {
         this.clock = clock;
         this.idleLifetime = idleLifetime;
         this.maxLifetime = maxLifetime;
+        this.metrics = metrics;
     }
 
     /** What a new session is started for: the user, how they signed in, and from what. */
@@ -65,12 +68,15 @@ public final class SessionLifecycle {
     public <T> T inTransaction(Function<Transaction, T> work) {
         final List<UUID> ended = new ArrayList<>();
         final List<UUID> roleChanged = new ArrayList<>();
+        final Map<String, Integer> causes = new java.util.HashMap<>();
         final T result = jdbi.inTransaction(handle -> {
             ended.clear(); // a transaction run again starts over
             roleChanged.clear();
-            return work.apply(new Transaction(handle, ended, roleChanged));
+            causes.clear();
+            return work.apply(new Transaction(handle, ended, roleChanged, causes));
         });
         gate.revoked(List.copyOf(ended));
+        causes.forEach(metrics::sessionsEnded);
         gate.rolesChanged(List.copyOf(roleChanged));
         return result;
     }
@@ -80,11 +86,13 @@ public final class SessionLifecycle {
         private final Handle handle;
         private final List<UUID> ended;
         private final List<UUID> roleChanged;
+        private final Map<String, Integer> causes;
 
-        private Transaction(Handle handle, List<UUID> ended, List<UUID> roleChanged) {
+        private Transaction(Handle handle, List<UUID> ended, List<UUID> roleChanged, Map<String, Integer> causes) {
             this.handle = handle;
             this.ended = ended;
             this.roleChanged = roleChanged;
+            this.causes = causes;
         }
 
         public Handle handle() {
@@ -115,17 +123,17 @@ public final class SessionLifecycle {
 
         /** Ends one session of the user, if it is not ended yet; returns whether it did. */
         public boolean end(UUID userId, UUID sessionId, String reason) {
-            return collect(new SessionDao(handle).revoke(userId, sessionId, reason, clock.instant())) > 0;
+            return collect(reason, new SessionDao(handle).revoke(userId, sessionId, reason, clock.instant())) > 0;
         }
 
         /** Ends every live session of the user but {@code keep} (null: all of them); returns how many. */
         public int endAllBut(UUID userId, UUID keep, String reason) {
-            return collect(new SessionDao(handle).revokeAllBut(userId, keep, reason, clock.instant()));
+            return collect(reason, new SessionDao(handle).revokeAllBut(userId, keep, reason, clock.instant()));
         }
 
         /** Ends the live sessions the user started through one provider; returns how many. */
         public int endOfProvider(UUID userId, String provider, String reason) {
-            return collect(new SessionDao(handle).revokeOfProvider(userId, provider, reason, clock.instant()));
+            return collect(reason, new SessionDao(handle).revokeOfProvider(userId, provider, reason, clock.instant()));
         }
 
         /**
@@ -133,7 +141,7 @@ public final class SessionLifecycle {
          * foreign key cascades): their tombstones are still due. Returns how many.
          */
         public int endForDeletion(UUID userId) {
-            return collect(new SessionDao(handle).idsOfUser(userId));
+            return collect("account_deleted", new SessionDao(handle).idsOfUser(userId));
         }
 
         /**
@@ -151,8 +159,9 @@ public final class SessionLifecycle {
             Audit.record(handle, clock.instant(), event, userId, actorId, sessionId, ipAddress, details);
         }
 
-        private int collect(List<UUID> sessions) {
+        private int collect(String cause, List<UUID> sessions) {
             ended.addAll(sessions);
+            causes.merge(cause, sessions.size(), Integer::sum);
             return sessions.size();
         }
     }

@@ -103,6 +103,13 @@ public final class AppleTokens implements Managed {
      * mid-call leaves its claims to expire and be tried again: Apple answers 200 for a token it
      * already revoked, so a second try is harmless.
      */
+    /** The revocation outbox for the gauges: how many are waiting, and for how many seconds the oldest has. */
+    public double[] backlog() {
+        final RevocationDao.Backlog backlog = jdbi.withHandle(handle -> new RevocationDao(handle).backlog());
+        return new double[] {backlog.depth(), backlog.oldest() == null ? 0
+                : java.time.Duration.between(backlog.oldest(), clock.instant()).toMillis() / 1000.0};
+    }
+
     public int processDue() {
         final List<RevocationRow> claimed = jdbi.inTransaction(handle -> {
             final Instant now = clock.instant();

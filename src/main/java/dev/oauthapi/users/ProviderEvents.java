@@ -9,6 +9,7 @@ import dev.oauthapi.db.UserDao;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.identity.IdTokenVerifier;
+import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.sessions.Audit;
 import dev.oauthapi.sessions.SessionLifecycle;
@@ -56,9 +57,11 @@ public final class ProviderEvents {
     private final SessionLifecycle lifecycle;
     private final Clock clock;
     private final ProfileCache profiles;
+    private final AuthMetrics metrics;
 
     public ProviderEvents(IdTokenVerifier appleNotifications, IdTokenVerifier googleSecurityEvents,
-                          SessionLifecycle lifecycle, Clock clock, ProfileCache profiles) {
+                          SessionLifecycle lifecycle, Clock clock, ProfileCache profiles, AuthMetrics metrics) {
+        this.metrics = metrics;
         this.appleNotifications = appleNotifications;
         this.googleSecurityEvents = googleSecurityEvents;
         this.lifecycle = lifecycle;
@@ -131,18 +134,22 @@ public final class ProviderEvents {
      */
     private void act(Provider provider, String jti, String type, Effect effect) {
         final Set<UUID> changedUsers = new HashSet<>();
-        lifecycle.inTransaction(tx -> {
+        final boolean acted = lifecycle.inTransaction(tx -> {
             changedUsers.clear(); // a transaction run again starts over
             final Instant now = clock.instant();
             if (new ProviderEventDao(tx.handle()).record(provider.wireName(), jti, type, now) == 0) {
-                return null; // delivered before: already acted on
+                return false; // delivered before: already acted on
             }
             effect.apply(tx, now, changedUsers);
             tx.audit(Audit.Event.PROVIDER_EVENT, null, null, null, null,
                     Map.of("provider", provider.wireName(), "type", type, "jti", jti, "sessionsEnded", tx.ended().size()));
-            return null;
+            return true;
         });
         changedUsers.forEach(profiles::changed);
+        if (acted) {
+            // Signed by the provider, but still not ours to let grow the series: odd names count as "other".
+            metrics.providerEvent(provider.wireName(), type.matches("[a-z-]{1,40}") ? type : "other");
+        }
     }
 
     private static void endSessions(SessionLifecycle.Transaction tx, String provider, String subject, String reason) {

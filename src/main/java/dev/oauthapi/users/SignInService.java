@@ -2,10 +2,12 @@ package dev.oauthapi.users;
 
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.identity.IdTokenRejected;
 import dev.oauthapi.identity.IdTokenVerifier;
 import dev.oauthapi.identity.Nonces;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.identity.VerifiedIdToken;
+import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.redis.UsedTokenStore;
 import dev.oauthapi.tokens.AccessTokens;
 
@@ -33,11 +35,13 @@ public final class SignInService {
     private final AccessTokens accessTokens;
     private final Clock clock;
     private final AppleTokens appleTokens;
+    private final AuthMetrics metrics;
 
     /** @param appleTokens null when Apple code exchange is not configured */
     public SignInService(Map<Provider, IdTokenVerifier> verifiers, Nonces nonces, UsedTokenStore usedTokens,
                          boolean replayProtection, Accounts accounts, AccessTokens accessTokens, Clock clock,
-                         AppleTokens appleTokens) {
+                         AppleTokens appleTokens, AuthMetrics metrics) {
+        this.metrics = metrics;
         this.clock = clock;
         this.appleTokens = appleTokens;
         this.verifiers = Map.copyOf(verifiers);
@@ -50,10 +54,14 @@ public final class SignInService {
 
     public Result signIn(Provider provider, String idToken, String nonce, String fullName, String authorizationCode,
                          SignInContext context) {
-        final VerifiedIdToken token = verify(provider, idToken, nonce);
-        final SignedIn signedIn = acceptOnce(idToken, nonce, token,
-                verified -> accounts.signIn(verified, fullName, context));
-        return afterCommit(token, signedIn, authorizationCode);
+        try {
+            final VerifiedIdToken token = verify(provider, idToken, nonce);
+            final SignedIn signedIn = acceptOnce(idToken, nonce, token,
+                    verified -> accounts.signIn(verified, fullName, context));
+            return succeeded(provider, afterCommit(token, signedIn, authorizationCode));
+        } catch (RuntimeException e) {
+            throw counted(provider, e);
+        }
     }
 
     /**
@@ -62,13 +70,37 @@ public final class SignInService {
      * already), and accepted once.
      */
     public VerifiedIdToken verifyOnce(Provider provider, String idToken, String stateNonce) {
-        final VerifiedIdToken token = verify(provider, idToken, stateNonce);
-        return acceptOnce(idToken, null, token, verified -> verified);
+        try {
+            final VerifiedIdToken token = verify(provider, idToken, stateNonce);
+            return acceptOnce(idToken, null, token, verified -> verified);
+        } catch (RuntimeException e) {
+            throw counted(provider, e);
+        }
     }
 
     /** Its second half, when the app exchanges its one-time code: the account and a session, as for an app. */
     public Result complete(VerifiedIdToken token, String fullName, String authorizationCode, SignInContext context) {
-        return afterCommit(token, accounts.signIn(token, fullName, context), authorizationCode);
+        try {
+            return succeeded(token.provider(), afterCommit(token, accounts.signIn(token, fullName, context),
+                    authorizationCode));
+        } catch (RuntimeException e) {
+            throw counted(token.provider(), e);
+        }
+    }
+
+    private Result succeeded(Provider provider, Result result) {
+        metrics.signIn(provider.wireName(), AuthMetrics.SignIn.SUCCEEDED);
+        return result;
+    }
+
+    /** A sign-in that did not happen: refused (by a check of the token, or a rule), or failed. */
+    private RuntimeException counted(Provider provider, RuntimeException e) {
+        if (e instanceof IdTokenRejected rejected) {
+            metrics.signInRefused(provider.wireName(), rejected.check());
+        }
+        metrics.signIn(provider.wireName(), e instanceof ApiException refusal && refusal.code().status() < 500
+                ? AuthMetrics.SignIn.REFUSED : AuthMetrics.SignIn.FAILED);
+        return e;
     }
 
     /** The Apple code exchange and our access token, once the sign-in committed. */

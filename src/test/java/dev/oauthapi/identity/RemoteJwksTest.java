@@ -1,5 +1,7 @@
 package dev.oauthapi.identity;
 
+import dev.oauthapi.metrics.AuthMetrics;
+
 import dev.oauthapi.testing.FakeProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RemoteJwksTest {
     private final FakeProvider provider = FakeProvider.start(Provider.GOOGLE);
     private final dev.oauthapi.testing.MutableClock clock = new dev.oauthapi.testing.MutableClock(Instant.parse("2026-11-26T12:00:00Z"));
-    private final RemoteJwks jwks = new RemoteJwks(Provider.GOOGLE, provider.jwksUrl(), RemoteJwks.httpClient(), clock);
+    private final RemoteJwks jwks = new RemoteJwks(Provider.GOOGLE, provider.jwksUrl(), RemoteJwks.httpClient(), clock,
+            AuthMetrics.unexported());
 
     @AfterEach
     void stop() {

@@ -1,0 +1,124 @@
+package dev.oauthapi.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The product's own metrics, the auth story in Prometheus's conventions ({@code _total},
+ * {@code _seconds}, base units), exported at {@code /prometheus} on the admin port next to the
+ * Dropwizard registry. Labels take only values from short fixed sets (providers, outcomes, check
+ * names, route templates, event types): never a user id, an address or a raw path, so the number
+ * of series stays bounded whatever the traffic.
+ */
+public final class AuthMetrics {
+    /** Sign-in outcomes. */
+    public enum SignIn { SUCCEEDED, REFUSED, FAILED }
+
+    /** Refresh outcomes: a rotation, the grace answer, or one of the refusals. */
+    public enum Refresh { ROTATED, GRACE, REUSED, EXPIRED, REVOKED, INVALID, DISABLED }
+
+    private final PrometheusRegistry registry;
+    private final Counter signIns;
+    private final Counter signInRefusals;
+    private final Counter refreshes;
+    private final Counter sessionsEnded;
+    private final Counter rateLimited;
+    private final Counter keyFetches;
+    private final Counter providerEvents;
+    private final Histogram requests;
+
+    public AuthMetrics(PrometheusRegistry registry) {
+        this.registry = registry;
+        signIns = Counter.builder().name("oauth_sign_ins_total")
+                .help("Sign-ins by provider and outcome (succeeded, refused by a check or a rule, failed)")
+                .labelNames("provider", "outcome").register(registry);
+        signInRefusals = Counter.builder().name("oauth_sign_in_refusals_total")
+                .help("Provider tokens refused, by provider and the name of the check that failed")
+                .labelNames("provider", "check").register(registry);
+        refreshes = Counter.builder().name("oauth_refreshes_total")
+                .help("Refresh requests by outcome").labelNames("outcome").register(registry);
+        sessionsEnded = Counter.builder().name("oauth_sessions_ended_total")
+                .help("Sessions ended (their access tokens refused at once), by cause").labelNames("cause")
+                .register(registry);
+        rateLimited = Counter.builder().name("oauth_rate_limited_total")
+                .help("Requests refused with 429, by bucket").labelNames("bucket").register(registry);
+        keyFetches = Counter.builder().name("oauth_provider_key_fetches_total")
+                .help("Fetches of a provider's signing keys, by provider and outcome").labelNames("provider", "outcome")
+                .register(registry);
+        providerEvents = Counter.builder().name("oauth_provider_events_total")
+                .help("Account events from Apple and Google acted on, by provider and type").labelNames("provider", "type")
+                .register(registry);
+        requests = Histogram.builder().name("http_server_request_duration_seconds").unit(Unit.SECONDS)
+                .help("Time to answer a request, by method, route template and status")
+                .classicOnly()
+                .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+                .labelNames("method", "route", "status").register(registry);
+    }
+
+    /** Metrics that go nowhere: for tools and tests that build a part of the service alone. */
+    public static AuthMetrics unexported() {
+        return new AuthMetrics(new PrometheusRegistry());
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    public void signIn(String provider, SignIn outcome) {
+        signIns.labelValues(provider, lower(outcome)).inc();
+    }
+
+    public void signInRefused(String provider, String check) {
+        signInRefusals.labelValues(provider, check).inc();
+    }
+
+    public void refresh(Refresh outcome) {
+        refreshes.labelValues(lower(outcome)).inc();
+    }
+
+    public void sessionsEnded(String cause, int count) {
+        if (count > 0) {
+            sessionsEnded.labelValues(cause).inc(count);
+        }
+    }
+
+    public void rateLimited(String bucket) {
+        rateLimited.labelValues(bucket).inc();
+    }
+
+    public void keyFetch(String provider, boolean succeeded) {
+        keyFetches.labelValues(provider, succeeded ? "succeeded" : "failed").inc();
+    }
+
+    public void providerEvent(String provider, String type) {
+        providerEvents.labelValues(provider, type).inc();
+    }
+
+    public void request(String method, String route, int status, double seconds) {
+        requests.labelValues(method, route, Integer.toString(status)).observe(seconds);
+    }
+
+    /** A gauge read when scraped, one series for each value of its label (say, each provider). */
+    public void gauge(String name, String help, Unit unit, String label, Map<String, Supplier<Double>> readings) {
+        final GaugeWithCallback.Builder gauge = GaugeWithCallback.builder().name(name).help(help).labelNames(label)
+                .callback(callback -> readings.forEach((value, reading) -> callback.call(reading.get(), value)));
+        (unit == null ? gauge : gauge.unit(unit)).register(registry);
+    }
+
+    /** A gauge read when scraped. */
+    public void gauge(String name, String help, Unit unit, Supplier<Double> reading) {
+        final GaugeWithCallback.Builder gauge = GaugeWithCallback.builder().name(name).help(help)
+                .callback(callback -> callback.call(reading.get()));
+        (unit == null ? gauge : gauge.unit(unit)).register(registry);
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
