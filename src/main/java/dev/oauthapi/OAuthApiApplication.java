@@ -24,6 +24,7 @@ import dev.oauthapi.db.RowIds;
 import dev.oauthapi.db.ServerSecretDao;
 import dev.oauthapi.errors.ProblemErrorHandler;
 import dev.oauthapi.errors.ProblemJsonFeature;
+import dev.oauthapi.health.Drain;
 import dev.oauthapi.health.RedisHealthCheck;
 import dev.oauthapi.http.ClientAddress;
 import dev.oauthapi.http.ClientAddressFilter;
@@ -247,6 +248,10 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
 
         // Health checks ("postgresql" comes with the database)
         environment.healthChecks().register("redis", new RedisHealthCheck(redis));
+        // Readiness: unhealthy from the moment a stop begins, while requests are still served.
+        final Drain drain = new Drain(config.network().drainDelay().toJavaDuration());
+        environment.healthChecks().register("drain", drain);
+        environment.lifecycle().addServerLifecycleListener(drain::installFor);
 
         errors(environment);
     }

@@ -64,7 +64,8 @@ public final class SessionPurge implements Managed {
     }
 
     @Override
-    public void stop() {
-        schedule.shutdownNow();
+    public void stop() throws InterruptedException {
+        schedule.shutdownNow(); // a purge batch is one statement: it finishes or rolls back
+        schedule.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
     }
 }

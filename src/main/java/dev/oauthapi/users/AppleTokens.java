@@ -96,13 +96,6 @@ public final class AppleTokens implements Managed {
         }
     }
 
-    /**
-     * Revokes what is due now; returns how many it tried. Also the admin task's work. Due rows are
-     * claimed (leased for {@link #LEASE}) in one short transaction; Apple is called outside any
-     * transaction, and each outcome recorded in a short one of its own. A process that dies
-     * mid-call leaves its claims to expire and be tried again: Apple answers 200 for a token it
-     * already revoked, so a second try is harmless.
-     */
     /** The revocation outbox for the gauges: how many are waiting, and for how many seconds the oldest has. */
     public double[] backlog() {
         final RevocationDao.Backlog backlog = jdbi.withHandle(handle -> new RevocationDao(handle).backlog());
@@ -110,6 +103,13 @@ public final class AppleTokens implements Managed {
                 : java.time.Duration.between(backlog.oldest(), clock.instant()).toMillis() / 1000.0};
     }
 
+    /**
+     * Revokes what is due now; returns how many it tried. Also the admin task's work. Due rows are
+     * claimed (leased for {@link #LEASE}) in one short transaction; Apple is called outside any
+     * transaction, and each outcome recorded in a short one of its own. A process that dies
+     * mid-call leaves its claims to expire and be tried again: Apple answers 200 for a token it
+     * already revoked, so a second try is harmless.
+     */
     public int processDue() {
         final List<RevocationRow> claimed = jdbi.inTransaction(handle -> {
             final Instant now = clock.instant();
@@ -121,7 +121,8 @@ public final class AppleTokens implements Managed {
         int tried = 0;
         for (RevocationRow due : claimed) {
             if (Thread.currentThread().isInterrupted()) {
-                break; // shutting down: the leases run out and another round takes these
+                handBack(claimed.subList(tried, claimed.size())); // shutting down: due again at once, for another instance
+                break;
             }
             tried++;
             try {
@@ -129,7 +130,8 @@ public final class AppleTokens implements Managed {
                 record(due, null);
             } catch (IOException | RuntimeException e) {
                 if (Thread.currentThread().isInterrupted()) {
-                    break; // not Apple's answer: our own shutdown; the attempt does not count
+                    handBack(claimed.subList(tried - 1, claimed.size())); // our own shutdown: the attempt does not count
+                    break;
                 }
                 record(due, String.valueOf(e.getMessage()));
             }
@@ -157,6 +159,17 @@ public final class AppleTokens implements Managed {
         });
     }
 
+    /** Claims this instance will not work on after all, due again now rather than when their lease runs out. */
+    private void handBack(List<RevocationRow> claims) {
+        try {
+            final Instant now = clock.instant();
+            jdbi.useHandle(handle -> claims.forEach(row -> new RevocationDao(handle).lease(row.id(), now)));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not hand back {} Apple revocation claims; their leases run out instead: {}", claims.size(),
+                    e.toString());
+        }
+    }
+
     /** 30 s, 1 min, 2 min, ... at most 6 h between attempts. */
     static Duration backoff(int attempt) {
         final Duration next = FIRST_RETRY.multipliedBy(1L << Math.min(attempt - 1, 20));
@@ -179,7 +192,8 @@ public final class AppleTokens implements Managed {
     }
 
     @Override
-    public void stop() {
-        worker.shutdownNow();
+    public void stop() throws InterruptedException {
+        worker.shutdownNow(); // interrupts a round, which hands back what it has not done
+        worker.awaitTermination(10, TimeUnit.SECONDS);
     }
 }
