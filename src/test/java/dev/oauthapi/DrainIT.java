@@ -108,6 +108,41 @@ class DrainIT {
         throw new AssertionError("the jar did not start: " + Files.readString(log));
     }
 
+    /**
+     * Every line is JSON under OpenTelemetry's names: the request log with method, path, route
+     * template, status, duration, user and request id; the application log with severity, body
+     * and logger. No e-mail address and no token anywhere.
+     */
+    private static void assertLogLinesFollowOneConvention(List<String> lines) throws IOException {
+        JsonNode access = null;
+        JsonNode application = null;
+        for (String line : lines) {
+            if (!line.startsWith("{")) {
+                continue;
+            }
+            final JsonNode json = JSON.readTree(line);
+            if ("/api/users/me".equals(json.path("http.route").asText()) && access == null) {
+                access = json;
+            }
+            if (json.has("severity_text") && application == null) {
+                application = json;
+            }
+            assertThat(line).doesNotContainPattern("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\\.[A-Za-z.]+").doesNotContain("eyJ");
+        }
+        assertThat(access).as("a request-log line of /api/users/me").isNotNull();
+        assertThat(access.path("http.request.method").asText()).isEqualTo("GET");
+        assertThat(access.path("url.path").asText()).isEqualTo("/api/users/me");
+        assertThat(access.path("http.response.status_code").asInt()).isEqualTo(200);
+        assertThat(access.path("http.server.request.duration").isNumber()).isTrue();
+        assertThat(access.path("user.id").asText()).hasSize(36);
+        assertThat(access.path("http.request.header.x-request-id").asText()).isNotEmpty();
+        assertThat(access.path("client.address").asText()).isEqualTo("127.0.0.1");
+        assertThat(application).as("an application log line").isNotNull();
+        assertThat(application.has("body")).isTrue();
+        assertThat(application.has("code.namespace")).isTrue();
+        assertThat(application.has("timestamp")).isTrue();
+    }
+
     @Test
     void aStopUnderLoadAnswersEveryRequestItTookAndLosesNoRefresh() throws Exception {
         final Map<String, String> env = TestEnvironment.withProviders(GOOGLE, CLIENT, APPLE, "com.example.drain");
@@ -116,6 +151,7 @@ class DrainIT {
         env.put("PORT", Integer.toString(port));
         env.put("ADMIN_PORT", Integer.toString(admin));
         env.put("DRAIN_DELAY", "3s");
+        env.put("LOG_FORMAT", "json"); // as shipped: the log lines are checked below too
         TestApp.migrate(env);
         final Path log = Files.createTempFile("drain", ".log");
         final Process server = start(env, log);
@@ -194,6 +230,7 @@ class DrainIT {
         assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("the process exits").isTrue();
         assertThat(Duration.between(termAt, Instant.now())).as("after its drain delay").isGreaterThan(Duration.ofSeconds(3));
         assertThat(Files.readString(log)).contains("Stopping: not ready from now");
+        assertLogLinesFollowOneConvention(Files.readAllLines(log));
 
         final Process again = start(env, Files.createTempFile("drain-again", ".log"));
         try {

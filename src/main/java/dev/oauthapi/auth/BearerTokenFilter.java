@@ -1,7 +1,9 @@
 package dev.oauthapi.auth;
 
 import io.dropwizard.auth.AuthFilter;
+import dev.oauthapi.errors.RequestIds;
 import jakarta.annotation.Priority;
+import org.slf4j.MDC;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -26,6 +28,10 @@ public final class BearerTokenFilter<P extends Principal> extends AuthFilter<Str
         if (!authenticate(request, token(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION)), SCHEME)) {
             throw unauthorizedHandler.buildException(prefix, realm);
         }
+        // Who the request is from, for every log line of it and the request log: the id only.
+        final String user = request.getSecurityContext().getUserPrincipal().getName();
+        request.setProperty(RequestIds.USER_MDC_KEY, user);
+        MDC.put(RequestIds.USER_MDC_KEY, user);
     }
 
     /** The token of a Bearer header (the scheme is case-insensitive, RFC 9110 §11.1); else null. */

@@ -11,12 +11,12 @@ import io.dropwizard.request.logging.layout.LogbackAccessRequestLayoutFactory;
 import java.util.TimeZone;
 
 /**
- * Request-log layout type {@code access-text}, the plain counterpart of {@code access-json}:
+ * Request-log layout type {@code oauth-access-text}, the plain counterpart of {@code oauth-access-json}:
  * Dropwizard's own line, with the path where it logs the request line, since a query string can
  * carry what must not be logged (an {@code access_token} an app put in a URL by mistake). Like
- * {@code access-json}, which logs the path only.
+ * {@link AccessJsonLayoutFactory}, which logs the path only.
  */
-@JsonTypeName("access-text")
+@JsonTypeName("oauth-access-text")
 public class AccessTextLayoutFactory implements DiscoverableLayoutFactory<IAccessEvent> {
     @Override
     public LayoutBase<IAccessEvent> build(LoggerContext context, TimeZone timeZone) {

@@ -10,13 +10,13 @@ import io.dropwizard.logging.common.layout.DropwizardLayoutFactory;
 import java.util.TimeZone;
 
 /**
- * Layout type {@code text}, so that {@code LOG_FORMAT} can pick between {@code json} (from
- * dropwizard-json-logging) and plain lines with one variable. Dropwizard's own text layout has no
+ * Layout type {@code oauth-text}, so that {@code LOG_FORMAT} can pick between {@code json}
+ * ({@link JsonLayoutFactory}) and plain lines with one variable. Dropwizard's own text layout has no
  * type name of its own: it is what you get when no layout is given.
  */
-@JsonTypeName("text")
+@JsonTypeName("oauth-text")
 public class TextLayoutFactory implements DiscoverableLayoutFactory<ILoggingEvent> {
-    private static final String PATTERN = "%-5p [%d{ISO8601,UTC}] [%X{requestId:--}] %c: %m%n%rEx";
+    private static final String PATTERN = "%-5p [%d{ISO8601,UTC}] [%X{http.request.header.x-request-id:--}] %c: %m%n%rEx";
 
     @Override
     public LayoutBase<ILoggingEvent> build(LoggerContext context, TimeZone timeZone) {

@@ -10,7 +10,10 @@ import java.util.UUID;
  */
 public final class RequestIds {
     public static final String HEADER = "X-Request-Id";
-    public static final String MDC_KEY = "requestId";
+    /** OpenTelemetry's name for a captured request header, as the logs name every field. */
+    public static final String MDC_KEY = "http.request.header.x-request-id";
+    /** The signed-in user of the request, once the access token was checked. */
+    public static final String USER_MDC_KEY = "user.id";
 
     private RequestIds() {
     }

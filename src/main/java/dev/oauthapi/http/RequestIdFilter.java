@@ -37,6 +37,7 @@ public final class RequestIdFilter implements Filter {
             chain.doFilter(request, response);
         } finally {
             MDC.remove(RequestIds.MDC_KEY);
+            MDC.remove(RequestIds.USER_MDC_KEY);
         }
     }
 }

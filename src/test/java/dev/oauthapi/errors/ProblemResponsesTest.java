@@ -175,7 +175,7 @@ class ProblemResponsesTest {
             final String requestId = answer.body.path("requestId").asText();
             assertThat(log.list).anySatisfy(event -> {
                 assertThat(event.getFormattedMessage()).contains(requestId);
-                assertThat(event.getMDCPropertyMap()).containsEntry("requestId", requestId);
+                assertThat(event.getMDCPropertyMap()).containsEntry(dev.oauthapi.errors.RequestIds.MDC_KEY, requestId);
                 assertThat(event.getThrowableProxy().getMessage()).contains("internal detail");
             });
         } finally {
