@@ -68,6 +68,7 @@ import dev.oauthapi.resources.WebSignInResource;
 import dev.oauthapi.tokens.AccessTokens;
 import dev.oauthapi.tokens.ProviderTokenCipher;
 import dev.oauthapi.tokens.RefreshTokens;
+import dev.oauthapi.tokens.SigningKeyReload;
 import dev.oauthapi.tokens.SigningKeys;
 import dev.oauthapi.tokens.SuccessorSeal;
 import dev.oauthapi.users.Accounts;
@@ -182,7 +183,9 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         // Infrastructure
         final Jdbi jdbi = database(config, environment);
         final Redis redis = redis(config, environment);
-        final SigningKeys signingKeys = SigningKeys.load(Path.of(config.tokens().keysDir()));
+        final SigningKeys signingKeys = SigningKeys.load(Path.of(config.tokens().keysDir()),
+                config.tokens().keyActivationDelay().toJavaDuration(), clock);
+        environment.lifecycle().manage(new SigningKeyReload(signingKeys));
         final AuthMetrics metrics = metrics(environment, redis);
 
         // Domain services

@@ -75,6 +75,9 @@ class JarIT {
 
         assertThat(first.exitCode()).as(first.stderr()).isZero();
         assertThat(second.exitCode()).as(second.stderr()).isZero();
+        assertThat(first.stdout()).contains("It is the only key: it signs at once.");
+        assertThat(second.stdout()).contains("It is published in the JWKS at once and starts signing at ")
+                .contains("JWT_KEY_ACTIVATION_DELAY: 600 s");
         try (Stream<Path> files = Files.list(dir)) {
             final List<Path> keys = files.toList();
             assertThat(keys).hasSize(2).allSatisfy(key ->

@@ -13,8 +13,9 @@ import java.util.function.Function;
 
 /**
  * {@code keys generate [--dir DIR]}: writes a new access-token signing key into {@code DIR}
- * (default {@code JWT_KEYS_DIR}, else {@code keys/jwt}). It never overwrites a key; the new one
- * signs from the next start on, and the older ones keep verifying until they are removed.
+ * (default {@code JWT_KEYS_DIR}, else {@code keys/jwt}). It never overwrites a key. The new one is
+ * published at once and signs after {@code JWT_KEY_ACTIVATION_DELAY} (a lone first key at once);
+ * the older ones keep verifying until they are removed. It prints when the key starts signing.
  */
 public final class KeysCommand extends Command {
     static final String DEFAULT_DIR = "keys/jwt";
@@ -39,7 +40,21 @@ public final class KeysCommand extends Command {
             final String configured = environment.apply("JWT_KEYS_DIR");
             dir = configured == null || configured.isBlank() ? DEFAULT_DIR : configured;
         }
-        final Path file = new SigningKeyFiles(Path.of(dir)).generate(Clock.systemUTC(), new SecureRandom());
-        System.out.println("Wrote signing key " + file);
+        final SigningKeyFiles files = new SigningKeyFiles(Path.of(dir));
+        final boolean first = !files.hasKeys();
+        final Clock clock = Clock.systemUTC();
+        final Path file = files.generate(clock, new SecureRandom());
+        System.out.println("Wrote signing key " + file + ".");
+        if (first) {
+            System.out.println("It is the only key: it signs at once.");
+            return;
+        }
+        final String configured = environment.apply("JWT_KEY_ACTIVATION_DELAY");
+        final java.time.Duration delay = io.dropwizard.util.Duration.parse(
+                configured == null || configured.isBlank() ? "10m" : configured).toJavaDuration();
+        System.out.println("It is published in the JWKS at once and starts signing at "
+                + clock.instant().plus(delay).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + " (JWT_KEY_ACTIVATION_DELAY: " + delay.toSeconds() + " s); every instance reads the folder"
+                + " every minute. Remove the old key after that plus one ACCESS_TOKEN_TTL.");
     }
 }

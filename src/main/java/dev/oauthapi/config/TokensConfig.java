@@ -16,5 +16,7 @@ public record TokensConfig(
         // Short-lived by design (RFC 9700 §2.2.1): revocation is instant anyway, but a leaked token
         // should still die soon. Longer than a day is refused.
         @NotNull @MinDuration(value = 1, unit = TimeUnit.MINUTES) @MaxDuration(value = 1, unit = TimeUnit.DAYS)
-        Duration accessTokenTtl) {
+        Duration accessTokenTtl,
+        // A new key signs only after this long, so every instance and JWKS cache (5 minutes) has it first.
+        @NotNull @MaxDuration(value = 7, unit = TimeUnit.DAYS) Duration keyActivationDelay) {
 }

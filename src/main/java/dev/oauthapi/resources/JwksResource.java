@@ -13,19 +13,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Our public keys, for anyone verifying our access tokens. Built once: keys change only with a
- * restart. Cacheable for five minutes. The newest key signs as soon as the service starts with it:
- * with several instances, roll a new key out to all of them before relying on it (README).
+ * Our public keys, for anyone verifying our access tokens: every key in the folder, as last read
+ * (a new key is here well before it signs: see {@link SigningKeys}). Cacheable for five minutes.
  */
 @Path("/.well-known/jwks.json")
 @Produces(MediaType.APPLICATION_JSON)
 public final class JwksResource {
-    private final JwksResponse jwks;
+    private final SigningKeys keys;
 
     public JwksResource(SigningKeys keys) {
-        this.jwks = new JwksResponse(keys.publicJwks().stream()
-                .<Map<String, ?>>map(JwksResource::withUse)
-                .toList());
+        this.keys = keys;
     }
 
     private static Map<String, ?> withUse(Map<String, ?> jwk) {
@@ -38,6 +35,8 @@ public final class JwksResource {
     public Response jwks() {
         final CacheControl cache = new CacheControl();
         cache.setMaxAge(300);
-        return Response.ok(jwks).cacheControl(cache).build();
+        return Response.ok(new JwksResponse(keys.publicJwks().stream()
+                .<Map<String, ?>>map(JwksResource::withUse)
+                .toList())).cacheControl(cache).build();
     }
 }

@@ -28,7 +28,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Our access tokens: RFC 9068 JWTs ({@code typ: at+jwt}) signed with the newest key of
+ * Our access tokens: RFC 9068 JWTs ({@code typ: at+jwt}) signed with the key that signs now in
  * {@link SigningKeys}. Verification pins everything an attacker could vary: the key comes from our
  * key set by {@code kid}, the algorithm must be that key's own, and {@code typ}, {@code iss} and
  * {@code aud} must be ours, so a refresh token or a Google or Apple ID token presented as a bearer

@@ -20,9 +20,9 @@ import java.util.stream.Stream;
 
 /**
  * The signing keys of our access tokens, one PKCS#8 PEM file a key in a folder, named by key id.
- * Key ids start with their UTC creation time, so the newest key sorts last: it signs, and every
- * key in the folder verifies. Rotation is "add a key, wait one access-token lifetime, remove the
- * old one".
+ * Key ids start with their UTC creation time, which decides when a key starts signing (see
+ * {@link SigningKeys}); every key in the folder verifies. Rotation is "add a key, wait the
+ * activation delay and one access-token lifetime, remove the old one".
  */
 public final class SigningKeyFiles {
     private static final DateTimeFormatter KEY_ID_TIME =

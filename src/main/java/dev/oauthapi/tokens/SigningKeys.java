@@ -6,6 +6,8 @@ import io.jsonwebtoken.security.PublicJwk;
 import io.jsonwebtoken.security.SignatureAlgorithm;
 import dev.oauthapi.errors.Misconfiguration;
 import io.jsonwebtoken.Jwts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +20,12 @@ import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -29,31 +37,81 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The keys of our access tokens, read once at start-up from {@code JWT_KEYS_DIR}: every
- * {@code <kid>.pem} (PKCS#8, EC P-256 for ES256 or RSA for RS256) verifies, the newest key id signs.
- * Public keys are derived from the private ones, so a key is one file.
+ * The keys of our access tokens, from {@code JWT_KEYS_DIR}: every {@code <kid>.pem} (PKCS#8, EC
+ * P-256 for ES256 or RSA for RS256) verifies and is published at once; a key signs only once it is
+ * {@code activationDelay} old (by the creation time its key id starts with), so that every instance
+ * and every JWKS cache has it before any token uses it. The newest such key signs; while none is
+ * old enough (a fresh install), the oldest one does. Public keys are derived from the private ones,
+ * so a key is one file. The folder is read again by {@link #reload} (every minute, see
+ * {@link SigningKeyReload}): adding or removing a key needs no restart.
  */
 public final class SigningKeys {
-    /** One key: its id, algorithm, and both halves. */
+    private static final Logger LOG = LoggerFactory.getLogger(SigningKeys.class);
+    private static final DateTimeFormatter KEY_ID_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    /** One key: its id, algorithm, both halves, and when it was made. */
     public record SigningKey(String keyId, SignatureAlgorithm algorithm, PrivateKey privateKey,
-                             PublicKey publicKey, PublicJwk<?> publicJwk) {
+                             PublicKey publicKey, PublicJwk<?> publicJwk, Instant createdAt) {
     }
 
-    private final SigningKey current;
-    private final Map<String, SigningKey> byId;
+    /** The keys as last read, oldest first. */
+    private record Snapshot(List<SigningKey> keys, Map<String, SigningKey> byId) {
+        static Snapshot of(List<SigningKey> keys) {
+            final List<SigningKey> sorted = keys.stream()
+                    .sorted(Comparator.comparing(SigningKey::createdAt).thenComparing(SigningKey::keyId)).toList();
+            return new Snapshot(sorted,
+                    keys.stream().collect(Collectors.toUnmodifiableMap(SigningKey::keyId, Function.identity())));
+        }
+    }
 
-    private SigningKeys(List<SigningKey> keys) {
-        this.current = keys.getLast();
-        this.byId = keys.stream().collect(Collectors.toUnmodifiableMap(SigningKey::keyId, Function.identity()));
+    private final Path dir;
+    private final Duration activationDelay;
+    private final Clock clock;
+    private volatile Snapshot snapshot;
+
+    private SigningKeys(Path dir, Duration activationDelay, Clock clock, List<SigningKey> keys) {
+        this.dir = dir;
+        this.activationDelay = activationDelay;
+        this.clock = clock;
+        this.snapshot = Snapshot.of(keys);
+    }
+
+    /** Without an activation delay: the newest key signs at once (tools and tests). */
+    public static SigningKeys load(Path dir) {
+        return load(dir, Duration.ZERO, Clock.systemUTC());
     }
 
     /** @throws Misconfiguration when there is no usable key: the service cannot start without one */
-    public static SigningKeys load(Path dir) {
+    public static SigningKeys load(Path dir, Duration activationDelay, Clock clock) {
         try {
-            return new SigningKeys(readAll(dir));
+            return new SigningKeys(dir, activationDelay, clock, readAll(dir));
         } catch (IOException e) {
             throw new Misconfiguration("Cannot read the signing keys in " + dir + " (JWT_KEYS_DIR): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads the folder again. A folder that cannot be read, or holds a bad or no key, changes
+     * nothing: the keys in use stay, and the problem is logged.
+     */
+    public void reload() {
+        try {
+            final List<SigningKey> keys = readAll(dir);
+            final Snapshot previous = snapshot;
+            snapshot = Snapshot.of(keys);
+            if (!previous.byId().keySet().equals(snapshot.byId().keySet())) {
+                LOG.info("Signing keys now {} (signing with {})", snapshot.byId().keySet(), current().keyId());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not read the signing keys in {} again; keeping the {} in use: {}", dir,
+                    snapshot.keys().size(), e.getMessage());
+        }
+    }
+
+    /** When a key made at {@code createdAt} starts signing. */
+    public Instant activeFrom(Instant createdAt) {
+        return createdAt.plus(activationDelay);
     }
 
     private static List<SigningKey> readAll(Path dir) throws IOException {
@@ -93,7 +151,19 @@ public final class SigningKeys {
         };
         final PrivateJwk<?, ?, ?> jwk = Jwks.builder().key(privateKey).id(keyId).algorithm(algorithm.getId()).build();
         final PublicJwk<?> publicJwk = jwk.toPublicJwk();
-        return new SigningKey(keyId, algorithm, privateKey, publicJwk.toKey(), publicJwk);
+        return new SigningKey(keyId, algorithm, privateKey, publicJwk.toKey(), publicJwk, createdAt(file, keyId));
+    }
+
+    /** The time a key id starts with ({@code keys generate} writes it), else the file's. */
+    static Instant createdAt(Path file, String keyId) throws IOException {
+        if (keyId.length() >= 16) {
+            try {
+                return KEY_ID_TIME.parse(keyId.substring(0, 16), Instant::from);
+            } catch (DateTimeParseException notOurs) {
+                // a key named by hand
+            }
+        }
+        return Files.getLastModifiedTime(file).toInstant();
     }
 
     private static PrivateKey parse(Path file, byte[] der) throws IOException {
@@ -107,18 +177,25 @@ public final class SigningKeys {
         throw new IOException(file + " holds no EC or RSA private key");
     }
 
-    /** The key that signs new tokens: the newest. */
+    /** The key that signs new tokens now: the newest that is old enough, else the oldest. */
     public SigningKey current() {
-        return current;
+        final List<SigningKey> keys = snapshot.keys();
+        final Instant now = clock.instant();
+        for (int i = keys.size() - 1; i >= 0; i--) {
+            if (!now.isBefore(activeFrom(keys.get(i).createdAt()))) {
+                return keys.get(i);
+            }
+        }
+        return keys.getFirst();
     }
 
     public Optional<SigningKey> find(String keyId) {
-        return Optional.ofNullable(keyId == null ? null : byId.get(keyId));
+        return Optional.ofNullable(keyId == null ? null : snapshot.byId().get(keyId));
     }
 
-    /** Every public key, for {@code /.well-known/jwks.json}. */
+    /** Every public key, for {@code /.well-known/jwks.json}: published at once, before it signs. */
     public List<PublicJwk<?>> publicJwks() {
-        return byId.values().stream()
+        return snapshot.byId().values().stream()
                 .sorted(Comparator.comparing(SigningKey::keyId).reversed())
                 .<PublicJwk<?>>map(SigningKey::publicJwk)
                 .toList();
