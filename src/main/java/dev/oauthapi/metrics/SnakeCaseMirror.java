@@ -4,78 +4,60 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Histogram;
 import com.codahale.metrics.Meter;
+import com.codahale.metrics.Metric;
+import com.codahale.metrics.MetricFilter;
 import com.codahale.metrics.MetricRegistry;
-import com.codahale.metrics.MetricRegistryListener;
 import com.codahale.metrics.Timer;
 
 import java.util.Locale;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The Dropwizard registry under Prometheus's naming rules, for the bridge: Dropwizard names its
  * metrics after classes and fields ({@code io.dropwizard.db.ManagedPooledDataSource.postgresql.releasedIdle}),
  * and Prometheus wants snake_case ({@code io_dropwizard_db_managed_pooled_data_source_postgresql_released_idle}),
- * which {@code promtool check metrics} enforces. The same metric objects, under converted names,
- * kept in step as metrics come and go.
+ * which {@code promtool check metrics} enforces. A view, not a copy: each scrape reads the
+ * registry as it is, under converted names (the bridge reads these five lists only).
  */
 public final class SnakeCaseMirror {
     private SnakeCaseMirror() {
     }
 
+    @SuppressWarnings("rawtypes") // MetricRegistry's own signature
     public static MetricRegistry of(MetricRegistry source) {
-        final MetricRegistry mirror = new MetricRegistry();
-        // Told of every metric already there, then of each one added or removed later.
-        source.addListener(new MetricRegistryListener() {
+        return new MetricRegistry() {
             @Override
-            public void onGaugeAdded(String name, Gauge<?> gauge) {
-                mirror.register(snake(name), gauge);
+            public SortedMap<String, Gauge> getGauges(MetricFilter filter) {
+                return snake(source.getGauges(filter));
             }
 
             @Override
-            public void onGaugeRemoved(String name) {
-                mirror.remove(snake(name));
+            public SortedMap<String, Counter> getCounters(MetricFilter filter) {
+                return snake(source.getCounters(filter));
             }
 
             @Override
-            public void onCounterAdded(String name, Counter counter) {
-                mirror.register(snake(name), counter);
+            public SortedMap<String, Histogram> getHistograms(MetricFilter filter) {
+                return snake(source.getHistograms(filter));
             }
 
             @Override
-            public void onCounterRemoved(String name) {
-                mirror.remove(snake(name));
+            public SortedMap<String, Meter> getMeters(MetricFilter filter) {
+                return snake(source.getMeters(filter));
             }
 
             @Override
-            public void onHistogramAdded(String name, Histogram histogram) {
-                mirror.register(snake(name), histogram);
+            public SortedMap<String, Timer> getTimers(MetricFilter filter) {
+                return snake(source.getTimers(filter));
             }
+        };
+    }
 
-            @Override
-            public void onHistogramRemoved(String name) {
-                mirror.remove(snake(name));
-            }
-
-            @Override
-            public void onMeterAdded(String name, Meter meter) {
-                mirror.register(snake(name), meter);
-            }
-
-            @Override
-            public void onMeterRemoved(String name) {
-                mirror.remove(snake(name));
-            }
-
-            @Override
-            public void onTimerAdded(String name, Timer timer) {
-                mirror.register(snake(name), timer);
-            }
-
-            @Override
-            public void onTimerRemoved(String name) {
-                mirror.remove(snake(name));
-            }
-        });
-        return mirror;
+    private static <M extends Metric> SortedMap<String, M> snake(SortedMap<String, M> metrics) {
+        final SortedMap<String, M> renamed = new TreeMap<>();
+        metrics.forEach((name, metric) -> renamed.put(snake(name), metric));
+        return renamed;
     }
 
     /** {@code ManagedPooledDataSource.releasedIdle} to {@code managed_pooled_data_source.released_idle}. */
