@@ -498,10 +498,11 @@ done
 
 AFTER_RSS=$(rss_mb "$SERVER_PID" VmRSS)
 PEAK_RSS=$(rss_mb "$SERVER_PID" VmHWM)
-SERVER_ERRORS=$(grep -c '"level":"ERROR"' "$WORK/server.log" || true)
-# The request log (JSON, one line a request, as shipped) tells what the server saw.
-REQUEST_LINES=$(grep -c '"uri":' "$WORK/server.log" || true)
-SERVER_NON2XX=$(grep '"uri":' "$WORK/server.log" | grep -o '"status":[0-9]*' | grep -vc '"status":2' || true)
+SERVER_ERRORS=$(grep -c '"severity_text":"ERROR"' "$WORK/server.log" || true)
+# The request log (JSON, one line a request, as shipped: OpenTelemetry's names) tells what the server saw.
+REQUEST_LINES=$(grep -c '"url.path":' "$WORK/server.log" || true)
+SERVER_NON2XX=$(grep '"url.path":' "$WORK/server.log" | grep -o '"http.response.status_code":[0-9]*' \
+  | grep -vc '"http.response.status_code":2' || true)
 
 # --- report -------------------------------------------------------------------------------------
 
