@@ -219,8 +219,10 @@ public final class ProviderEmulator {
             return oauthError(401, "invalid_client");
         }
         final Grant grant = take(form.getFirst("code"), "apple");
+        // A code from the authorization page comes back with the redirect_uri it was issued for, as Apple wants.
         if (grant == null || !"authorization_code".equals(form.getFirst("grant_type"))
-                || !grant.clientId().equals(form.getFirst("client_id"))) {
+                || !grant.clientId().equals(form.getFirst("client_id"))
+                || grant.redirectUri() != null && !grant.redirectUri().equals(form.getFirst("redirect_uri"))) {
             return oauthError(400, "invalid_grant");
         }
         return Response.ok(Map.of("access_token", "emu-access-" + token(), "token_type", "Bearer", "expires_in", 3600,

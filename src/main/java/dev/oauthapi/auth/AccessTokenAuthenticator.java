@@ -60,8 +60,9 @@ public final class AccessTokenAuthenticator implements Authenticator<String, Aut
             claims = checked.get();
             verified.put(token, claims);
         }
-        if (!clock.instant().isBefore(claims.expiresAt())) {
-            // The cache's own expiry runs on the system ticker; the service's clock decides.
+        if (!clock.instant().isBefore(claims.expiresAt()) || !tokens.isKeyStillPublished(claims)) {
+            // The cache's own expiry runs on the system ticker; the service's clock decides. And a
+            // token whose key was removed from the folder is no longer good, cached or not.
             verified.invalidate(token);
             rejected.mark();
             return Optional.empty();

@@ -18,5 +18,5 @@ import java.util.concurrent.TimeUnit;
 public record NetworkConfig(
         @NotNull CommaSeparated trustedProxies,
         @NotNull @MinDataSize(1024) @MaxDataSize(16 * 1024 * 1024) DataSize maxRequestBodySize,
-        @NotNull @MaxDuration(value = 5, unit = TimeUnit.MINUTES) Duration drainDelay) {
+        @NotNull @MaxDuration(value = 2, unit = TimeUnit.MINUTES) Duration drainDelay) {
 }

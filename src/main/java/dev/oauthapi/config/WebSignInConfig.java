@@ -47,7 +47,8 @@ public record WebSignInConfig(
     }
 
     @JsonIgnore
-    @AssertTrue(message = "WEB_REDIRECT_URIS must be absolute URIs (https://app.example.com/callback, com.example.app:/oauth)")
+    @AssertTrue(message = "WEB_REDIRECT_URIS must be absolute URIs without a fragment: https, http on loopback only,"
+            + " or an app's own scheme (https://app.example.com/callback, com.example.app:/oauth)")
     public boolean isRedirectUrisAbsolute() {
         if (redirectUris == null) {
             return true;
@@ -55,7 +56,7 @@ public record WebSignInConfig(
         for (String uri : redirectUris.values()) {
             try {
                 final URI parsed = new URI(uri);
-                if (!parsed.isAbsolute() || parsed.getFragment() != null) {
+                if (!parsed.isAbsolute() || parsed.getFragment() != null || !isSafeScheme(parsed)) {
                     return false;
                 }
             } catch (java.net.URISyntaxException e) {
@@ -63,6 +64,17 @@ public record WebSignInConfig(
             }
         }
         return true;
+    }
+
+    /** RFC 9700 §2.1, OAuth 2.1: plain http only to loopback; never a scheme that runs or holds content. */
+    private static boolean isSafeScheme(URI uri) {
+        final String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        return switch (scheme) {
+            case "https" -> uri.getHost() != null;
+            case "http" -> uri.getHost() != null && java.util.Set.of("127.0.0.1", "[::1]", "localhost").contains(uri.getHost());
+            case "javascript", "data", "file", "vbscript", "blob", "about", "ftp", "ws", "wss" -> false;
+            default -> true; // an app's own scheme
+        };
     }
 
     @JsonIgnore

@@ -53,9 +53,11 @@ public final class Drain extends HealthCheck {
                 delay.toMillis() / 1000.0);
         try {
             Thread.sleep(delay.toMillis());
-            server.stop();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            Thread.currentThread().interrupt(); // cut short: stop now rather than not at all
+        }
+        try {
+            server.stop();
         } catch (Exception e) {
             LOG.warn("Stopping the server failed: {}", e.toString());
         }

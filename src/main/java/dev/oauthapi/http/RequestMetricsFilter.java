@@ -23,6 +23,9 @@ import java.util.List;
 public final class RequestMetricsFilter implements ContainerRequestFilter, ContainerResponseFilter {
     public static final String ROUTE = "oauth-api.route";
     private static final String STARTED = "oauth-api.started";
+    /** Any method name is a valid request line: the label takes the ones HTTP defines, else {@code other}. */
+    private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH",
+            "DELETE", "OPTIONS");
 
     private final AuthMetrics metrics;
 
@@ -42,7 +45,8 @@ public final class RequestMetricsFilter implements ContainerRequestFilter, Conta
         }
         final String route = route(request);
         request.setProperty(ROUTE, route);
-        metrics.request(request.getMethod(), route, response.getStatus(), (System.nanoTime() - started) / 1e9);
+        metrics.request(METHODS.contains(request.getMethod()) ? request.getMethod() : "other", route,
+                response.getStatus(), (System.nanoTime() - started) / 1e9);
     }
 
     private static String route(ContainerRequestContext request) {

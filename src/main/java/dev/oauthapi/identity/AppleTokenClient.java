@@ -105,11 +105,18 @@ public final class AppleTokenClient {
      * TLS (OpenID Connect Core 3.1.3.7, item 6), so its subject is read, not re-verified, and must be
      * the subject of the identity token the app signed in with.
      *
+     * @param redirectUri the authorization request's, for a code from the browser sign-in (Apple
+     *                    wants it again); null for a code an app got from the native SDK
      * @throws IOException naming what went wrong, never a token
      */
-    public Exchanged exchange(String code, String clientId, String expectedSubject) throws IOException {
-        final JsonNode answer = post(tokenUrl, Map.of("client_id", clientId, "client_secret", clientSecret(clientId),
-                "code", code, "grant_type", "authorization_code"));
+    public Exchanged exchange(String code, String clientId, String expectedSubject, String redirectUri)
+            throws IOException {
+        final Map<String, String> form = new java.util.LinkedHashMap<>(Map.of("client_id", clientId,
+                "client_secret", clientSecret(clientId), "code", code, "grant_type", "authorization_code"));
+        if (redirectUri != null) {
+            form.put("redirect_uri", redirectUri);
+        }
+        final JsonNode answer = post(tokenUrl, form);
         final String refreshToken = answer.path("refresh_token").asText("");
         final String idToken = answer.path("id_token").asText("");
         if (refreshToken.isEmpty() || idToken.split("\\.").length < 2) {

@@ -191,7 +191,7 @@ public final class SessionGate implements Managed {
     @Override
     public void stop() throws InterruptedException {
         retries.shutdownNow();
-        retries.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        retries.awaitTermination(3, java.util.concurrent.TimeUnit.SECONDS);
         writeUnwrittenTombstones(); // one last try: other instances learn of these sessions sooner
     }
 }

@@ -66,6 +66,6 @@ public final class SessionPurge implements Managed {
     @Override
     public void stop() throws InterruptedException {
         schedule.shutdownNow(); // a purge batch is one statement: it finishes or rolls back
-        schedule.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        schedule.awaitTermination(3, java.util.concurrent.TimeUnit.SECONDS);
     }
 }

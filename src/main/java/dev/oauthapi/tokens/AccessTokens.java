@@ -116,6 +116,14 @@ public final class AccessTokens {
     }
 
     /** The token's claims, or empty for any token that is not a live access token of ours. */
+    /**
+     * Whether the key of a token verified earlier is still ours: a key removed from the folder
+     * (rotated out, or pulled because it leaked) takes its tokens with it, cached or not.
+     */
+    public boolean isKeyStillPublished(AccessTokenClaims claims) {
+        return keys.find(claims.keyId()).isPresent();
+    }
+
     public Optional<AccessTokenClaims> verify(String token) {
         try {
             final Jws<io.jsonwebtoken.Claims> jws = parser.parseSignedClaims(token);
@@ -133,7 +141,8 @@ public final class AccessTokens {
                     role,
                     claims.get("client_id", String.class),
                     claims.getId(),
-                    claims.getExpiration().toInstant()));
+                    claims.getExpiration().toInstant(),
+                    jws.getHeader().getKeyId()));
         } catch (JwtException | IllegalArgumentException | NullPointerException | ClassCastException e) {
             return Optional.empty();
         }

@@ -27,6 +27,6 @@ public final class SigningKeyReload implements Managed {
     @Override
     public void stop() throws InterruptedException {
         schedule.shutdownNow();
-        schedule.awaitTermination(5, TimeUnit.SECONDS);
+        schedule.awaitTermination(1, TimeUnit.SECONDS);
     }
 }

@@ -69,6 +69,8 @@ public final class SigningKeys {
     private final Duration activationDelay;
     private final Clock clock;
     private volatile Snapshot snapshot;
+    /** When this instance first read each key that appeared after it started (copied in later). */
+    private final Map<String, Instant> seenLater = new java.util.concurrent.ConcurrentHashMap<>();
 
     private SigningKeys(Path dir, Duration activationDelay, Clock clock, List<SigningKey> keys) {
         this.dir = dir;
@@ -99,6 +101,10 @@ public final class SigningKeys {
         try {
             final List<SigningKey> keys = readAll(dir);
             final Snapshot previous = snapshot;
+            final Instant now = clock.instant();
+            keys.stream().filter(key -> !previous.byId().containsKey(key.keyId()))
+                    .forEach(key -> seenLater.putIfAbsent(key.keyId(), now));
+            seenLater.keySet().retainAll(keys.stream().map(SigningKey::keyId).toList());
             snapshot = Snapshot.of(keys);
             if (!previous.byId().keySet().equals(snapshot.byId().keySet())) {
                 LOG.info("Signing keys now {} (signing with {})", snapshot.byId().keySet(), current().keyId());
@@ -109,9 +115,15 @@ public final class SigningKeys {
         }
     }
 
-    /** When a key made at {@code createdAt} starts signing. */
-    public Instant activeFrom(Instant createdAt) {
-        return createdAt.plus(activationDelay);
+    /**
+     * When a key starts signing: the activation delay after it was made, or after this instance
+     * first read it, whichever is later (a key made earlier and copied in now still waits, so
+     * every JWKS cache has it first).
+     */
+    public Instant activeFrom(SigningKey key) {
+        final Instant seen = seenLater.get(key.keyId());
+        final Instant published = seen != null && seen.isAfter(key.createdAt()) ? seen : key.createdAt();
+        return published.plus(activationDelay);
     }
 
     private static List<SigningKey> readAll(Path dir) throws IOException {
@@ -182,7 +194,7 @@ public final class SigningKeys {
         final List<SigningKey> keys = snapshot.keys();
         final Instant now = clock.instant();
         for (int i = keys.size() - 1; i >= 0; i--) {
-            if (!now.isBefore(activeFrom(keys.get(i).createdAt()))) {
+            if (!now.isBefore(activeFrom(keys.get(i)))) {
                 return keys.get(i);
             }
         }

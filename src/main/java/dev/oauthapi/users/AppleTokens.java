@@ -65,12 +65,18 @@ public final class AppleTokens implements Managed {
      * a failure is logged, counted, and recorded on the identity.
      */
     public void afterSignIn(VerifiedIdToken token, String authorizationCode) {
+        afterSignIn(token, authorizationCode, null);
+    }
+
+    /** @param redirectUri the browser sign-in's callback, which Apple wants with its code; else null */
+    public void afterSignIn(VerifiedIdToken token, String authorizationCode, String redirectUri) {
         if (authorizationCode == null || token.provider() != Provider.APPLE) {
             return;
         }
         final String apple = Provider.APPLE.wireName();
         try {
-            final AppleTokenClient.Exchanged exchanged = client.exchange(authorizationCode, token.clientId(), token.subject());
+            final AppleTokenClient.Exchanged exchanged = client.exchange(authorizationCode, token.clientId(),
+                    token.subject(), redirectUri);
             final ProviderTokenCipher.Sealed sealed = cipher.seal(exchanged.refreshToken());
             jdbi.useTransaction(handle -> {
                 final Instant now = clock.instant();
@@ -194,6 +200,6 @@ public final class AppleTokens implements Managed {
     @Override
     public void stop() throws InterruptedException {
         worker.shutdownNow(); // interrupts a round, which hands back what it has not done
-        worker.awaitTermination(10, TimeUnit.SECONDS);
+        worker.awaitTermination(5, TimeUnit.SECONDS);
     }
 }

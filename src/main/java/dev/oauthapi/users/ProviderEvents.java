@@ -147,8 +147,12 @@ public final class ProviderEvents {
         });
         changedUsers.forEach(profiles::changed);
         if (acted) {
-            // Signed by the provider, but still not ours to let grow the series: odd names count as "other".
-            metrics.providerEvent(provider.wireName(), type.matches("[a-z-]{1,40}") ? type : "other");
+            // Google sends one or more event type URLs: counted by their last part. Signed by the
+            // provider, but still not ours to let grow the series: odd names count as "other".
+            for (String one : type.split(" ")) {
+                final String name = EVENT_TYPE_PREFIX.matcher(one).replaceFirst("");
+                metrics.providerEvent(provider.wireName(), name.matches("[a-z-]{1,40}") ? name : "other");
+            }
         }
     }
 

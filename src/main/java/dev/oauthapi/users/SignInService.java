@@ -58,7 +58,7 @@ public final class SignInService {
             final VerifiedIdToken token = verify(provider, idToken, nonce);
             final SignedIn signedIn = acceptOnce(idToken, nonce, token,
                     verified -> accounts.signIn(verified, fullName, context));
-            return succeeded(provider, afterCommit(token, signedIn, authorizationCode));
+            return succeeded(provider, afterCommit(token, signedIn, authorizationCode, null));
         } catch (RuntimeException e) {
             throw counted(provider, e);
         }
@@ -79,10 +79,11 @@ public final class SignInService {
     }
 
     /** Its second half, when the app exchanges its one-time code: the account and a session, as for an app. */
-    public Result complete(VerifiedIdToken token, String fullName, String authorizationCode, SignInContext context) {
+    public Result complete(VerifiedIdToken token, String fullName, String authorizationCode, String redirectUri,
+                           SignInContext context) {
         try {
             return succeeded(token.provider(), afterCommit(token, accounts.signIn(token, fullName, context),
-                    authorizationCode));
+                    authorizationCode, redirectUri));
         } catch (RuntimeException e) {
             throw counted(token.provider(), e);
         }
@@ -94,7 +95,7 @@ public final class SignInService {
     }
 
     /** A sign-in that did not happen: refused (by a check of the token, or a rule), or failed. */
-    private RuntimeException counted(Provider provider, RuntimeException e) {
+    RuntimeException counted(Provider provider, RuntimeException e) {
         if (e instanceof IdTokenRejected rejected) {
             metrics.signInRefused(provider.wireName(), rejected.check());
         }
@@ -104,9 +105,9 @@ public final class SignInService {
     }
 
     /** The Apple code exchange and our access token, once the sign-in committed. */
-    private Result afterCommit(VerifiedIdToken token, SignedIn signedIn, String authorizationCode) {
+    private Result afterCommit(VerifiedIdToken token, SignedIn signedIn, String authorizationCode, String redirectUri) {
         if (appleTokens != null) {
-            appleTokens.afterSignIn(token, authorizationCode); // never fails the sign-in
+            appleTokens.afterSignIn(token, authorizationCode, redirectUri); // never fails the sign-in
         }
         final AccessTokens.Issued access = accessTokens.issue(signedIn.user().id(), signedIn.sessionId(),
                 signedIn.user().role(), signedIn.clientId());

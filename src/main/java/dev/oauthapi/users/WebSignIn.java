@@ -53,6 +53,7 @@ public final class WebSignIn {
     private static final int MAX_APP_STATE = 1024;
     private static final ObjectMapper JSON = Jackson.newObjectMapper();
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WebSignIn.class);
 
     /** Where the providers send the browser, and where the app may be sent back. */
     public record Endpoints(Set<String> redirectUris, URI googleCallback, URI appleCallback,
@@ -68,7 +69,8 @@ public final class WebSignIn {
     }
 
     /** What a one-time code stands for until the app exchanges it. */
-    record Grant(VerifiedIdToken token, String fullName, String appleCode, String codeChallenge, Instant expiresAt) {
+    record Grant(VerifiedIdToken token, String fullName, String appleCode, String redirectUri, String codeChallenge,
+                 Instant expiresAt) {
     }
 
     private final SignInService signIn;
@@ -145,10 +147,15 @@ public final class WebSignIn {
             return failure(pending, error != null ? "access_denied" : ErrorCode.INVALID_REQUEST.code());
         }
         try {
-            final String idToken = google.idToken(code, endpoints.googleCallback(), pending.googleVerifier());
-            return success(pending, signIn.verifyOnce(Provider.GOOGLE, idToken, pending.nonce()), null, null);
-        } catch (ApiException e) {
-            return failure(pending, e.code().code());
+            final String idToken;
+            try {
+                idToken = google.idToken(code, endpoints.googleCallback(), pending.googleVerifier());
+            } catch (RuntimeException e) {
+                throw signIn.counted(Provider.GOOGLE, e);
+            }
+            return success(pending, signIn.verifyOnce(Provider.GOOGLE, idToken, pending.nonce()), null, null, null);
+        } catch (RuntimeException e) {
+            return failure(pending, e);
         }
     }
 
@@ -162,10 +169,13 @@ public final class WebSignIn {
         if (error != null || idToken == null) {
             return failure(pending, error != null ? "access_denied" : ErrorCode.INVALID_REQUEST.code());
         }
+        // Apple's codes are short and plain; anything else is not passed on to Apple or kept.
+        final String appleCode = code != null && code.matches("[A-Za-z0-9._-]{1,512}") ? code : null;
         try {
-            return success(pending, signIn.verifyOnce(Provider.APPLE, idToken, pending.nonce()), appleName(user), code);
-        } catch (ApiException e) {
-            return failure(pending, e.code().code());
+            return success(pending, signIn.verifyOnce(Provider.APPLE, idToken, pending.nonce()), appleName(user),
+                    appleCode, endpoints.appleCallback().toString());
+        } catch (RuntimeException e) {
+            return failure(pending, e);
         }
     }
 
@@ -192,7 +202,7 @@ public final class WebSignIn {
         }
         final SignInContext web = context.platform() != null ? context : new SignInContext("web", context.deviceName(),
                 context.appVersion(), context.ipAddress(), context.userAgent());
-        return signIn.complete(grant.token(), grant.fullName(), grant.appleCode(), web);
+        return signIn.complete(grant.token(), grant.fullName(), grant.appleCode(), grant.redirectUri(), web);
     }
 
     private Provider enabled(String provider) {
@@ -217,11 +227,25 @@ public final class WebSignIn {
                 .orElseThrow(() -> invalid("state: unknown, used or expired; start the sign-in again."));
     }
 
-    private URI success(Pending pending, VerifiedIdToken token, String fullName, String appleCode) {
+    private URI success(Pending pending, VerifiedIdToken token, String fullName, String appleCode, String redirectUri) {
         final String code = secret();
-        store.putCode(IdTokenVerifier.sha256Hex(code), write(new Grant(token, fullName, appleCode,
+        store.putCode(IdTokenVerifier.sha256Hex(code), write(new Grant(token, fullName, appleCode, redirectUri,
                 pending.codeChallenge(), clock.instant().plus(CODE_LIFETIME))), CODE_LIFETIME);
         return back(pending, "code", code);
+    }
+
+    /**
+     * Once the state is taken, every failure goes back to the app as {@code ?error=}: the browser
+     * must not be left on a problem page of ours with a state that is used up.
+     */
+    private static URI failure(Pending pending, RuntimeException e) {
+        if (e instanceof ApiException refusal) {
+            return failure(pending, refusal.code().code());
+        }
+        LOG.warn("The browser sign-in failed after its state was taken: {}", e.toString());
+        return failure(pending, e instanceof redis.clients.jedis.exceptions.JedisException
+                || e instanceof org.jdbi.v3.core.JdbiException
+                ? ErrorCode.SERVICE_UNAVAILABLE.code() : ErrorCode.INTERNAL_ERROR.code());
     }
 
     private static URI failure(Pending pending, String error) {

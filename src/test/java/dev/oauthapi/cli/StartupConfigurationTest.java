@@ -83,7 +83,7 @@ class StartupConfigurationTest {
     @Test
     void refusesAWebSignInThatCouldNotWork() {
         final Map<String, String> env = complete();
-        env.put("WEB_REDIRECT_URIS", "https://app.example.com/done,/relative");
+        env.put("WEB_REDIRECT_URIS", "https://app.example.com/done,http://app.example.com/plain,javascript:alert(1)");
         env.put("PUBLIC_BASE_URL", "https://auth.example.com/some/path");
         env.put("GOOGLE_CLIENT_IDS", "ios.apps.googleusercontent.com");
         env.put("GOOGLE_WEB_CLIENT_ID", "web.apps.googleusercontent.com");

@@ -93,6 +93,7 @@ class MetricsTest {
         final String user = signedIn.json().path("user").path("id").asText();
         http().get("/api/users/me", signedIn.json().path("tokens").path("accessToken").asText());
 
+        http().send(http().request("/api/users/me", null).method("FOO123", java.net.http.HttpRequest.BodyPublishers.noBody()));
         final String after = scrape();
         Files.writeString(Path.of("target", "prometheus-scrape.txt"), after);
 
@@ -109,6 +110,7 @@ class MetricsTest {
                 "status=\"200\"")).isGreaterThanOrEqualTo(3);
         assertThat(value(after, "http_server_request_duration_seconds_count", "route=\"/api/users/me\"")).isPositive();
         assertThat(after).as("no user ids in labels").doesNotContain(user);
+        assertThat(after).as("a made-up method is not a label value").doesNotContain("FOO123");
         assertThat(value(after, "oauth_provider_key_fetches_total", "provider=\"google\"", "outcome=\"succeeded\""))
                 .isPositive();
         assertThat(value(after, "oauth_provider_keys_age_seconds", "provider=\"google\"")).isGreaterThanOrEqualTo(0);

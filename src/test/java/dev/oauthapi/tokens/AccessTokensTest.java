@@ -85,6 +85,21 @@ class AccessTokensTest {
     }
 
     @Test
+    void aTokenWhoseKeyWasRemovedFromTheFolderIsNoLongerOurs(@TempDir Path dir) throws Exception {
+        final SigningKeyFiles files = new SigningKeyFiles(dir);
+        final Path old = files.generate(Clock.offset(CLOCK, Duration.ofDays(-2)), new SecureRandom());
+        final SigningKeys keys = SigningKeys.load(dir, Duration.ofDays(1), CLOCK);
+        final AccessTokens tokens = tokens(keys, CLOCK);
+        final AccessTokenClaims claims = tokens.verify(tokens.issue(USER, SESSION, "user", "c").token()).orElseThrow();
+        files.generate(Clock.offset(CLOCK, Duration.ofDays(-1)), new SecureRandom());
+
+        java.nio.file.Files.delete(old);
+        keys.reload();
+
+        assertThat(tokens.isKeyStillPublished(claims)).isFalse();
+    }
+
+    @Test
     void anExpiredTokenIsRefused(@TempDir Path dir) throws Exception {
         new SigningKeyFiles(dir).generate(CLOCK, new SecureRandom());
         final SigningKeys keys = SigningKeys.load(dir);

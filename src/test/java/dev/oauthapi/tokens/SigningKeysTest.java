@@ -54,6 +54,20 @@ class SigningKeysTest {
     }
 
     @Test
+    void aKeyMadeEarlierButCopiedInNowStillWaitsTheDelay(@TempDir Path dir) throws Exception {
+        final SigningKeyFiles files = new SigningKeyFiles(dir);
+        final Path old = files.generate(Clock.offset(clock, Duration.ofDays(-30)), new SecureRandom());
+        final SigningKeys keys = SigningKeys.load(dir, DELAY, clock);
+        final Path madeYesterday = files.generate(Clock.offset(clock, Duration.ofDays(-1)), new SecureRandom());
+
+        keys.reload();
+
+        assertThat(keys.current().keyId()).as("published just now").isEqualTo(keyId(old));
+        clock.advance(DELAY);
+        assertThat(keys.current().keyId()).isEqualTo(keyId(madeYesterday));
+    }
+
+    @Test
     void whileNoKeyIsOldEnoughTheOldestSigns(@TempDir Path dir) throws Exception {
         final SigningKeyFiles files = new SigningKeyFiles(dir);
         final Path first = files.generate(clock, new SecureRandom());
