@@ -112,6 +112,7 @@ public final class DevMode {
         final Map<String, String> defaults = new HashMap<>();
         defaults.put("JWT_ISSUER", origin);
         defaults.put("DOCS_ENABLED", "true");
+        defaults.put("DRAIN_DELAY", "0s"); // no load balancer to tell: Ctrl-C stops at once
         defaults.put("JWT_AUDIENCE", "oauth-api-dev");
         defaults.put("PUBLIC_BASE_URL", origin);
         defaults.put("WEB_REDIRECT_URIS", emulator + "/done");
