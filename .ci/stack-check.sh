@@ -111,10 +111,19 @@ export HOST=127.0.0.1 PORT=$API_PORT ADMIN_PORT=$ADMIN_PORT \
 pids+=($!)
 wait_for 60 "the api" curl -sf "http://127.0.0.1:$API_PORT/health"
 echo "api up: migrated, serving"
+# A second instance on another loopback address with the same ports, as a second container
+# would have: Caddy checks every instance on one health port.
+HOST=127.0.0.2 ADMIN_HOST=127.0.0.2 DRAIN_DELAY=3s \
+  "$JAVA" -jar target/oauth-api.jar server config.yml >"$work/api-2.log" 2>&1 &
+api2=$!
+pids+=("$api2")
+wait_for 60 "the second api" curl -sf "http://127.0.0.2:$API_PORT/health"
+echo "a second api up on 127.0.0.2"
 
 # Caddy with the Caddyfile, its ports and upstream moved by the environment.
 export CADDY_DOMAIN=http://127.0.0.1:$CADDY_PUBLIC CADDY_LOCAL_ADDRESS=http://localhost:$CADDY_LOCAL \
-  API_UPSTREAM=127.0.0.1:$API_PORT API_HEALTH_PORT=$ADMIN_PORT CADDY_ADMIN=127.0.0.1:$CADDY_ADMIN_PORT \
+  API_UPSTREAM="127.0.0.1:$API_PORT 127.0.0.2:$API_PORT" API_HEALTH_PORT=$ADMIN_PORT API_HEALTH_INTERVAL=1s \
+  CADDY_ADMIN=127.0.0.1:$CADDY_ADMIN_PORT \
   CADDY_HTTP_PORT=28091 CADDY_HTTPS_PORT=28444 XDG_DATA_HOME=$work/caddy XDG_CONFIG_HOME=$work/caddy
 caddy run --config docker/caddy/Caddyfile --adapter caddyfile >"$work/caddy.log" 2>&1 &
 pids+=($!)
@@ -144,6 +153,25 @@ caddy reload --config docker/caddy/Caddyfile --adapter caddyfile --address "127.
   || fail "caddy reload failed"
 curl -sf "http://localhost:$CADDY_LOCAL/health" >/dev/null || fail "/health after reload"
 echo "caddy reload works through the admin API"
+
+step "Two instances behind Caddy"
+for _ in $(seq 1 40); do
+  curl -sf -o /dev/null "http://localhost:$CADDY_LOCAL/health" || fail "a request through Caddy failed"
+done
+for log in "$work/api.log" "$work/api-2.log"; do
+  grep -q '"url.path":"/health"' "$log" || fail "Caddy sent nothing to $(basename "$log" .log)"
+done
+echo "Caddy balances across both instances"
+kill -TERM "$api2"
+failed=0
+for _ in $(seq 1 60); do # six seconds: the drain delay, the listeners closing, and after
+  curl -sf -o /dev/null "http://localhost:$CADDY_LOCAL/health" || failed=$((failed + 1))
+  sleep 0.1
+done
+[ "$failed" = 0 ] || fail "$failed requests through Caddy failed while an instance stopped"
+wait "$api2" 2>/dev/null || true
+grep -q "Stopping: not ready from now" "$work/api-2.log" || fail "the second instance did not drain"
+echo "one instance stopped under traffic (drained: not ready, then closed): no request through Caddy failed"
 
 step "Backup and restore"
 psql -q -d oauth_api -c "INSERT INTO users (id, created_at, updated_at) VALUES ('00000000-0000-0000-0000-00000000beef', now(), now())"
