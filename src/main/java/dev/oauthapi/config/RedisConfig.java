@@ -7,13 +7,16 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code redis} block. Every wait is bounded so that a dead or slow Redis is noticed in
  * seconds: {@code maxWait} for a pooled connection, {@code connectTimeout} to open one,
- * {@code socketTimeout} for a reply.
+ * {@code socketTimeout} for a reply. {@code mode}: {@code standalone} ({@code host} and
+ * {@code port}), or {@code sentinel} ({@code nodes} are the sentinels, {@code sentinelMaster} the
+ * name they watch). {@code cluster} is refused at start-up: not supported yet.
  */
 public record RedisConfig(
         @NotBlank String host,
@@ -26,5 +29,28 @@ public record RedisConfig(
         @NotNull @MinDuration(value = 10, unit = TimeUnit.MILLISECONDS) @MaxDuration(value = 30, unit = TimeUnit.SECONDS)
         Duration socketTimeout,
         @NotNull @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS) @MaxDuration(value = 30, unit = TimeUnit.SECONDS)
-        Duration maxWait) {
+        Duration maxWait,
+        @NotNull @Pattern(regexp = "standalone|sentinel", message = "must be standalone or sentinel (cluster is not supported yet)")
+        String mode,
+        @NotNull CommaSeparated nodes,
+        @NotNull String sentinelMaster) {
+
+    /** Standalone, as the tests and tools connect. */
+    public RedisConfig(String host, int port, Secret password, int database, int poolSize, Duration connectTimeout,
+                       Duration socketTimeout, Duration maxWait) {
+        this(host, port, password, database, poolSize, connectTimeout, socketTimeout, maxWait, "standalone",
+                CommaSeparated.parse(""), "");
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isSentinel() {
+        return "sentinel".equals(mode);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    @jakarta.validation.constraints.AssertTrue(message = "REDIS_MODE=sentinel needs REDIS_NODES (the sentinels, host:port) and REDIS_SENTINEL_MASTER")
+    public boolean isSentinelComplete() {
+        return !isSentinel() || nodes != null && !nodes.isEmpty() && sentinelMaster != null && !sentinelMaster.isBlank()
+                && nodes.values().stream().allMatch(node -> node.matches("[^:\\s]+:\\d{1,5}"));
+    }
 }

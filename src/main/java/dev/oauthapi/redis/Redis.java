@@ -7,6 +7,8 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.JedisSentinelPool;
+import redis.clients.jedis.util.Pool;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -14,6 +16,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.function.Function;
 
 /**
@@ -24,10 +28,10 @@ import java.util.function.Function;
 public final class Redis implements Managed {
     private static final Duration IDLE_TEST_INTERVAL = Duration.ofSeconds(15);
 
-    private final JedisPool pool;
+    private final Pool<Jedis> pool;
     private final Runnable onRoundTrip;
 
-    private Redis(JedisPool pool, Runnable onRoundTrip) {
+    private Redis(Pool<Jedis> pool, Runnable onRoundTrip) {
         this.pool = pool;
         this.onRoundTrip = onRoundTrip;
     }
@@ -70,6 +74,20 @@ public final class Redis implements Managed {
                 .protocol(RedisProtocol.RESP2);
         if (!config.password().isEmpty()) {
             client.password(config.password().reveal());
+        }
+        if (config.isSentinel()) {
+            // The sentinels are asked where the primary is, and tell of a failover: the pool then
+            // connects to the new primary. They take no password or database of their own here.
+            final Set<HostAndPort> sentinels = config.nodes().values().stream().map(HostAndPort::from)
+                    .collect(Collectors.toSet());
+            final DefaultJedisClientConfig sentinelClient = DefaultJedisClientConfig.builder()
+                    .connectionTimeoutMillis((int) config.connectTimeout().toMilliseconds())
+                    .socketTimeoutMillis((int) config.socketTimeout().toMilliseconds())
+                    .clientName("oauth-api-sentinel")
+                    .protocol(RedisProtocol.RESP2)
+                    .build();
+            return new Redis(new JedisSentinelPool(config.sentinelMaster(), sentinels, poolConfig, client.build(),
+                    sentinelClient), onRoundTrip);
         }
         return new Redis(new JedisPool(poolConfig, new HostAndPort(config.host(), config.port()), client.build()),
                 onRoundTrip);

@@ -81,6 +81,19 @@ class StartupConfigurationTest {
     }
 
     @Test
+    void refusesARedisModeItCannotServe() {
+        final Map<String, String> env = complete();
+        env.put("REDIS_MODE", "cluster");
+
+        final CommandResult cluster = TestApp.run(env, "check", TestApp.CONFIG);
+        env.put("REDIS_MODE", "sentinel");
+        final CommandResult sentinelWithoutNodes = TestApp.run(env, "check", TestApp.CONFIG);
+
+        assertThat(cluster.stderr()).contains("cluster is not supported yet");
+        assertThat(sentinelWithoutNodes.stderr()).contains("REDIS_MODE=sentinel needs REDIS_NODES");
+    }
+
+    @Test
     void refusesAWebSignInThatCouldNotWork() {
         final Map<String, String> env = complete();
         env.put("WEB_REDIRECT_URIS", "https://app.example.com/done,http://app.example.com/plain,javascript:alert(1)");
