@@ -88,10 +88,30 @@ public final class TestRedisSentinel implements AutoCloseable {
         return primary;
     }
 
-    /** Asks the sentinels to promote the replica, as an operator (or a crash) would make them. */
+    /**
+     * Asks the sentinels to promote the replica, as an operator (or a crash) would make them. A
+     * sentinel learns of the replica from the primary's INFO (every 10 s at first): until then it
+     * answers NOGOODSLAVE, and it is asked again.
+     */
     public void failover() {
+        final Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         try (Jedis sentinel = new Jedis("127.0.0.1", sentinels.getFirst())) {
-            sentinel.sentinelFailover(MASTER);
+            while (true) {
+                try {
+                    sentinel.sentinelFailover(MASTER);
+                    return;
+                } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+                    if (!String.valueOf(e.getMessage()).startsWith("NOGOODSLAVE") || Instant.now().isAfter(deadline)) {
+                        throw e;
+                    }
+                    try {
+                        Thread.sleep(200); // polling the sentinel until it knows the replica
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                }
+            }
         }
     }
 
