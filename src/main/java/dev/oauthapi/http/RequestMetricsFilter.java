@@ -28,6 +28,9 @@ public final class RequestMetricsFilter implements ContainerRequestFilter, Conta
             "DELETE", "OPTIONS");
 
     private final AuthMetrics metrics;
+    /** Each resource method's route, worked out once: the hot path does not rebuild it per request. */
+    private final java.util.Map<org.glassfish.jersey.server.model.ResourceMethod, String> routes =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public RequestMetricsFilter(AuthMetrics metrics) {
         this.metrics = metrics;
@@ -49,10 +52,14 @@ public final class RequestMetricsFilter implements ContainerRequestFilter, Conta
                 response.getStatus(), (System.nanoTime() - started) / 1e9);
     }
 
-    private static String route(ContainerRequestContext request) {
+    private String route(ContainerRequestContext request) {
         if (!(request.getUriInfo() instanceof ExtendedUriInfo info) || info.getMatchedResourceMethod() == null) {
             return "unmatched";
         }
+        return routes.computeIfAbsent(info.getMatchedResourceMethod(), method -> template(info));
+    }
+
+    private static String template(ExtendedUriInfo info) {
         final List<UriTemplate> templates = info.getMatchedTemplates(); // the innermost first
         final StringBuilder route = new StringBuilder();
         for (int i = templates.size() - 1; i >= 0; i--) {

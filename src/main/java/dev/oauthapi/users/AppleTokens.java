@@ -102,12 +102,27 @@ public final class AppleTokens implements Managed {
         }
     }
 
-    /** The revocation outbox for the gauges: how many are waiting, and for how many seconds the oldest has. */
+    /**
+     * The revocation outbox for the gauges: how many are waiting, and for how many seconds the
+     * oldest has. Read once a second at most, so the two gauges of one scrape share one query.
+     */
     public double[] backlog() {
+        final Instant now = clock.instant();
+        final Backlog last = lastBacklog;
+        if (last != null && now.isBefore(last.readAt().plusSeconds(1))) {
+            return last.values();
+        }
         final RevocationDao.Backlog backlog = jdbi.withHandle(handle -> new RevocationDao(handle).backlog());
-        return new double[] {backlog.depth(), backlog.oldest() == null ? 0
-                : java.time.Duration.between(backlog.oldest(), clock.instant()).toMillis() / 1000.0};
+        final double[] values = {backlog.depth(), backlog.oldest() == null ? 0
+                : java.time.Duration.between(backlog.oldest(), now).toMillis() / 1000.0};
+        lastBacklog = new Backlog(now, values);
+        return values;
     }
+
+    private record Backlog(Instant readAt, double[] values) {
+    }
+
+    private volatile Backlog lastBacklog;
 
     /**
      * Revokes what is due now; returns how many it tried. Also the admin task's work. Due rows are
