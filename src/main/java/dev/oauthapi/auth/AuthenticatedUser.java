@@ -1,6 +1,7 @@
 package dev.oauthapi.auth;
 
 import dev.oauthapi.redis.RateLimitCounters;
+import dev.oauthapi.redis.UserSlot;
 
 import java.security.Principal;
 import java.util.UUID;
@@ -17,9 +18,9 @@ public record AuthenticatedUser(UUID userId, UUID sessionId, String role, RateLi
         this(userId, sessionId, role, null, null);
     }
 
-    /** The per-user rate counter's name; the session check counts into it. */
+    /** The per-user rate counter's name; the session check counts into it, in the user's slot. */
     public static String rateCounter(UUID userId) {
-        return "user:" + userId;
+        return "user:" + UserSlot.tag(userId);
     }
 
     @Override

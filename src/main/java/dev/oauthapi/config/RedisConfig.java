@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
  * The {@code redis} block. Every wait is bounded so that a dead or slow Redis is noticed in
  * seconds: {@code maxWait} for a pooled connection, {@code connectTimeout} to open one,
  * {@code socketTimeout} for a reply. {@code mode}: {@code standalone} ({@code host} and
- * {@code port}), or {@code sentinel} ({@code nodes} are the sentinels, {@code sentinelMaster} the
- * name they watch). {@code cluster} is refused at start-up: not supported yet.
+ * {@code port}), {@code sentinel} ({@code nodes} are the sentinels, {@code sentinelMaster} the
+ * name they watch) or {@code cluster} ({@code nodes} are seed nodes: any of the cluster's nodes,
+ * from which the client learns the rest; database 0, the only one a cluster has).
  */
 public record RedisConfig(
         @NotBlank String host,
@@ -30,7 +31,7 @@ public record RedisConfig(
         Duration socketTimeout,
         @NotNull @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS) @MaxDuration(value = 30, unit = TimeUnit.SECONDS)
         Duration maxWait,
-        @NotNull @Pattern(regexp = "standalone|sentinel", message = "must be standalone or sentinel (cluster is not supported yet)")
+        @NotNull @Pattern(regexp = "standalone|sentinel|cluster", message = "must be standalone, sentinel or cluster")
         String mode,
         @NotNull CommaSeparated nodes,
         @NotNull String sentinelMaster) {
@@ -50,7 +51,16 @@ public record RedisConfig(
     @com.fasterxml.jackson.annotation.JsonIgnore
     @jakarta.validation.constraints.AssertTrue(message = "REDIS_MODE=sentinel needs REDIS_NODES (the sentinels, host:port) and REDIS_SENTINEL_MASTER")
     public boolean isSentinelComplete() {
-        return !isSentinel() || nodes != null && !nodes.isEmpty() && sentinelMaster != null && !sentinelMaster.isBlank()
-                && nodes.values().stream().allMatch(node -> node.matches("[^:\\s]+:\\d{1,5}"));
+        return !isSentinel() || hasNodes() && sentinelMaster != null && !sentinelMaster.isBlank();
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    @jakarta.validation.constraints.AssertTrue(message = "REDIS_MODE=cluster needs REDIS_NODES (seed nodes, host:port) and REDIS_DB=0")
+    public boolean isClusterComplete() {
+        return !"cluster".equals(mode) || hasNodes() && database == 0;
+    }
+
+    private boolean hasNodes() {
+        return nodes != null && !nodes.isEmpty() && nodes.values().stream().allMatch(node -> node.matches("[^:\\s]+:\\d{1,5}"));
     }
 }

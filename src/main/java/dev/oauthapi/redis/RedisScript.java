@@ -1,6 +1,6 @@
 package dev.oauthapi.redis;
 
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 import java.nio.charset.StandardCharsets;
@@ -22,7 +22,7 @@ final class RedisScript {
         this.sha1 = sha1Hex(text);
     }
 
-    Object run(Jedis jedis, List<String> keys, List<String> args) {
+    Object run(UnifiedJedis jedis, List<String> keys, List<String> args) {
         try {
             return jedis.evalsha(sha1, keys, args);
         } catch (JedisNoScriptException notLoaded) {

@@ -1,13 +1,14 @@
 package dev.oauthapi.redis;
 
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.SetParams;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * What Redis remembers about sessions, for the check every authenticated request makes: "live"
@@ -15,11 +16,20 @@ import java.util.UUID;
  * role change bites on the next request, whatever role the access token claims); "revoked" tombstones, written when a
  * session is revoked, outlive any access token of it and win over a "live" entry written by a
  * request that raced the revocation. An empty answer sends the caller to PostgreSQL, so losing
- * Redis's data loses nothing.
+ * Redis's data loses nothing. Both are filed under the session's user ({@link UserSlot}), beside
+ * the user's rate counter and version, so that one script reads them all, in a cluster too.
  */
 public final class SessionStates {
     private static final String LIVE = "oauth-api:session-live:";
     private static final String REVOKED = "oauth-api:session-revoked:";
+
+    private static String live(UUID userId, UUID sessionId) {
+        return LIVE + UserSlot.tag(userId) + ":" + sessionId;
+    }
+
+    private static String revoked(UUID userId, UUID sessionId) {
+        return REVOKED + UserSlot.tag(userId) + ":" + sessionId;
+    }
 
     /** What Redis knows of one session. */
     public enum Known { LIVE, REVOKED, UNKNOWN }
@@ -40,6 +50,11 @@ public final class SessionStates {
             end
             return {redis.call('GET', KEYS[1]), redis.call('EXISTS', KEYS[2]), count, ttl, version}""");
 
+    /** KEYS: tombstones of one user's sessions. ARGV: the value and the lifetime in ms. */
+    private static final RedisScript SET_EACH = new RedisScript("""
+            for _, key in ipairs(KEYS) do redis.call('SET', key, ARGV[1], 'PX', ARGV[2]) end
+            return #KEYS""");
+
     /**
      * What Redis knows of a session, the request counted against a rate limit on the way, and the
      * session user's {@link UserVersions version}.
@@ -55,11 +70,11 @@ public final class SessionStates {
 
     /**
      * What Redis knows of the session (a tombstone wins over a live entry), and counts this request
-     * against the rate counter {@code counter}: one round trip for both, which is all an
-     * authenticated request asks of Redis.
+     * against the rate counter {@code counter}, which must be in the user's slot: one round trip
+     * for both, which is all an authenticated request asks of Redis.
      */
     public Lookup lookupAndCount(UUID sessionId, UUID userId, String counter, Duration window) {
-        final List<String> keys = List.of(LIVE + sessionId, REVOKED + sessionId, RateLimitCounters.key(counter),
+        final List<String> keys = List.of(live(userId, sessionId), revoked(userId, sessionId), RateLimitCounters.key(counter),
                 UserVersions.key(userId));
         final List<String> args = List.of(Long.toString(window.toMillis()), UserVersions.fresh(),
                 Long.toString(UserVersions.LIFETIME.toMillis()));
@@ -71,35 +86,33 @@ public final class SessionStates {
     }
 
     /** Caches "live, and its user's role is {@code role}" for {@code ttl}. */
-    public void markLive(UUID sessionId, String role, Duration ttl) {
-        redis.call(jedis -> jedis.set(LIVE + sessionId, role, SetParams.setParams().px(Math.max(1, ttl.toMillis()))));
+    public void markLive(SessionRef session, String role, Duration ttl) {
+        redis.call(jedis -> jedis.set(live(session.userId(), session.sessionId()), role,
+                SetParams.setParams().px(Math.max(1, ttl.toMillis()))));
     }
 
     /** Drops the live entries of these sessions: their next check asks PostgreSQL (a role changed). */
-    public void forgetLive(Collection<UUID> sessionIds) {
-        if (sessionIds.isEmpty()) {
-            return;
-        }
-        redis.call(jedis -> jedis.del(sessionIds.stream().map(id -> LIVE + id).toArray(String[]::new)));
+    public void forgetLive(Collection<SessionRef> sessions) {
+        byUser(sessions).forEach((userId, sessionIds) -> redis.call(jedis ->
+                jedis.del(sessionIds.stream().map(sessionId -> live(userId, sessionId)).toArray(String[]::new))));
     }
 
-    public void markRevoked(Collection<UUID> sessionIds, Duration ttl) {
-        if (sessionIds.isEmpty()) {
-            return;
-        }
-        redis.call(jedis -> {
-            final Pipeline pipeline = jedis.pipelined();
-            for (UUID sessionId : sessionIds) {
-                pipeline.set(REVOKED + sessionId, "1", SetParams.setParams().px(ttl.toMillis()));
-            }
-            // A pipeline hands back refusals (a full Redis) as replies, not exceptions: a tombstone
-            // that was not written must not pass for one that was.
-            for (Object reply : pipeline.syncAndReturnAll()) {
-                if (reply instanceof JedisDataException refused) {
-                    throw refused;
-                }
-            }
-            return null;
+    /**
+     * Writes the sessions' tombstones: one script per user, all of whose keys share a slot (one
+     * round trip for what a revocation ends, which is always one user's). A script, not a
+     * pipeline: a refusal (a full Redis) or a node that fails comes back as an error, never as a
+     * reply left unread, so a tombstone that was not written never passes for one that was.
+     */
+    public void markRevoked(Collection<SessionRef> sessions, Duration ttl) {
+        final List<String> args = List.of("1", Long.toString(Math.max(1, ttl.toMillis())));
+        byUser(sessions).forEach((userId, sessionIds) -> {
+            final List<String> keys = sessionIds.stream().map(sessionId -> revoked(userId, sessionId)).toList();
+            redis.call(jedis -> SET_EACH.run(jedis, keys, args));
         });
+    }
+
+    private static Map<UUID, List<UUID>> byUser(Collection<SessionRef> sessions) {
+        return sessions.stream().collect(Collectors.groupingBy(SessionRef::userId, LinkedHashMap::new,
+                Collectors.mapping(SessionRef::sessionId, Collectors.toList())));
     }
 }

@@ -28,7 +28,7 @@ public final class UserVersions {
     }
 
     static String key(UUID userId) {
-        return PREFIX + userId;
+        return PREFIX + UserSlot.tag(userId);
     }
 
     /** Gives the user a new version: every cached copy of its profile stops matching. */

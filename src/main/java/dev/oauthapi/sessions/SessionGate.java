@@ -5,6 +5,7 @@ import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.redis.RateLimitCounters;
 import dev.oauthapi.redis.RedisBackoff;
+import dev.oauthapi.redis.SessionRef;
 import dev.oauthapi.redis.SessionStates;
 import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Jdbi;
@@ -52,7 +53,7 @@ public final class SessionGate implements Managed {
     private final Jdbi jdbi;
     private final Clock clock;
     private final Duration tombstoneLifetime;
-    private final Set<UUID> unwrittenTombstones = ConcurrentHashMap.newKeySet();
+    private final Set<SessionRef> unwrittenTombstones = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("session-tombstones").daemon().factory());
     private final RedisBackoff redis = new RedisBackoff("checking sessions in PostgreSQL");
@@ -79,7 +80,8 @@ public final class SessionGate implements Managed {
      * round trip: one round trip is all a request whose session Redis knows costs.
      */
     public Check check(UUID sessionId, UUID userId, String counter, Duration window) {
-        if (unwrittenTombstones.contains(sessionId)) {
+        final SessionRef session = new SessionRef(userId, sessionId);
+        if (unwrittenTombstones.contains(session)) {
             return new Check(false, null, null, null);
         }
         RateLimitCounters.Count counted = null;
@@ -117,11 +119,11 @@ public final class SessionGate implements Managed {
             try {
                 if (liveUntil.isPresent()) {
                     // Never cached past the session's own expiry, idle or absolute.
-                    states.markLive(sessionId, liveUntil.get().role(),
+                    states.markLive(session, liveUntil.get().role(),
                             min(LIVE_CACHE, Duration.between(now, liveUntil.get().until())));
                 } else {
                     // Remembered too, so a replayed token of an ended session costs no query.
-                    states.markRevoked(List.of(sessionId), tombstoneLifetime);
+                    states.markRevoked(List.of(session), tombstoneLifetime);
                 }
             } catch (JedisException e) {
                 redis.failed(e);
@@ -136,15 +138,15 @@ public final class SessionGate implements Managed {
     }
 
     /** Call after the revocation committed in PostgreSQL, before answering the revoking request. */
-    public void revoked(Collection<UUID> sessionIds) {
-        if (sessionIds.isEmpty()) {
+    public void revoked(Collection<SessionRef> sessions) {
+        if (sessions.isEmpty()) {
             return;
         }
         try {
-            states.markRevoked(sessionIds, tombstoneLifetime);
+            states.markRevoked(sessions, tombstoneLifetime);
         } catch (JedisException e) {
             redis.failed(e);
-            unwrittenTombstones.addAll(sessionIds);
+            unwrittenTombstones.addAll(sessions);
         }
     }
 
@@ -153,12 +155,12 @@ public final class SessionGate implements Managed {
      * the role, are dropped, so the next request of each reads the new role from PostgreSQL. If
      * Redis cannot be told, those answers run out within {@link #LIVE_CACHE}.
      */
-    public void rolesChanged(Collection<UUID> sessionIds) {
-        if (sessionIds.isEmpty() || !redis.shouldTry()) {
+    public void rolesChanged(Collection<SessionRef> sessions) {
+        if (sessions.isEmpty() || !redis.shouldTry()) {
             return;
         }
         try {
-            states.forgetLive(sessionIds);
+            states.forgetLive(sessions);
         } catch (JedisException e) {
             redis.failed(e);
         }
@@ -173,7 +175,7 @@ public final class SessionGate implements Managed {
         if (unwrittenTombstones.isEmpty() || !redis.shouldTry()) {
             return;
         }
-        final List<UUID> pending = List.copyOf(unwrittenTombstones);
+        final List<SessionRef> pending = List.copyOf(unwrittenTombstones);
         try {
             states.markRevoked(pending, tombstoneLifetime);
             pending.forEach(unwrittenTombstones::remove);

@@ -4,6 +4,7 @@ import dev.oauthapi.db.RowIds;
 import dev.oauthapi.db.SessionDao;
 import dev.oauthapi.db.SessionRow;
 import dev.oauthapi.metrics.AuthMetrics;
+import dev.oauthapi.redis.SessionRef;
 import dev.oauthapi.tokens.RefreshTokens;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -66,8 +67,8 @@ public final class SessionLifecycle {
 
     /** Runs {@code work} in one transaction, then publishes the tombstones of what it ended. */
     public <T> T inTransaction(Function<Transaction, T> work) {
-        final List<UUID> ended = new ArrayList<>();
-        final List<UUID> roleChanged = new ArrayList<>();
+        final List<SessionRef> ended = new ArrayList<>();
+        final List<SessionRef> roleChanged = new ArrayList<>();
         final Map<String, Integer> causes = new java.util.HashMap<>();
         final T result = jdbi.inTransaction(handle -> {
             ended.clear(); // a transaction run again starts over
@@ -84,11 +85,12 @@ public final class SessionLifecycle {
     /** The session side of one transaction; the caller's own statements go through {@link #handle()}. */
     public final class Transaction {
         private final Handle handle;
-        private final List<UUID> ended;
-        private final List<UUID> roleChanged;
+        private final List<SessionRef> ended;
+        private final List<SessionRef> roleChanged;
         private final Map<String, Integer> causes;
 
-        private Transaction(Handle handle, List<UUID> ended, List<UUID> roleChanged, Map<String, Integer> causes) {
+        private Transaction(Handle handle, List<SessionRef> ended, List<SessionRef> roleChanged,
+                            Map<String, Integer> causes) {
             this.handle = handle;
             this.ended = ended;
             this.roleChanged = roleChanged;
@@ -101,7 +103,7 @@ public final class SessionLifecycle {
 
         /** The sessions this transaction has ended so far. */
         public List<UUID> ended() {
-            return List.copyOf(ended);
+            return ended.stream().map(SessionRef::sessionId).toList();
         }
 
         /**
@@ -123,17 +125,17 @@ public final class SessionLifecycle {
 
         /** Ends one session of the user, if it is not ended yet; returns whether it did. */
         public boolean end(UUID userId, UUID sessionId, String reason) {
-            return collect(reason, new SessionDao(handle).revoke(userId, sessionId, reason, clock.instant())) > 0;
+            return collect(reason, userId, new SessionDao(handle).revoke(userId, sessionId, reason, clock.instant())) > 0;
         }
 
         /** Ends every live session of the user but {@code keep} (null: all of them); returns how many. */
         public int endAllBut(UUID userId, UUID keep, String reason) {
-            return collect(reason, new SessionDao(handle).revokeAllBut(userId, keep, reason, clock.instant()));
+            return collect(reason, userId, new SessionDao(handle).revokeAllBut(userId, keep, reason, clock.instant()));
         }
 
         /** Ends the live sessions the user started through one provider; returns how many. */
         public int endOfProvider(UUID userId, String provider, String reason) {
-            return collect(reason, new SessionDao(handle).revokeOfProvider(userId, provider, reason, clock.instant()));
+            return collect(reason, userId, new SessionDao(handle).revokeOfProvider(userId, provider, reason, clock.instant()));
         }
 
         /**
@@ -141,7 +143,7 @@ public final class SessionLifecycle {
          * foreign key cascades): their tombstones are still due. Returns how many.
          */
         public int endForDeletion(UUID userId) {
-            return collect("account_deleted", new SessionDao(handle).idsOfUser(userId));
+            return collect("account_deleted", userId, new SessionDao(handle).idsOfUser(userId));
         }
 
         /**
@@ -150,7 +152,7 @@ public final class SessionLifecycle {
          * claim, which is not trusted alone).
          */
         public void roleChanged(UUID userId) {
-            new SessionDao(handle).findLive(userId, clock.instant()).forEach(session -> roleChanged.add(session.id()));
+            new SessionDao(handle).findLive(userId, clock.instant()).forEach(session -> roleChanged.add(new SessionRef(userId, session.id())));
         }
 
         /** See {@link Audit#record}. */
@@ -159,8 +161,8 @@ public final class SessionLifecycle {
             Audit.record(handle, clock.instant(), event, userId, actorId, sessionId, ipAddress, details);
         }
 
-        private int collect(String cause, List<UUID> sessions) {
-            ended.addAll(sessions);
+        private int collect(String cause, UUID userId, List<UUID> sessions) {
+            sessions.forEach(sessionId -> ended.add(new SessionRef(userId, sessionId)));
             causes.merge(cause, sessions.size(), Integer::sum);
             return sessions.size();
         }

@@ -83,13 +83,20 @@ class StartupConfigurationTest {
     @Test
     void refusesARedisModeItCannotServe() {
         final Map<String, String> env = complete();
+        env.put("REDIS_MODE", "replicated");
+        final CommandResult unknown = TestApp.run(env, "check", TestApp.CONFIG);
         env.put("REDIS_MODE", "cluster");
-
-        final CommandResult cluster = TestApp.run(env, "check", TestApp.CONFIG);
+        final CommandResult clusterWithoutNodes = TestApp.run(env, "check", TestApp.CONFIG);
+        env.put("REDIS_NODES", "127.0.0.1:7000,127.0.0.1:7001");
+        env.put("REDIS_DB", "2");
+        final CommandResult clusterOnADatabase = TestApp.run(env, "check", TestApp.CONFIG);
         env.put("REDIS_MODE", "sentinel");
+        env.put("REDIS_NODES", "");
         final CommandResult sentinelWithoutNodes = TestApp.run(env, "check", TestApp.CONFIG);
 
-        assertThat(cluster.stderr()).contains("cluster is not supported yet");
+        assertThat(unknown.stderr()).contains("must be standalone, sentinel or cluster");
+        assertThat(clusterWithoutNodes.stderr()).contains("REDIS_MODE=cluster needs REDIS_NODES");
+        assertThat(clusterOnADatabase.stderr()).contains("REDIS_MODE=cluster needs REDIS_NODES (seed nodes, host:port) and REDIS_DB=0");
         assertThat(sentinelWithoutNodes.stderr()).contains("REDIS_MODE=sentinel needs REDIS_NODES");
     }
 
