@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.testing.FakeProvider;
+import dev.oauthapi.testing.JarProcess;
 import dev.oauthapi.testing.TestApp;
 import dev.oauthapi.testing.TestEnvironment;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +41,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * databases, every client's last refresh token still works: no refresh was lost.
  */
 class DrainIT {
-    private static final Path JAR = Path.of(System.getProperty("oauthapi.jar", "target/oauth-api.jar"));
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CLIENT = "drain.apps.googleusercontent.com";
     private static final FakeProvider GOOGLE = FakeProvider.start(Provider.GOOGLE);
@@ -84,28 +84,6 @@ class DrainIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    private static Process start(Map<String, String> env, Path log) throws Exception {
-        final ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString(), "server", TestApp.CONFIG).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        final Process process = builder.start();
-        final Instant deadline = Instant.now().plusSeconds(60);
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                if (send(Integer.parseInt(env.get("PORT")), "GET", "/health", null, null).status() == 200) {
-                    return process;
-                }
-            } catch (IOException notYet) {
-                // starting
-            }
-            assertThat(process.isAlive()).as(Files.readString(log)).isTrue();
-            Thread.sleep(200);
-        }
-        process.destroyForcibly();
-        throw new AssertionError("the jar did not start: " + Files.readString(log));
     }
 
     /**
@@ -154,7 +132,7 @@ class DrainIT {
         env.put("LOG_FORMAT", "json"); // as shipped: the log lines are checked below too
         TestApp.migrate(env);
         final Path log = Files.createTempFile("drain", ".log");
-        final Process server = start(env, log);
+        final Process server = JarProcess.start(env, log);
 
         final int clients = 16;
         final List<String> accessTokens = new ArrayList<>();
@@ -232,7 +210,7 @@ class DrainIT {
         assertThat(Files.readString(log)).contains("Stopping: not ready from now");
         assertLogLinesFollowOneConvention(Files.readAllLines(log));
 
-        final Process again = start(env, Files.createTempFile("drain-again", ".log"));
+        final Process again = JarProcess.start(env, Files.createTempFile("drain-again", ".log"));
         try {
             for (int i = 1; i < clients; i += 2) {
                 final Reply next = send(port, "POST", "/api/auth/refresh", null,

@@ -16,9 +16,16 @@ public final class TestHttp {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    private final String host;
     private final int port;
 
     public TestHttp(int port) {
+        this("127.0.0.1", port);
+    }
+
+    /** To a listener on another loopback address (127.0.0.2, ...), as a second instance has. */
+    public TestHttp(String host, int port) {
+        this.host = host;
         this.port = port;
     }
 
@@ -97,7 +104,7 @@ public final class TestHttp {
     }
 
     public HttpRequest.Builder request(String path, String bearer) {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
                 .timeout(Duration.ofSeconds(20));
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
