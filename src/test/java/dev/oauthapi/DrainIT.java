@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.testing.FakeProvider;
 import dev.oauthapi.testing.JarProcess;
+import dev.oauthapi.testing.LocalPorts;
 import dev.oauthapi.testing.TestApp;
 import dev.oauthapi.testing.TestEnvironment;
 import org.junit.jupiter.api.AfterAll;
@@ -13,8 +14,6 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -80,12 +79,6 @@ class DrainIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     /**
      * Every line is JSON under OpenTelemetry's names: the request log with method, path, route
      * template, status, duration, user and request id; the application log with severity, body
@@ -124,8 +117,8 @@ class DrainIT {
     @Test
     void aStopUnderLoadAnswersEveryRequestItTookAndLosesNoRefresh() throws Exception {
         final Map<String, String> env = TestEnvironment.withProviders(GOOGLE, CLIENT, APPLE, "com.example.drain");
-        final int port = freePort();
-        final int admin = freePort();
+        final int port = LocalPorts.free();
+        final int admin = LocalPorts.free();
         env.put("PORT", Integer.toString(port));
         env.put("ADMIN_PORT", Integer.toString(admin));
         env.put("DRAIN_DELAY", "3s");

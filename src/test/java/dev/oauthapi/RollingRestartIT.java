@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.testing.FakeProvider;
 import dev.oauthapi.testing.JarProcess;
+import dev.oauthapi.testing.LocalPorts;
 import dev.oauthapi.testing.TestApp;
 import dev.oauthapi.testing.TestEnvironment;
 import dev.oauthapi.testing.TestHttp;
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,12 +69,6 @@ class RollingRestartIT {
         APPLE.close();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     private static Map<String, String> instance(Map<String, String> env, String host) {
         final Map<String, String> own = new HashMap<>(env);
         own.put("HOST", host);
@@ -93,10 +87,10 @@ class RollingRestartIT {
                 "--adapter", "caddyfile").redirectErrorStream(true).redirectOutput(home.resolve("caddy.log").toFile());
         final Map<String, String> vars = builder.environment();
         vars.put("CADDY_DOMAIN", "http://127.0.0.1:" + site);
-        vars.put("CADDY_LOCAL_ADDRESS", "http://localhost:" + freePort());
-        vars.put("CADDY_ADMIN", "127.0.0.1:" + freePort());
-        vars.put("CADDY_HTTP_PORT", Integer.toString(freePort()));
-        vars.put("CADDY_HTTPS_PORT", Integer.toString(freePort()));
+        vars.put("CADDY_LOCAL_ADDRESS", "http://localhost:" + LocalPorts.free());
+        vars.put("CADDY_ADMIN", "127.0.0.1:" + LocalPorts.free());
+        vars.put("CADDY_HTTP_PORT", Integer.toString(LocalPorts.free()));
+        vars.put("CADDY_HTTPS_PORT", Integer.toString(LocalPorts.free()));
         vars.put("XDG_DATA_HOME", home.toString());
         vars.put("XDG_CONFIG_HOME", home.toString());
         vars.put("API_UPSTREAM", String.join(" ", HOSTS.stream().map(host -> host + ":" + env.get("PORT")).toList()));
@@ -135,8 +129,8 @@ class RollingRestartIT {
     @Test
     void threeInstancesShareEverythingAndRestartOneByOneUnderLoadWhileTheKeyRolls() throws Exception {
         final Map<String, String> env = TestEnvironment.withProviders(GOOGLE, CLIENT, APPLE, "com.example.rolling");
-        env.put("PORT", Integer.toString(freePort()));
-        env.put("ADMIN_PORT", Integer.toString(freePort()));
+        env.put("PORT", Integer.toString(LocalPorts.free()));
+        env.put("ADMIN_PORT", Integer.toString(LocalPorts.free()));
         env.put("DRAIN_DELAY", "2s");
         env.put("TRUSTED_PROXIES", "127.0.0.1/32");
         env.put("JWT_KEY_ACTIVATION_DELAY", ACTIVATION_DELAY.toSeconds() + "s");
@@ -150,7 +144,7 @@ class RollingRestartIT {
         for (String host : HOSTS) {
             instances.add(start(env, host, logs));
         }
-        final int site = freePort();
+        final int site = LocalPorts.free();
         caddy(env, site, logs);
         final TestHttp caddy = new TestHttp(site);
         final List<TestHttp> direct = HOSTS.stream().map(host -> new TestHttp(host, port)).toList();

@@ -6,8 +6,6 @@ import redis.clients.jedis.RedisClusterClient;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,14 +32,14 @@ public final class TestRedisCluster implements AutoCloseable {
     private TestRedisCluster() throws IOException, InterruptedException {
         final Path dir = Files.createTempDirectory("redis-cluster");
         for (int i = 0; i < NODES; i++) {
-            final int port = freePort();
+            final int port = LocalPorts.free();
             processes.put(port, new ProcessBuilder("redis-server", "--port", Integer.toString(port),
-                    "--bind", "127.0.0.1", "--cluster-enabled", "yes", "--cluster-port", Integer.toString(freePort()),
+                    "--bind", "127.0.0.1", "--cluster-enabled", "yes", "--cluster-port", Integer.toString(LocalPorts.free()),
                     "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(),
                     "--cluster-node-timeout", "1000", "--save", "", "--appendonly", "no", "--dir", dir.toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
         }
-        processes.keySet().forEach(TestRedisCluster::awaitListening);
+        processes.keySet().forEach(port -> LocalPorts.awaitListening(port, "a cluster node"));
         final List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
         processes.keySet().forEach(port -> create.add("127.0.0.1:" + port));
         create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
@@ -146,24 +144,6 @@ public final class TestRedisCluster implements AutoCloseable {
         } catch (RuntimeException notYet) {
             return false;
         }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void awaitListening(int port) {
-        final Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (Instant.now().isBefore(deadline)) {
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                pause(20);
-            }
-        }
-        throw new IllegalStateException("a cluster node did not listen on " + port);
     }
 
     private static void pause(long millis) {

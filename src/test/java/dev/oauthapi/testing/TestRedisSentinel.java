@@ -5,8 +5,6 @@ import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,14 +28,14 @@ public final class TestRedisSentinel implements AutoCloseable {
     private final List<Integer> sentinels = new ArrayList<>();
 
     private TestRedisSentinel() throws IOException {
-        primary = freePort();
-        replica = freePort();
+        primary = LocalPorts.free();
+        replica = LocalPorts.free();
         final Path dir = Files.createTempDirectory("sentinel");
         start(List.of("--port", Integer.toString(primary), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
         start(List.of("--port", Integer.toString(replica), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                 "--replicaof", "127.0.0.1", Integer.toString(primary)));
         for (int i = 0; i < 3; i++) {
-            final int port = freePort();
+            final int port = LocalPorts.free();
             final Path conf = dir.resolve("sentinel-" + port + ".conf");
             Files.writeString(conf, String.join("\n",
                     "port " + port,
@@ -51,7 +49,7 @@ public final class TestRedisSentinel implements AutoCloseable {
             sentinels.add(port);
         }
         for (int port : sentinels) {
-            awaitListening(port);
+            LocalPorts.awaitListening(port, "a sentinel");
         }
     }
 
@@ -113,29 +111,6 @@ public final class TestRedisSentinel implements AutoCloseable {
                 }
             }
         }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void awaitListening(int port) {
-        final Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (Instant.now().isBefore(deadline)) {
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-        throw new IllegalStateException("a sentinel did not listen on " + port);
     }
 
     @Override
