@@ -36,7 +36,10 @@ public final class TestRedisCluster implements AutoCloseable {
             processes.put(port, new ProcessBuilder("redis-server", "--port", Integer.toString(port),
                     "--bind", "127.0.0.1", "--cluster-enabled", "yes", "--cluster-port", Integer.toString(LocalPorts.free()),
                     "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(),
-                    "--cluster-node-timeout", "1000", "--save", "", "--appendonly", "no", "--dir", dir.toString())
+                    "--cluster-node-timeout", "1000", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+                    // A replica syncs at once (not after the default 5 s that batches replicas): one
+                    // that never synced counts as too long away from its primary to replace it.
+                    "--repl-diskless-sync-delay", "0")
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
         }
         processes.keySet().forEach(port -> LocalPorts.awaitListening(port, "a cluster node"));
@@ -50,6 +53,26 @@ public final class TestRedisCluster implements AutoCloseable {
             throw new IllegalStateException("redis-cli --cluster create failed:\n" + output);
         }
         awaitHealthy(Duration.ofSeconds(30));
+        awaitReplicasInSync(Duration.ofSeconds(30));
+    }
+
+    private void awaitReplicasInSync(Duration limit) {
+        final Instant deadline = Instant.now().plus(limit);
+        while (!livePorts().stream().allMatch(TestRedisCluster::primaryOrInSync)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the replicas did not sync within " + limit + ":\n" + clusterNodes());
+            }
+            pause(100); // polling the replicas' link to their primary
+        }
+    }
+
+    private static boolean primaryOrInSync(int port) {
+        try (Jedis node = new Jedis("127.0.0.1", port)) {
+            final String replication = node.info("replication");
+            return replication.contains("role:master") || replication.contains("master_link_status:up");
+        } catch (RuntimeException notYet) {
+            return false;
+        }
     }
 
     public static TestRedisCluster start() {
@@ -127,10 +150,22 @@ public final class TestRedisCluster implements AutoCloseable {
                 return;
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("the Redis Cluster did not become healthy within " + limit);
+                throw new IllegalStateException("the Redis Cluster did not become healthy within " + limit
+                        + "; primaries " + primaryKeyCounts().keySet() + "; as a live node sees it:\n" + clusterNodes());
             }
             pause(100); // polling the nodes' view of the cluster, not waiting for time to pass
         }
+    }
+
+    private String clusterNodes() {
+        for (int port : livePorts()) {
+            try (Jedis node = new Jedis("127.0.0.1", port)) {
+                return node.clusterNodes();
+            } catch (RuntimeException next) {
+                // try another
+            }
+        }
+        return "(no node answers)";
     }
 
     private Set<Integer> livePorts() {
