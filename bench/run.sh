@@ -236,7 +236,7 @@ service_env() {
     JWT_ISSUER="https://auth.bench.invalid" JWT_AUDIENCE="bench-api" JWT_KEYS_DIR="$WORK/keys"
     GOOGLE_CLIENT_IDS="$CLIENT_ID" GOOGLE_JWKS_URL="http://127.0.0.1:${GOOGLE_PORT:-9}/keys"
     AUTH_RATE_LIMIT_PER_MINUTE=10000000 API_RATE_LIMIT_PER_MINUTE=10000000
-    LOG_FORMAT=json)
+    LOG_FORMAT=json DRAIN_DELAY=0s) # no balancer to drain from: a stop ends at once
 }
 service_env
 

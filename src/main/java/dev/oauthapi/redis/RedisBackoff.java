@@ -27,7 +27,12 @@ public final class RedisBackoff {
     }
 
     public void failed(JedisException e) {
+        final boolean wasTrying = shouldTry();
         skipUntilNanos = System.nanoTime() + PAUSE.toNanos();
-        LOG.warn("Redis failed ({}); {} for the next {} s", e.toString(), fallback, PAUSE.toSeconds());
+        if (wasTrying) {
+            // Once a pause, not once a request: an outage under load would otherwise log a line
+            // for every request that was already on its way to Redis.
+            LOG.warn("Redis failed ({}); {} for the next {} s", e.toString(), fallback, PAUSE.toSeconds());
+        }
     }
 }
