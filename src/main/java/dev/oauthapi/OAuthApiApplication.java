@@ -210,7 +210,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         final RemoteJwks googleKeys = new RemoteJwks(Provider.GOOGLE, config.google().jwksUrl(), keyFetches, clock, metrics);
         final RemoteJwks appleKeys = new RemoteJwks(Provider.APPLE, config.apple().jwksUrl(), keyFetches, clock, metrics);
         metrics.gauge("oauth_provider_keys_age_seconds", "Age of the provider signing keys sign-in verifies with",
-                Unit.SECONDS, "provider", Map.of("google", googleKeys::ageSeconds, "apple", appleKeys::ageSeconds));
+                Unit.SECONDS, "provider", () -> Map.of("google", googleKeys.ageSeconds(), "apple", appleKeys.ageSeconds()));
         final Map<Provider, IdTokenVerifier> verifiers = Map.of(Provider.GOOGLE, google(config, googleKeys, clock),
                 Provider.APPLE, apple(config, appleKeys, clock));
         final AppleTokens appleTokens = appleTokens(config, jdbi, random, environment, metrics);
@@ -288,9 +288,10 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         DropwizardExports.builder().dropwizardRegistry(SnakeCaseMirror.of(environment.metrics())).register(registry);
         JvmMetrics.builder().register(registry);
         final AuthMetrics metrics = new AuthMetrics(registry);
-        metrics.gauge("oauth_redis_pool_connections", "Redis connections by state", null, "state", Map.of(
-                "active", () -> (double) redis.poolState().active(), "idle", () -> (double) redis.poolState().idle(),
-                "waiting", () -> (double) redis.poolState().waiting()));
+        metrics.gauge("oauth_redis_pool_connections", "Redis connections by state", null, "state", () -> {
+            final Redis.PoolState pool = redis.poolState(); // one read: on a cluster, a sum over every node's pool
+            return Map.of("active", (double) pool.active(), "idle", (double) pool.idle(), "waiting", (double) pool.waiting());
+        });
         environment.admin().addServlet("prometheus", new PrometheusMetricsServlet(registry)).addMapping("/prometheus");
         return metrics;
     }

@@ -8,9 +8,13 @@ import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
 import org.glassfish.jersey.server.ExtendedUriInfo;
+import org.glassfish.jersey.server.model.ResourceMethod;
 import org.glassfish.jersey.uri.UriTemplate;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The latency of every request, by method, route template ({@code /api/admin/users/{id}}, never
@@ -24,13 +28,12 @@ public final class RequestMetricsFilter implements ContainerRequestFilter, Conta
     public static final String ROUTE = "oauth-api.route";
     private static final String STARTED = "oauth-api.started";
     /** Any method name is a valid request line: the label takes the ones HTTP defines, else {@code other}. */
-    private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH",
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH",
             "DELETE", "OPTIONS");
 
     private final AuthMetrics metrics;
     /** Each resource method's route, worked out once: the hot path does not rebuild it per request. */
-    private final java.util.Map<org.glassfish.jersey.server.model.ResourceMethod, String> routes =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<ResourceMethod, String> routes = new ConcurrentHashMap<>();
 
     public RequestMetricsFilter(AuthMetrics metrics) {
         this.metrics = metrics;

@@ -104,10 +104,13 @@ public final class AuthMetrics {
         requests.labelValues(method, route, Integer.toString(status)).observe(seconds);
     }
 
-    /** A gauge read when scraped, one series for each value of its label (say, each provider). */
-    public void gauge(String name, String help, Unit unit, String label, Map<String, Supplier<Double>> readings) {
+    /**
+     * A gauge read when scraped, one series for each value of its label (say, each provider): the
+     * readings are taken once a scrape, all together, so related series come from one read.
+     */
+    public void gauge(String name, String help, Unit unit, String label, Supplier<Map<String, Double>> readings) {
         final GaugeWithCallback.Builder gauge = GaugeWithCallback.builder().name(name).help(help).labelNames(label)
-                .callback(callback -> readings.forEach((value, reading) -> callback.call(reading.get(), value)));
+                .callback(callback -> readings.get().forEach((value, reading) -> callback.call(reading, value)));
         (unit == null ? gauge : gauge.unit(unit)).register(registry);
     }
 

@@ -115,7 +115,6 @@ public final class AccessTokens {
                           String role, @JsonProperty("client_id") String clientId) {
     }
 
-    /** The token's claims, or empty for any token that is not a live access token of ours. */
     /**
      * Whether the key of a token verified earlier is still ours: a key removed from the folder
      * (rotated out, or pulled because it leaked) takes its tokens with it, cached or not.
@@ -124,6 +123,7 @@ public final class AccessTokens {
         return keys.find(claims.keyId()).isPresent();
     }
 
+    /** The token's claims, or empty for any token that is not a live access token of ours. */
     public Optional<AccessTokenClaims> verify(String token) {
         try {
             final Jws<io.jsonwebtoken.Claims> jws = parser.parseSignedClaims(token);
