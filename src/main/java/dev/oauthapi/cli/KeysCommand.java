@@ -54,7 +54,8 @@ public final class KeysCommand extends Command {
                 configured == null || configured.isBlank() ? "10m" : configured).toJavaDuration();
         System.out.println("It is published in the JWKS at once and starts signing at "
                 + clock.instant().plus(delay).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                + " (JWT_KEY_ACTIVATION_DELAY: " + delay.toSeconds() + " s); every instance reads the folder"
-                + " every minute. Remove the old key after that plus one ACCESS_TOKEN_TTL.");
+                + " at the earliest (JWT_KEY_ACTIVATION_DELAY: " + delay.toSeconds() + " s), on each instance that"
+                + " delay after it first has the file (every instance reads the folder every minute): put it on"
+                + " every instance well before then. Remove the old key after that plus one ACCESS_TOKEN_TTL.");
     }
 }

@@ -73,6 +73,9 @@ public final class SigningKeyFiles {
             Files.createFile(file);
         }
         Files.writeString(file, pem(pkcs8), StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
+        // The file's time is the key's, as its id says: a copy made later gets a later time, and
+        // waits the activation delay from then (see SigningKeys#createdAt).
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(clock.instant()));
         return file;
     }
 

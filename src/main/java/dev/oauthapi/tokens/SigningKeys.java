@@ -166,16 +166,24 @@ public final class SigningKeys {
         return new SigningKey(keyId, algorithm, privateKey, publicJwk.toKey(), publicJwk, createdAt(file, keyId));
     }
 
-    /** The time a key id starts with ({@code keys generate} writes it), else the file's. */
+    /**
+     * When a key became this folder's: the time its id starts with ({@code keys generate} writes
+     * it) or the file's modification time, whichever is later. A key made long ago and copied in
+     * now (a new image, a synced folder) is thus new here, and an instance that starts with it
+     * still waits the activation delay before signing: the instances that do not have it yet
+     * would refuse its tokens.
+     */
     static Instant createdAt(Path file, String keyId) throws IOException {
+        final Instant modified = Files.getLastModifiedTime(file).toInstant();
         if (keyId.length() >= 16) {
             try {
-                return KEY_ID_TIME.parse(keyId.substring(0, 16), Instant::from);
+                final Instant named = KEY_ID_TIME.parse(keyId.substring(0, 16), Instant::from);
+                return named.isAfter(modified) ? named : modified;
             } catch (DateTimeParseException notOurs) {
                 // a key named by hand
             }
         }
-        return Files.getLastModifiedTime(file).toInstant();
+        return modified;
     }
 
     private static PrivateKey parse(Path file, byte[] der) throws IOException {

@@ -86,6 +86,9 @@ public final class FailoverLoad implements AutoCloseable {
         final int status = answer.status();
         if (status == 503) {
             lastRefused.set(Instant.now());
+            if (!"service_unavailable".equals(answer.code()) || answer.header("Retry-After") == null) {
+                violations.add("a 503 without its code and Retry-After: " + answer);
+            }
         } else if (status >= 300 && !(revoked && status == 401)) {
             violations.add((status == 401 ? "a live session was refused: " : "unexpected answer: ") + answer);
         }

@@ -31,8 +31,11 @@ public final class TestRedisSentinel implements AutoCloseable {
         primary = LocalPorts.free();
         replica = LocalPorts.free();
         final Path dir = Files.createTempDirectory("sentinel");
-        start(List.of("--port", Integer.toString(primary), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+        // In the temp folder: the replica's first sync writes a snapshot file where it runs.
+        start(List.of("--port", Integer.toString(primary), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", dir.toString()));
         start(List.of("--port", Integer.toString(replica), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", dir.toString(),
                 "--replicaof", "127.0.0.1", Integer.toString(primary)));
         for (int i = 0; i < 3; i++) {
             final int port = LocalPorts.free();

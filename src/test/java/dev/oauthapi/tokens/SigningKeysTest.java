@@ -68,6 +68,21 @@ class SigningKeysTest {
     }
 
     @Test
+    void aKeyMadeLongAgoButCopiedInBeforeAStartStillWaitsTheDelay(@TempDir Path dir) throws Exception {
+        final SigningKeyFiles files = new SigningKeyFiles(dir);
+        final Path old = files.generate(Clock.offset(clock, Duration.ofDays(-30)), new SecureRandom());
+        final Path madeLastWeek = files.generate(Clock.offset(clock, Duration.ofDays(-7)), new SecureRandom());
+        Files.setLastModifiedTime(madeLastWeek, java.nio.file.attribute.FileTime.from(clock.instant())); // copied in now
+
+        final SigningKeys keys = SigningKeys.load(dir, DELAY, clock); // a restart with the new image
+
+        assertThat(keys.current().keyId()).as("the instances not restarted yet do not have it")
+                .isEqualTo(keyId(old));
+        clock.advance(DELAY);
+        assertThat(keys.current().keyId()).isEqualTo(keyId(madeLastWeek));
+    }
+
+    @Test
     void whileNoKeyIsOldEnoughTheOldestSigns(@TempDir Path dir) throws Exception {
         final SigningKeyFiles files = new SigningKeyFiles(dir);
         final Path first = files.generate(clock, new SecureRandom());
