@@ -6,6 +6,8 @@ import dev.oauthapi.identity.Provider;
 import dev.oauthapi.testing.FakeProvider;
 import dev.oauthapi.testing.JarProcess;
 import dev.oauthapi.testing.LocalPorts;
+import dev.oauthapi.testing.Needs;
+import dev.oauthapi.testing.Program;
 import dev.oauthapi.testing.TestApp;
 import dev.oauthapi.testing.TestEnvironment;
 import dev.oauthapi.testing.TestHttp;
@@ -45,6 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code /api/users/me} through Caddy) during which a new signing key is added and starts
  * signing: not one request fails, no session is logged out, no token is refused.
  */
+@Needs(Program.CADDY)
 class RollingRestartIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CLIENT = "rolling.apps.googleusercontent.com";
@@ -83,7 +86,7 @@ class RollingRestartIT {
     }
 
     private static Process caddy(Map<String, String> env, int site, Path home) throws Exception {
-        final ProcessBuilder builder = new ProcessBuilder("caddy", "run", "--config", "docker/caddy/Caddyfile",
+        final ProcessBuilder builder = new ProcessBuilder(Program.CADDY.path().toString(), "run", "--config", "docker/caddy/Caddyfile",
                 "--adapter", "caddyfile").redirectErrorStream(true).redirectOutput(home.resolve("caddy.log").toFile());
         final Map<String, String> vars = builder.environment();
         vars.put("CADDY_DOMAIN", "http://127.0.0.1:" + site);

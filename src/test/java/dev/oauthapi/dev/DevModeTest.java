@@ -3,6 +3,8 @@ package dev.oauthapi.dev;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oauthapi.OAuthApiConfiguration;
+import dev.oauthapi.testing.Needs;
+import dev.oauthapi.testing.Program;
 import dev.oauthapi.testing.TestApp;
 import dev.oauthapi.testing.TestDatabase;
 import dev.oauthapi.testing.TestEnvironment;
@@ -21,7 +23,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -87,6 +88,7 @@ class DevModeTest {
     }
 
     @Test
+    @Needs({Program.CURL, Program.JQ})
     void theReadmeWalkthroughWorksAsPrinted() throws Exception {
         final String readme = Files.readString(Path.of("README.md"));
         final String start = "<!-- walkthrough:start -->\n```sh\n";
@@ -244,18 +246,19 @@ class DevModeTest {
 
     private static WebDriver browser() {
         final ChromeOptions options = new ChromeOptions();
-        options.setBinary(new File("/usr/bin/chromium"));
+        options.setBinary(Program.CHROMIUM.path().toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage");
         final ChromeDriverService driver = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+                .usingDriverExecutable(Program.CHROMEDRIVER.path().toFile()).usingAnyFreePort().build();
         final ChromeDriver chrome = new ChromeDriver(driver, options);
         chrome.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
         return chrome;
     }
 
     @Test
+    @Needs({Program.CHROMIUM, Program.CHROMEDRIVER})
     void swaggerUiRendersTheSignInAndRefreshOperations() {
         final WebDriver browser = browser();
         try {
@@ -274,6 +277,7 @@ class DevModeTest {
     }
 
     @Test
+    @Needs({Program.CHROMIUM, Program.CHROMEDRIVER})
     void aBrowserSignsInWithGoogleAndWithAppleThroughTheEmulator() {
         final WebDriver browser = browser();
         try {

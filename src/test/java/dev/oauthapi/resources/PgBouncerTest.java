@@ -3,6 +3,8 @@ package dev.oauthapi.resources;
 import dev.oauthapi.OAuthApiConfiguration;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.testing.FakeProvider;
+import dev.oauthapi.testing.Needs;
+import dev.oauthapi.testing.Program;
 import dev.oauthapi.testing.TestApp;
 import dev.oauthapi.testing.TestEnvironment;
 import dev.oauthapi.testing.TestHttp;
@@ -31,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sign-in, refresh with its grace and reuse, logout, the admin API's search and stats, a disable,
  * and many at once through a server pool of four connections.
  */
+@Needs(Program.PGBOUNCER)
 @ExtendWith(DropwizardExtensionsSupport.class)
 class PgBouncerTest {
     static final String APPLE_APP = "com.example.bouncer";

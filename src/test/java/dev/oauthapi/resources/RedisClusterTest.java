@@ -5,6 +5,8 @@ import dev.oauthapi.OAuthApiConfiguration;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.testing.FailoverLoad;
 import dev.oauthapi.testing.FakeProvider;
+import dev.oauthapi.testing.Needs;
+import dev.oauthapi.testing.Program;
 import dev.oauthapi.testing.TestApp;
 import dev.oauthapi.testing.TestEnvironment;
 import dev.oauthapi.testing.TestHttp;
@@ -38,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * replica takes over and everything works again within seconds, with no live session refused and
  * no revoked one accepted meanwhile.
  */
+@Needs({Program.REDIS_SERVER, Program.REDIS_CLI})
 @ExtendWith(DropwizardExtensionsSupport.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisClusterTest {

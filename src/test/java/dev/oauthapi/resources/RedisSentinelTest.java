@@ -4,6 +4,8 @@ import dev.oauthapi.OAuthApiConfiguration;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.testing.FailoverLoad;
 import dev.oauthapi.testing.FakeProvider;
+import dev.oauthapi.testing.Needs;
+import dev.oauthapi.testing.Program;
 import dev.oauthapi.testing.TestApp;
 import dev.oauthapi.testing.TestEnvironment;
 import dev.oauthapi.testing.TestHttp;
@@ -30,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * clients sign in, refresh and sign out) sign-in, refresh, revocation and rate limits work again
  * within seconds; meanwhile no live session was refused and no revoked one accepted.
  */
+@Needs(Program.REDIS_SERVER)
 @ExtendWith(DropwizardExtensionsSupport.class)
 class RedisSentinelTest {
     static final String APPLE_APP = "com.example.sentinel";

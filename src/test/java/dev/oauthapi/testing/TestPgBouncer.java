@@ -61,7 +61,7 @@ public final class TestPgBouncer implements AutoCloseable {
             for (Path file : List.of(users, ini)) {
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
             }
-            final List<String> command = new ArrayList<>(List.of("pgbouncer"));
+            final List<String> command = new ArrayList<>(List.of(Program.PGBOUNCER.path().toString()));
             if ("root".equals(System.getProperty("user.name"))) {
                 command.addAll(List.of("-u", "nobody"));
             }

@@ -117,7 +117,7 @@ public final class TestRedis {
 
         synchronized void start() {
             try {
-                final Path installed = installedRedisServer();
+                final Path installed = Program.REDIS_SERVER.find().orElse(null);
                 if (installed != null) {
                     process = new ProcessBuilder(installed.toString(), "--port", Integer.toString(port),
                             "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no")
@@ -172,20 +172,6 @@ public final class TestRedis {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-        }
-
-        private static Path installedRedisServer() {
-            final String path = System.getenv("PATH");
-            if (path == null) {
-                return null;
-            }
-            for (String dir : path.split(java.io.File.pathSeparator)) {
-                final Path candidate = Path.of(dir, "redis-server");
-                if (Files.isExecutable(candidate)) {
-                    return candidate;
-                }
-            }
-            return null;
         }
     }
 }

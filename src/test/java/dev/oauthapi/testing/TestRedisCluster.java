@@ -33,7 +33,7 @@ public final class TestRedisCluster implements AutoCloseable {
         final Path dir = Files.createTempDirectory("redis-cluster");
         for (int i = 0; i < NODES; i++) {
             final int port = LocalPorts.free();
-            processes.put(port, new ProcessBuilder("redis-server", "--port", Integer.toString(port),
+            processes.put(port, new ProcessBuilder(Program.REDIS_SERVER.path().toString(), "--port", Integer.toString(port),
                     "--bind", "127.0.0.1", "--cluster-enabled", "yes", "--cluster-port", Integer.toString(LocalPorts.free()),
                     "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(),
                     "--cluster-node-timeout", "1000", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
@@ -43,7 +43,7 @@ public final class TestRedisCluster implements AutoCloseable {
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
         }
         processes.keySet().forEach(port -> LocalPorts.awaitListening(port, "a cluster node"));
-        final List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+        final List<String> create = new ArrayList<>(List.of(Program.REDIS_CLI.path().toString(), "--cluster", "create"));
         processes.keySet().forEach(port -> create.add("127.0.0.1:" + port));
         create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
         final Process cli = new ProcessBuilder(create).redirectErrorStream(true).start();

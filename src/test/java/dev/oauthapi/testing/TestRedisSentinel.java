@@ -65,7 +65,7 @@ public final class TestRedisSentinel implements AutoCloseable {
     }
 
     private void start(List<String> arguments) throws IOException {
-        final List<String> command = new ArrayList<>(List.of("redis-server"));
+        final List<String> command = new ArrayList<>(List.of(Program.REDIS_SERVER.path().toString()));
         command.addAll(arguments);
         processes.add(new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
