@@ -8,7 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+# shellcheck source=/dev/null
+. .ci/jdk.sh
+JAVA=$JAVA_HOME/bin/java
 PG_BIN=$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || true)
 
 step() { printf '\n== %s\n' "$*"; }

@@ -79,22 +79,9 @@ REFRESH_POOL=$((CONNECTIONS * 3 > 256 ? CONNECTIONS * 3 : 256))
 
 # --- tools -----------------------------------------------------------------------------------
 
-java_major() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'
-}
-
-# As .ci/run does: JAVA_HOME if it is 21+, else Temurin 25, else any JDK 21+ under /usr/lib/jvm.
-if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME")" -lt 21 ] 2>/dev/null; then
-  JAVA_HOME=""
-  for candidate in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
-    if [ -x "$candidate/bin/java" ] && [ "$(java_major "$candidate")" -ge 21 ] 2>/dev/null; then
-      JAVA_HOME="$candidate"
-      break
-    fi
-  done
-fi
-[ -n "$JAVA_HOME" ] || die "no JDK 21 or newer found: set JAVA_HOME to one"
-export JAVA_HOME
+# A JDK 21+ for the jar, found where Maven's toolchain looks.
+# shellcheck source=/dev/null
+. "$ROOT/.ci/jdk.sh"
 JAVA="$JAVA_HOME/bin/java"
 
 if ! command -v wrk >/dev/null; then

@@ -11,8 +11,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The test class or method drives these programs. Where one is missing, the test is skipped with
@@ -32,19 +32,25 @@ public @interface Needs {
     final class Installed implements ExecutionCondition {
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-            final List<Program> missing = context.getElement()
+            final List<Program> needed = context.getElement()
                     .flatMap(element -> AnnotationSupport.findAnnotation(element, Needs.class))
-                    .map(needs -> Stream.of(needs.value()).filter(program -> program.find().isEmpty()).toList())
+                    .map(needs -> List.of(needs.value()))
                     .orElse(List.of());
+            return evaluate(context.getDisplayName(), needed, program -> program.find().isPresent(),
+                    "true".equals(System.getenv("CI")));
+        }
+
+        static ConditionEvaluationResult evaluate(String test, List<Program> needed, Predicate<Program> installed,
+                boolean ci) {
+            final List<Program> missing = needed.stream().filter(installed.negate()).toList();
             if (missing.isEmpty()) {
                 return ConditionEvaluationResult.enabled("installed");
             }
             final String programs = missing.stream().map(Program::command).collect(Collectors.joining(", "))
                     + " (" + Program.installLine(missing) + ")";
-            if ("true".equals(System.getenv("CI"))) {
+            if (ci) {
                 // JUnit reports a condition that throws as a failure of the test or class.
-                throw new IllegalStateException("CI=true, so this fails instead of skipping: "
-                        + context.getDisplayName() + " needs " + programs);
+                throw new IllegalStateException("CI=true, so this fails instead of skipping: " + test + " needs " + programs);
             }
             return ConditionEvaluationResult.disabled(NOT_INSTALLED + programs);
         }

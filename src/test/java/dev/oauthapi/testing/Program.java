@@ -45,7 +45,10 @@ public enum Program {
 
     /** The executable, from the PATH or the system directories, if installed. */
     public Optional<Path> find() {
-        final String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
+        return find(Optional.ofNullable(System.getenv("PATH")).orElse(""));
+    }
+
+    Optional<Path> find(String path) {
         return Stream.concat(Stream.of(path.split(File.pathSeparator)), SYSTEM_DIRS.stream())
                 .filter(dir -> !dir.isEmpty())
                 .map(dir -> Path.of(dir, command))
