@@ -36,6 +36,14 @@ fi
 step "docker-compose config accepts docker-compose.yml with .env.example"
 docker-compose --env-file .env.example config -q
 
+step "The api believes X-Forwarded-For from Caddy's fixed address alone"
+config=$(docker-compose --env-file .env.example config)
+trusted=$(printf '%s\n' "$config" | sed -n 's/^ *TRUSTED_PROXIES: *//p' | tr -d "'\"" | sort -u)
+caddy_ip=$(printf '%s\n' "$config" | sed -n 's/^ *ipv4_address: *//p' | tr -d "'\"")
+if [ -z "$caddy_ip" ] || [ "$trusted" != "$caddy_ip/32" ]; then
+  fail "TRUSTED_PROXIES is '$trusted', Caddy's address '$caddy_ip': the api must trust Caddy alone"
+fi
+
 step "shellcheck: scripts-docker/, docker/ and bench/"
 find scripts-docker docker bench -name '*.sh' -print0 | xargs -0 shellcheck
 while IFS= read -r script; do

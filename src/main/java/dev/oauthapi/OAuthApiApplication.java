@@ -2,7 +2,6 @@ package dev.oauthapi;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.google.common.base.Suppliers;
 import dev.oauthapi.admin.AdminUsers;
 import dev.oauthapi.admin.AuditTrail;
 import dev.oauthapi.admin.PageCursors;
@@ -21,7 +20,6 @@ import dev.oauthapi.config.AppleConfig;
 import dev.oauthapi.config.EnvironmentSubstitution;
 import dev.oauthapi.config.WebSignInConfig;
 import dev.oauthapi.db.RowIds;
-import dev.oauthapi.db.ServerSecretDao;
 import dev.oauthapi.errors.ProblemErrorHandler;
 import dev.oauthapi.errors.ProblemJsonFeature;
 import dev.oauthapi.health.Drain;
@@ -68,6 +66,9 @@ import dev.oauthapi.resources.WebSignInResource;
 import dev.oauthapi.tokens.AccessTokens;
 import dev.oauthapi.tokens.ProviderTokenCipher;
 import dev.oauthapi.tokens.RefreshTokens;
+import dev.oauthapi.tokens.ServerMac;
+import dev.oauthapi.tokens.ServerSeal;
+import dev.oauthapi.tokens.ServerSecrets;
 import dev.oauthapi.tokens.SigningKeyReload;
 import dev.oauthapi.tokens.SigningKeys;
 import dev.oauthapi.tokens.SuccessorSeal;
@@ -193,7 +194,8 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         final AccessTokens accessTokens = new AccessTokens(signingKeys, config.tokens().issuer(),
                 config.tokens().audience(), accessTokenTtl, clock);
         final RefreshTokens refreshTokens = new RefreshTokens(random);
-        final SessionGate sessionGate = new SessionGate(new SessionStates(redis), jdbi, clock, accessTokenTtl);
+        final SessionGate sessionGate = new SessionGate(new SessionStates(redis),
+                new ServerMac(serverSecret(jdbi, random, ServerSecrets.SESSION_CACHE)), jdbi, clock, accessTokenTtl, metrics);
         environment.lifecycle().manage(sessionGate);
         final ProfileCache profiles = new ProfileCache(new UserVersions(redis), PROFILE_CACHE_SIZE);
         final RowIds rowIds = new RowIds(clock, random);
@@ -215,7 +217,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
                 Provider.APPLE, apple(config, appleKeys, clock));
         final AppleTokens appleTokens = appleTokens(config, jdbi, random, environment, metrics);
         final SignInService signIn = new SignInService(verifiers,
-                new Nonces(new NonceStore(redis), serverSecret(jdbi, random, "nonce-hmac"), random, clock), new UsedTokenStore(redis),
+                new Nonces(new NonceStore(redis), serverSecret(jdbi, random, ServerSecrets.NONCES), random, clock), new UsedTokenStore(redis),
                 config.idTokens().replayProtection(), accounts, accessTokens, clock, appleTokens, metrics);
         // Events verify with key caches of their own: unknown key ids in a flood of forged events
         // cannot spend the fetches that sign-in relies on.
@@ -240,12 +242,13 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
             docs(environment);
         }
         environment.jersey().register(new AuthResource(signIn, clock));
-        environment.jersey().register(new WebSignInResource(webSignIn(config.web(), signIn, redis, random), clock));
+        environment.jersey().register(new WebSignInResource(webSignIn(config.web(), signIn, redis,
+                new ServerSeal(serverSecret(jdbi, random, ServerSecrets.WEB_SIGN_IN), random), metrics, random), clock));
         environment.jersey().register(new SessionsResource(rotation, sessions, clock));
         environment.jersey().register(new ProviderEventsResource(providerEvents));
         environment.jersey().register(new UsersResource(accounts));
         environment.jersey().register(new ProfileResource(accounts));
-        final PageCursors cursors = new PageCursors(serverSecret(jdbi, random, "cursor-hmac"));
+        final PageCursors cursors = new PageCursors(serverSecret(jdbi, random, ServerSecrets.CURSORS));
         environment.jersey().register(new AdminResource(new AdminUsers(jdbi, accounts, sessions, cursors, clock),
                 new AuditTrail(jdbi, cursors), new UsageStats(jdbi, clock)));
 
@@ -268,14 +271,15 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
     }
 
     /** Sign-in through the browser; each provider takes part when its web client is configured. */
-    private WebSignIn webSignIn(WebSignInConfig web, SignInService signIn, Redis redis, SecureRandom random) {
-        return new WebSignIn(signIn, new WebSignInStore(redis),
+    private WebSignIn webSignIn(WebSignInConfig web, SignInService signIn, Redis redis, ServerSeal seal,
+                                AuthMetrics metrics, SecureRandom random) {
+        return new WebSignIn(signIn, new WebSignInStore(redis), seal,
                 new WebSignIn.Endpoints(Set.copyOf(web.redirectUris().values()), web.callback("google"),
                         web.callback("apple"), web.googleAuthorizationUrl(), web.appleAuthorizationUrl()),
                 web.isGoogleEnabled()
                         ? new GoogleCodeExchange(web.googleTokenUrl(), web.googleClientId(), web.googleClientSecret().reveal())
                         : null,
-                web.isAppleEnabled() ? web.appleClientId() : null, random, clock);
+                web.isAppleEnabled() ? web.appleClientId() : null, metrics, random, clock);
     }
 
     /**
@@ -329,17 +333,9 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         return tokens;
     }
 
-    /**
-     * A key shared by every instance through PostgreSQL (signing nonces, signing list cursors): made
-     * by the first instance that needs it, read once by each (again on the next use, if PostgreSQL
-     * was down).
-     */
+    /** A key every instance shares through PostgreSQL ({@link ServerSecrets}). */
     private Supplier<byte[]> serverSecret(Jdbi jdbi, SecureRandom random, String name) {
-        return Suppliers.memoize(() -> {
-            final byte[] candidate = new byte[32];
-            random.nextBytes(candidate);
-            return jdbi.withHandle(handle -> new ServerSecretDao(handle).getOrCreate(name, candidate, clock.instant()));
-        });
+        return ServerSecrets.shared(jdbi, random, clock, name);
     }
 
     /** Google's Cross-Account Protection events: their own keys and issuer, our client ids. */

@@ -10,6 +10,8 @@ import dev.oauthapi.redis.UserVersions;
 import dev.oauthapi.sessions.SessionGate;
 import dev.oauthapi.sessions.SessionLifecycle;
 import dev.oauthapi.tokens.RefreshTokens;
+import dev.oauthapi.tokens.ServerMac;
+import dev.oauthapi.tokens.ServerSecrets;
 import dev.oauthapi.users.Accounts;
 import dev.oauthapi.users.Actor;
 import dev.oauthapi.users.ProfileCache;
@@ -70,8 +72,10 @@ public final class UsersCommand extends ConfiguredCommand<OAuthApiConfiguration>
         try {
             final Jdbi jdbi = Jdbi.create(dataSource);
             final Clock clock = Clock.systemUTC();
-            final SessionGate gate = new SessionGate(new SessionStates(redis), jdbi, clock,
-                    config.tokens().accessTokenTtl().toJavaDuration());
+            final SecureRandom random = new SecureRandom();
+            final SessionGate gate = new SessionGate(new SessionStates(redis),
+                    new ServerMac(ServerSecrets.shared(jdbi, random, clock, ServerSecrets.SESSION_CACHE)), jdbi, clock,
+                    config.tokens().accessTokenTtl().toJavaDuration(), AuthMetrics.unexported());
             final RowIds ids = new RowIds(clock, new SecureRandom());
             final SessionLifecycle lifecycle = new SessionLifecycle(jdbi, gate, new RefreshTokens(new SecureRandom()), ids,
                     clock, config.sessions().refreshTokenTtl().toJavaDuration(),

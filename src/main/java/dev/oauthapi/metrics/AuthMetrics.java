@@ -31,6 +31,7 @@ public final class AuthMetrics {
     private final Counter rateLimited;
     private final Counter keyFetches;
     private final Counter providerEvents;
+    private final Counter untrustedRedisValues;
     private final Histogram requests;
 
     public AuthMetrics(PrometheusRegistry registry) {
@@ -54,6 +55,9 @@ public final class AuthMetrics {
         providerEvents = Counter.builder().name("oauth_provider_events_total")
                 .help("Account events from Apple and Google acted on, by provider and type").labelNames("provider", "type")
                 .register(registry);
+        untrustedRedisValues = Counter.builder().name("oauth_redis_values_untrusted_total")
+                .help("Values read back from Redis whose MAC did not verify (read again from PostgreSQL, or refused)")
+                .labelNames("value").register(registry);
         requests = Histogram.builder().name("http_server_request_duration_seconds").unit(Unit.SECONDS)
                 .help("Time to answer a request, by method, route template and status")
                 .classicOnly()
@@ -98,6 +102,11 @@ public final class AuthMetrics {
 
     public void providerEvent(String provider, String type) {
         providerEvents.labelValues(provider, type).inc();
+    }
+
+    /** A value read back from Redis that failed its MAC: {@code session_role}, {@code web_grant}. */
+    public void untrustedRedisValue(String value) {
+        untrustedRedisValues.labelValues(value).inc();
     }
 
     public void request(String method, String route, int status, double seconds) {

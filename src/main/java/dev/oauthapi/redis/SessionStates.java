@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
 /**
  * What Redis remembers about sessions, for the check every authenticated request makes: "live"
  * entries cache what PostgreSQL said for a short while, the user's current role included (so a
- * role change bites on the next request, whatever role the access token claims); "revoked" tombstones, written when a
+ * role change bites on the next request, whatever role the access token claims), as an opaque
+ * value the caller signs and checks (Redis is not trusted with a role); "revoked" tombstones, written when a
  * session is revoked, outlive any access token of it and win over a "live" entry written by a
  * request that raced the revocation. An empty answer sends the caller to PostgreSQL, so losing
  * Redis's data loses nothing. Both are filed under the session's user ({@link UserSlot}), beside
@@ -30,12 +31,6 @@ public final class SessionStates {
     private static String revoked(UUID userId, UUID sessionId) {
         return REVOKED + UserSlot.tag(userId) + ":" + sessionId;
     }
-
-    /** What Redis knows of one session. */
-    public enum Known { LIVE, REVOKED, UNKNOWN }
-
-    /** The values a live entry may hold: the session user's role. Anything else is not an answer. */
-    private static final java.util.Set<String> ROLES = java.util.Set.of("user", "admin", "superadmin");
 
     /**
      * KEYS: live entry, tombstone, rate counter, the user's version. ARGV: the rate window in ms, a
@@ -56,10 +51,11 @@ public final class SessionStates {
             return #KEYS""");
 
     /**
-     * What Redis knows of a session, the request counted against a rate limit on the way, and the
-     * session user's {@link UserVersions version}.
+     * What Redis knows of a session (a tombstone, a live entry as it was written, or neither), the
+     * request counted against a rate limit on the way, and the session user's
+     * {@link UserVersions version}.
      */
-    public record Lookup(Known known, String role, RateLimitCounters.Count counted, String userVersion) {
+    public record Lookup(boolean revoked, String live, RateLimitCounters.Count counted, String userVersion) {
     }
 
     private final Redis redis;
@@ -79,15 +75,13 @@ public final class SessionStates {
         final List<String> args = List.of(Long.toString(window.toMillis()), UserVersions.fresh(),
                 Long.toString(UserVersions.LIFETIME.toMillis()));
         final List<?> values = (List<?>) redis.call(jedis -> LOOKUP_AND_COUNT.run(jedis, keys, args));
-        // A live entry written before entries held the role ("1") is no answer: PostgreSQL decides.
-        final String role = values.get(0) instanceof String value && ROLES.contains(value) ? value : null;
-        final Known known = (Long) values.get(1) == 1L ? Known.REVOKED : role != null ? Known.LIVE : Known.UNKNOWN;
-        return new Lookup(known, role, RateLimitCounters.Count.of(values.get(2), values.get(3)), (String) values.get(4));
+        return new Lookup((Long) values.get(1) == 1L, values.get(0) instanceof String live ? live : null,
+                RateLimitCounters.Count.of(values.get(2), values.get(3)), (String) values.get(4));
     }
 
-    /** Caches "live, and its user's role is {@code role}" for {@code ttl}. */
-    public void markLive(SessionRef session, String role, Duration ttl) {
-        redis.call(jedis -> jedis.set(live(session.userId(), session.sessionId()), role,
+    /** Caches "live", as the caller's opaque {@code entry}, for {@code ttl}. */
+    public void markLive(SessionRef session, String entry, Duration ttl) {
+        redis.call(jedis -> jedis.set(live(session.userId(), session.sessionId()), entry,
                 SetParams.setParams().px(Math.max(1, ttl.toMillis()))));
     }
 

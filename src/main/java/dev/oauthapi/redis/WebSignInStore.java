@@ -6,14 +6,16 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * What the browser sign-in keeps between its steps: the pending authorization of a {@code state}
- * (until the provider sends the browser back), and the grant behind a one-time code (until the
- * app exchanges it). Each is taken exactly once: {@code GETDEL} is atomic, so two callbacks with
- * one state, or two exchanges of one code, cannot both win. Keys hold a hash, never the value the
- * browser carries.
+ * What the browser sign-in keeps in Redis between its steps. Pending authorizations are not kept:
+ * each travels sealed in its {@code state}, so asking for one costs no memory here. Only a state
+ * that came back is remembered, until it would have expired anyway, so that it works once. The
+ * grant behind a one-time code is kept until the app exchanges it, which happens only after a
+ * provider token verified; it is sealed by the caller, so that a value written into Redis by
+ * anyone else is no grant. A code is taken exactly once: {@code GETDEL} is atomic, so two
+ * exchanges of one code cannot both win. Keys hold a hash, never the value the browser carries.
  */
 public final class WebSignInStore {
-    private static final String STATES = "oauth-api:web-state:";
+    private static final String USED_STATES = "oauth-api:web-state-used:";
     private static final String CODES = "oauth-api:web-code:";
 
     private final Redis redis;
@@ -22,27 +24,17 @@ public final class WebSignInStore {
         this.redis = redis;
     }
 
-    public void putState(String stateHash, String pending, Duration lifetime) {
-        put(STATES + stateHash, pending, lifetime);
-    }
-
-    public Optional<String> takeState(String stateHash) {
-        return take(STATES + stateHash);
+    /** Marks the state used; false when it already was. Atomic: two callbacks with one state cannot both win. */
+    public boolean markStateUsed(String stateHash, Duration remember) {
+        return "OK".equals(redis.call(jedis -> jedis.set(USED_STATES + stateHash, "1",
+                SetParams.setParams().nx().px(Math.max(1, remember.toMillis())))));
     }
 
     public void putCode(String codeHash, String grant, Duration lifetime) {
-        put(CODES + codeHash, grant, lifetime);
+        redis.call(jedis -> jedis.set(CODES + codeHash, grant, SetParams.setParams().px(lifetime.toMillis())));
     }
 
     public Optional<String> takeCode(String codeHash) {
-        return take(CODES + codeHash);
-    }
-
-    private void put(String key, String value, Duration lifetime) {
-        redis.call(jedis -> jedis.set(key, value, SetParams.setParams().px(lifetime.toMillis())));
-    }
-
-    private Optional<String> take(String key) {
-        return Optional.ofNullable(redis.call(jedis -> jedis.getDel(key)));
+        return Optional.ofNullable(redis.call(jedis -> jedis.getDel(CODES + codeHash)));
     }
 }

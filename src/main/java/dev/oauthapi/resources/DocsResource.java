@@ -3,6 +3,7 @@ package dev.oauthapi.resources;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Response;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,9 +13,11 @@ import java.util.Properties;
 /**
  * {@code GET /docs}: Swagger UI over our {@code /openapi.yaml}, its files from the
  * {@code org.webjars:swagger-ui} jar (served under {@code /docs/assets/}). "Authorize" takes an
- * access token for the Bearer scheme and keeps it across reloads, so "Try it out" works on the
- * protected endpoints. The page and its start-up script are ours: no inline script, and Swagger
- * UI never reads a description URL from the query string.
+ * access token for the Bearer scheme for "Try it out" on the protected endpoints, and forgets it
+ * with the page: a token kept in localStorage would be readable by any script that ever ran on
+ * this origin. The page and its start-up script are ours, under a strict Content-Security-Policy
+ * (scripts, styles and requests to our own origin only; nothing inline), and Swagger UI never
+ * reads a description URL from the query string.
  */
 @Path("/docs")
 public final class DocsResource {
@@ -38,12 +41,19 @@ public final class DocsResource {
             </html>
             """;
 
+    /**
+     * Swagger UI's stylesheet draws its icons as {@code data:} images; everything else is ours.
+     * React sets styles through the DOM, which {@code style-src 'self'} allows.
+     */
+    static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+            + " connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
     private static final String START = """
             window.ui = SwaggerUIBundle({
               url: '/openapi.yaml',
               dom_id: '#swagger-ui',
               deepLinking: true,
-              persistAuthorization: true,
+              persistAuthorization: false,
               tryItOutEnabled: false,
               queryConfigEnabled: false
             });
@@ -51,8 +61,8 @@ public final class DocsResource {
 
     @GET
     @Produces("text/html; charset=utf-8")
-    public String page() {
-        return PAGE;
+    public Response page() {
+        return Response.ok(PAGE).header("Content-Security-Policy", POLICY).build();
     }
 
     @GET

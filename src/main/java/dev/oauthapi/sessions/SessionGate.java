@@ -3,10 +3,12 @@ package dev.oauthapi.sessions;
 import dev.oauthapi.db.SessionDao;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.redis.RateLimitCounters;
 import dev.oauthapi.redis.RedisBackoff;
 import dev.oauthapi.redis.SessionRef;
 import dev.oauthapi.redis.SessionStates;
+import dev.oauthapi.tokens.ServerMac;
 import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -14,9 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.exceptions.JedisException;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +43,12 @@ import java.util.concurrent.TimeUnit;
  * answered. When Redis is down, every check goes to PostgreSQL: a revoked session stays refused and
  * live ones keep working. When neither can answer, the request fails with 503: never open.
  *
+ * <p>Redis is trusted with no more than a revocation: a live entry carries the user's role, so it
+ * is signed with a key from PostgreSQL and bound to the session and to the user's version at the
+ * time PostgreSQL was read. One that does not verify (written by anyone else, or by an older
+ * release) counts as absent and is counted; one written under an older version (a role changed
+ * since, see {@link #rolesChanged}) no longer matches. Either way PostgreSQL answers.
+ *
  * <p>A tombstone that could not be written (Redis down) is kept here, refused locally, and written
  * once Redis is back, so a stale "live" entry cannot outlive the outage on other instances.
  */
@@ -49,7 +60,12 @@ public final class SessionGate implements Managed {
     static final Duration LIVE_CACHE = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(SessionGate.class);
 
+    private static final Set<String> ROLES = Set.of("user", "admin", "superadmin");
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+
     private final SessionStates states;
+    private final ServerMac mac;
+    private final AuthMetrics metrics;
     private final Jdbi jdbi;
     private final Clock clock;
     private final Duration tombstoneLifetime;
@@ -59,8 +75,11 @@ public final class SessionGate implements Managed {
     private final RedisBackoff redis = new RedisBackoff("checking sessions in PostgreSQL");
 
     /** @param accessTokenTtl tombstones must outlive every access token of the revoked session */
-    public SessionGate(SessionStates states, Jdbi jdbi, Clock clock, Duration accessTokenTtl) {
+    public SessionGate(SessionStates states, ServerMac mac, Jdbi jdbi, Clock clock, Duration accessTokenTtl,
+                       AuthMetrics metrics) {
         this.states = states;
+        this.mac = mac;
+        this.metrics = metrics;
         this.jdbi = jdbi;
         this.clock = clock;
         this.tombstoneLifetime = accessTokenTtl.plus(Duration.ofMinutes(1));
@@ -91,16 +110,12 @@ public final class SessionGate implements Managed {
                 final SessionStates.Lookup lookup = states.lookupAndCount(sessionId, userId, counter, window);
                 counted = lookup.counted();
                 userVersion = lookup.userVersion();
-                switch (lookup.known()) {
-                    case LIVE -> {
-                        return new Check(true, lookup.role(), counted, userVersion);
-                    }
-                    case REVOKED -> {
-                        return new Check(false, null, counted, userVersion);
-                    }
-                    case UNKNOWN -> {
-                        // ask PostgreSQL below
-                    }
+                if (lookup.revoked()) {
+                    return new Check(false, null, counted, userVersion);
+                }
+                final String role = cachedRole(session, lookup.live(), userVersion);
+                if (role != null) {
+                    return new Check(true, role, counted, userVersion);
                 }
             } catch (JedisException e) {
                 redis.failed(e);
@@ -118,9 +133,11 @@ public final class SessionGate implements Managed {
         if (redis.shouldTry()) {
             try {
                 if (liveUntil.isPresent()) {
-                    // Never cached past the session's own expiry, idle or absolute.
-                    states.markLive(session, liveUntil.get().role(),
-                            min(LIVE_CACHE, Duration.between(now, liveUntil.get().until())));
+                    if (userVersion != null) {
+                        // Never cached past the session's own expiry, idle or absolute.
+                        states.markLive(session, liveEntry(session, liveUntil.get().role(), userVersion),
+                                min(LIVE_CACHE, Duration.between(now, liveUntil.get().until())));
+                    }
                 } else {
                     // Remembered too, so a replayed token of an ended session costs no query.
                     states.markRevoked(List.of(session), tombstoneLifetime);
@@ -131,6 +148,36 @@ public final class SessionGate implements Managed {
         }
         return new Check(liveUntil.isPresent(), liveUntil.map(SessionDao.Liveness::role).orElse(null), counted,
                 userVersion);
+    }
+
+    /**
+     * The role in a live entry, if it is {@code role.version.mac} with our MAC over the session,
+     * the role and the version, and the version is the user's current one; else null.
+     */
+    private String cachedRole(SessionRef session, String entry, String userVersion) {
+        if (entry == null || userVersion == null) {
+            return null;
+        }
+        final String[] parts = entry.split("\\.", -1);
+        if (parts.length != 3 || !ROLES.contains(parts[0])) {
+            return null; // an older release's entry, or none of ours: PostgreSQL decides
+        }
+        if (!MessageDigest.isEqual(signature(session, parts[0], parts[1]).getBytes(StandardCharsets.US_ASCII),
+                parts[2].getBytes(StandardCharsets.US_ASCII))) {
+            metrics.untrustedRedisValue("session_role");
+            return null;
+        }
+        return parts[1].equals(userVersion) ? parts[0] : null;
+    }
+
+    private String liveEntry(SessionRef session, String role, String userVersion) {
+        return role + "." + userVersion + "." + signature(session, role, userVersion);
+    }
+
+    private String signature(SessionRef session, String role, String userVersion) {
+        final byte[] signed = (session.userId() + " " + session.sessionId() + " " + role + " " + userVersion)
+                .getBytes(StandardCharsets.US_ASCII);
+        return BASE64URL.encodeToString(mac.of(signed, signed.length));
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -153,7 +200,10 @@ public final class SessionGate implements Managed {
     /**
      * Call after a change of the users' role committed: their sessions' cached answers, which carry
      * the role, are dropped, so the next request of each reads the new role from PostgreSQL. If
-     * Redis cannot be told, those answers run out within {@link #LIVE_CACHE}.
+     * Redis cannot be told, those answers run out within {@link #LIVE_CACHE}. A request that read
+     * the old role before the change and caches it just after this cannot bring it back: the
+     * user's version is replaced after the change too (the profile shows the role), and an entry
+     * under an older version is no answer.
      */
     public void rolesChanged(Collection<SessionRef> sessions) {
         if (sessions.isEmpty() || !redis.shouldTry()) {

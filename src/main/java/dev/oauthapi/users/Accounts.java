@@ -391,8 +391,10 @@ public final class Accounts {
         return new Locked(target, current);
     }
 
+    /** The actor as of now; one who is no longer an active admin may no longer act on others. */
     private static Actor reread(UserDao users, Actor actor) {
-        return users.lockShared(actor.id()).filter(row -> !row.isDisabled())
+        return users.lockShared(actor.id())
+                .filter(row -> !row.isDisabled() && (Roles.ADMIN.equals(row.role()) || Roles.SUPERADMIN.equals(row.role())))
                 .map(row -> Actor.signedIn(row.id(), row.role()))
                 .orElseThrow(() -> forbidden("Your account can no longer do this."));
     }

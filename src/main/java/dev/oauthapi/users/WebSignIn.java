@@ -9,8 +9,10 @@ import dev.oauthapi.identity.GoogleCodeExchange;
 import dev.oauthapi.identity.IdTokenVerifier;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.identity.VerifiedIdToken;
+import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.redis.WebSignInStore;
 import dev.oauthapi.text.StorableText;
+import dev.oauthapi.tokens.ServerSeal;
 import io.dropwizard.jackson.Jackson;
 
 import java.io.UncheckedIOException;
@@ -35,10 +37,12 @@ import java.util.stream.Collectors;
  * (RFC 9700, RFC 7636), in three steps:
  * <ol>
  *   <li>{@link #authorize}: the app's {@code redirect_uri} must be one of ours exactly and it
- *   must send a PKCE challenge; we keep a pending authorization under a fresh {@code state}
- *   (single use, 10 minutes) with a provider nonce (and, for Google, our own PKCE verifier), and
- *   send the browser to the provider.</li>
- *   <li>The callback ({@link #googleCallback}, {@link #appleCallback}) takes the state back once,
+ *   must send a PKCE challenge; the pending authorization, with a provider nonce (and, for
+ *   Google, our own PKCE verifier), is sealed into the {@code state} we send the browser to the
+ *   provider with (10 minutes). It costs no memory anywhere until it comes back: asking for
+ *   millions fills nothing.</li>
+ *   <li>The callback ({@link #googleCallback}, {@link #appleCallback}) takes the state back once
+ *   (a used state is remembered in Redis until it expires),
  *   gets the provider's ID token (Google: by exchanging the code with our secret and verifier;
  *   Apple: posted with the form), checks it with the same verifier as an app's sign-in, nonce
  *   included, and sends the browser to the app with a one-time code (60 s). Never a token in a
@@ -50,7 +54,11 @@ import java.util.stream.Collectors;
 public final class WebSignIn {
     public static final Duration STATE_LIFETIME = Duration.ofMinutes(10);
     public static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
-    private static final int MAX_APP_STATE = 1024;
+    private static final int MAX_APP_STATE = 256;
+    /** Far above what a sealed pending authorization takes (under 1,000 characters). */
+    private static final int MAX_STATE = 2048;
+    private static final byte[] STATE_PURPOSE = "oauth-api web-state v1".getBytes(StandardCharsets.US_ASCII);
+    private static final String GRANT_PURPOSE = "oauth-api web-grant v1 ";
     private static final ObjectMapper JSON = Jackson.newObjectMapper();
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WebSignIn.class);
@@ -60,10 +68,7 @@ public final class WebSignIn {
                             URI googleAuthorizationUrl, URI appleAuthorizationUrl) {
     }
 
-    /**
-     * What a state stands for until the provider sends the browser back. Its expiry is decided by
-     * our clock; Redis forgets it at the same time, and only then.
-     */
+    /** What a state stands for until the provider sends the browser back; sealed into the state. */
     record Pending(Provider provider, String redirectUri, String codeChallenge, String appState, String nonce,
                    String googleVerifier, Instant expiresAt) {
     }
@@ -75,6 +80,8 @@ public final class WebSignIn {
 
     private final SignInService signIn;
     private final WebSignInStore store;
+    private final ServerSeal seal;
+    private final AuthMetrics metrics;
     private final Endpoints endpoints;
     private final GoogleCodeExchange google;
     private final String appleClientId;
@@ -85,10 +92,13 @@ public final class WebSignIn {
      * @param google        null when Google's web client is not configured
      * @param appleClientId null when Apple's Services ID is not configured
      */
-    public WebSignIn(SignInService signIn, WebSignInStore store, Endpoints endpoints, GoogleCodeExchange google,
-                     String appleClientId, SecureRandom random, Clock clock) {
+    public WebSignIn(SignInService signIn, WebSignInStore store, ServerSeal seal, Endpoints endpoints,
+                     GoogleCodeExchange google, String appleClientId, AuthMetrics metrics, SecureRandom random,
+                     Clock clock) {
         this.signIn = signIn;
         this.store = store;
+        this.seal = seal;
+        this.metrics = metrics;
         this.endpoints = endpoints;
         this.google = google;
         this.appleClientId = appleClientId;
@@ -112,18 +122,19 @@ public final class WebSignIn {
         if (appState != null && (appState.length() > MAX_APP_STATE || !appState.matches("\\p{Graph}*"))) {
             throw invalid("state: at most " + MAX_APP_STATE + " printable characters.");
         }
-        final String state = secret();
         final String nonce = secret();
         final String verifier = which == Provider.GOOGLE ? secret() : null;
-        store.putState(IdTokenVerifier.sha256Hex(state),
-                write(new Pending(which, redirectUri, codeChallenge, appState, nonce, verifier,
-                        clock.instant().plus(STATE_LIFETIME))), STATE_LIFETIME);
+        final String state = BASE64URL.encodeToString(seal.seal(STATE_PURPOSE, write(new Pending(which, redirectUri,
+                codeChallenge, appState, nonce, verifier, clock.instant().plus(STATE_LIFETIME)))));
         final Map<String, String> query = new LinkedHashMap<>();
         if (which == Provider.GOOGLE) {
             query.put("response_type", "code");
             query.put("client_id", google.clientId());
             query.put("redirect_uri", endpoints.googleCallback().toString());
             query.put("scope", "openid email profile");
+            // The user always sees which Google account is used (RFC 9700 §4.1): no silent sign-in
+            // with whichever account the browser happens to hold.
+            query.put("prompt", "select_account");
             query.put("code_challenge", s256(verifier));
             query.put("code_challenge_method", "S256");
         } else {
@@ -189,8 +200,7 @@ public final class WebSignIn {
         }
         final Grant grant = Optional.ofNullable(code)
                 .filter(value -> value.length() <= 128)
-                .flatMap(value -> store.takeCode(IdTokenVerifier.sha256Hex(value)))
-                .map(stored -> read(stored, Grant.class))
+                .flatMap(this::takeGrant)
                 .filter(stored -> clock.instant().isBefore(stored.expiresAt()))
                 .orElseThrow(() -> new ApiException(ErrorCode.INVALID_CODE,
                         "code: unknown, used or expired (a code lives " + CODE_LIFETIME.toSeconds() + " s); sign in again."));
@@ -217,20 +227,65 @@ public final class WebSignIn {
         return which.get();
     }
 
-    /** The pending authorization, once; unknown, used, expired or another provider's is a 400. */
+    /**
+     * The pending authorization, once: a state we did not seal, another provider's, an expired or
+     * a used one is a 400. It is marked used before anything else happens, so a second callback
+     * with it fails even while the first is still exchanging its code.
+     */
     private Pending takeState(String state, Provider provider) {
-        return Optional.ofNullable(state)
-                .filter(value -> value.length() <= 128)
-                .flatMap(value -> store.takeState(IdTokenVerifier.sha256Hex(value)))
-                .map(stored -> read(stored, Pending.class))
-                .filter(pending -> pending.provider() == provider && clock.instant().isBefore(pending.expiresAt()))
-                .orElseThrow(() -> invalid("state: unknown, used or expired; start the sign-in again."));
+        final Instant now = clock.instant();
+        final Pending pending = Optional.ofNullable(state)
+                .filter(value -> value.length() <= MAX_STATE)
+                .flatMap(WebSignIn::decode)
+                .flatMap(sealed -> seal.open(STATE_PURPOSE, sealed))
+                .map(plain -> read(plain, Pending.class))
+                .filter(candidate -> candidate.provider() == provider && now.isBefore(candidate.expiresAt()))
+                .orElseThrow(WebSignIn::unknownState);
+        if (!store.markStateUsed(IdTokenVerifier.sha256Hex(state).substring(0, 32),
+                Duration.between(now, pending.expiresAt()))) {
+            throw unknownState();
+        }
+        return pending;
+    }
+
+    private static ApiException unknownState() {
+        return invalid("state: unknown, used or expired; start the sign-in again.");
+    }
+
+    /**
+     * The grant behind a one-time code, once. Redis holds it sealed, bound to its code: a value
+     * written there by anyone else, or by a release before sealing, is no grant.
+     */
+    private Optional<Grant> takeGrant(String code) {
+        final String codeHash = IdTokenVerifier.sha256Hex(code);
+        return store.takeCode(codeHash).flatMap(stored -> {
+            final Optional<byte[]> plain = decode(stored).flatMap(sealed -> seal.open(grantPurpose(codeHash), sealed));
+            if (plain.isEmpty()) {
+                metrics.untrustedRedisValue("web_grant");
+                LOG.warn("Refused a browser sign-in grant from Redis that we did not seal");
+            }
+            return plain.map(bytes -> read(bytes, Grant.class));
+        });
+    }
+
+    private static byte[] grantPurpose(String codeHash) {
+        return (GRANT_PURPOSE + codeHash).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static Optional<byte[]> decode(String base64url) {
+        try {
+            return Optional.of(Base64.getUrlDecoder().decode(base64url));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private URI success(Pending pending, VerifiedIdToken token, String fullName, String appleCode, String redirectUri) {
         final String code = secret();
-        store.putCode(IdTokenVerifier.sha256Hex(code), write(new Grant(token, fullName, appleCode, redirectUri,
-                pending.codeChallenge(), clock.instant().plus(CODE_LIFETIME))), CODE_LIFETIME);
+        final String codeHash = IdTokenVerifier.sha256Hex(code);
+        store.putCode(codeHash, BASE64URL.encodeToString(seal.seal(grantPurpose(codeHash), write(new Grant(token,
+                fullName, appleCode, redirectUri, pending.codeChallenge(), clock.instant().plus(CODE_LIFETIME))))),
+                CODE_LIFETIME);
         return back(pending, "code", code);
     }
 
@@ -299,18 +354,18 @@ public final class WebSignIn {
         }
     }
 
-    private static String write(Object value) {
+    private static byte[] write(Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return JSON.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static <T> T read(String stored, Class<T> type) {
+    private static <T> T read(byte[] stored, Class<T> type) {
         try {
             return JSON.readValue(stored, type);
-        } catch (JsonProcessingException e) {
+        } catch (java.io.IOException e) {
             throw new UncheckedIOException(e);
         }
     }

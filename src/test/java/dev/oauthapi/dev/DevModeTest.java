@@ -242,6 +242,18 @@ class DevModeTest {
         }
     }
 
+    @Test
+    void theDocsPageSendsAStrictContentSecurityPolicyAndKeepsNoToken() {
+        final Answer page = http().get("/docs", null);
+        final Answer start = http().get("/docs/start.js", null);
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.header("Content-Security-Policy")).contains("default-src 'none'", "script-src 'self';",
+                "style-src 'self';", "frame-ancestors 'none'").doesNotContain("unsafe-inline").doesNotContain("unsafe-eval");
+        assertThat(page.response().body()).doesNotContain("<script>").doesNotContain("style=");
+        assertThat(start.response().body()).contains("persistAuthorization: false");
+    }
+
     // --- In a real browser ---
 
     private static WebDriver browser() {
@@ -271,6 +283,8 @@ class DevModeTest {
             }
             assertThat(browser.findElements(By.cssSelector(".btn.authorize"))).as("the Bearer scheme").isNotEmpty();
             assertThat(browser.getTitle()).contains("oauth-api");
+            assertThat(((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                    "return window.localStorage.getItem('authorized')")).as("no token kept").isNull();
         } finally {
             browser.quit();
         }

@@ -11,11 +11,13 @@ import dev.oauthapi.testing.TestDatabase;
 import dev.oauthapi.testing.TestEnvironment;
 import dev.oauthapi.testing.TestHttp;
 import dev.oauthapi.testing.TestHttp.Answer;
+import dev.oauthapi.testing.TestRedis;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.Jedis;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -26,11 +28,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -156,7 +163,8 @@ class WebSignInTest {
         final Map<String, String> asked = query(google);
         assertThat(google.toString()).startsWith(GOOGLE_OAUTH.baseUrl() + "/o/oauth2/v2/auth?");
         assertThat(asked).containsEntry("client_id", GOOGLE_WEB).containsEntry("code_challenge_method", "S256")
-                .containsEntry("redirect_uri", "http://localhost:8080/api/auth/google/callback").containsKey("nonce");
+                .containsEntry("redirect_uri", "http://localhost:8080/api/auth/google/callback").containsKey("nonce")
+                .containsEntry("prompt", "select_account");
         assertThat(asked.get("code_challenge")).as("our own PKCE toward Google, not the app's").isNotEqualTo(pkce.challenge());
         assertThat(asked.get("state")).isNotEqualTo("app-state-1");
 
@@ -285,6 +293,96 @@ class WebSignInTest {
                 + "&error=access_denied", null));
         assertThat(query(denied)).containsEntry("error", "access_denied");
         assertThat(DB.count("sessions")).isEqualTo(sessions);
+    }
+
+    @Test
+    void theAppsStateIsAtMost256CharactersAndLongerIsA400WithoutRedirect() {
+        final Answer longest = authorize("google", APP_URI, Pkce.fresh(), "s".repeat(256));
+        final Answer tooLong = authorize("google", APP_URI, Pkce.fresh(), "s".repeat(257));
+
+        assertThat(longest.status()).isEqualTo(302);
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.code()).isEqualTo("invalid_request");
+        assertThat(tooLong.header("Location")).isNull();
+        assertThat(tooLong.json().path("detail").asText()).startsWith("state: ");
+    }
+
+    /**
+     * Asking for sign-ins fills nothing: the pending authorization travels sealed in the state. A
+     * used state is remembered until it expires, so 1,000 callbacks with a junk code cost little.
+     */
+    @Test
+    void tenThousandAuthorizationsAndAThousandJunkCallbacksBarelyTouchRedis() throws Exception {
+        try (Jedis redis = TestRedis.shared().client()) {
+            assertThat(authorize("google", APP_URI, Pkce.fresh(), "warm").status()).isEqualTo(302);
+            final long before = usedMemory(redis);
+            final String challenge = Pkce.fresh().challenge();
+            final ExecutorService clients = Executors.newFixedThreadPool(4);
+            try {
+                final List<Future<Integer>> asked = new ArrayList<>();
+                for (int i = 0; i < 10_000; i++) {
+                    final String appState = "flood-" + i + "-" + "x".repeat(240);
+                    asked.add(clients.submit(() -> authorize("apple", APP_URI, new Pkce("unused", challenge), appState)
+                            .status()));
+                }
+                final List<Future<String>> junk = new ArrayList<>();
+                for (int i = 0; i < 1_000; i++) {
+                    junk.add(clients.submit(() -> {
+                        final String state = query(location(authorize("google", APP_URI, Pkce.fresh(), "j"))).get("state");
+                        return query(location(http().get("/api/auth/google/callback?code=4/junk&state=" + enc(state),
+                                null))).get("error");
+                    }));
+                }
+                for (Future<Integer> status : asked) {
+                    assertThat(status.get()).isEqualTo(302);
+                }
+                for (Future<String> error : junk) {
+                    assertThat(error.get()).isEqualTo("invalid_request");
+                }
+            } finally {
+                clients.shutdownNow();
+            }
+            assertThat(usedMemory(redis) - before).as("bytes Redis grew by").isLessThan(200 * 1024);
+        }
+    }
+
+    private static long usedMemory(Jedis redis) {
+        return Long.parseLong(redis.info("memory").lines().filter(line -> line.startsWith("used_memory:"))
+                .findFirst().orElseThrow().substring("used_memory:".length()).strip());
+    }
+
+    /** Redis holds the grant behind a code, sealed and bound to it: altered or moved, it is no grant. */
+    @Test
+    void aGrantAlteredOrMovedInRedisIsRefusedAndCounted() throws Exception {
+        final Pkce pkce = Pkce.fresh();
+        final String altered = query(googleToApp(pkce, "s")).get("code");
+        final Pkce other = Pkce.fresh();
+        final String donor = query(googleToApp(other, "s")).get("code");
+        final Pkce third = Pkce.fresh();
+        final String target = query(googleToApp(third, "s")).get("code");
+        try (Jedis redis = TestRedis.shared().client()) {
+            final String alteredKey = "oauth-api:web-code:" + sha256Hex(altered);
+            final String sealed = redis.get(alteredKey);
+            assertThat(sealed).isNotNull().doesNotContain("idToken").doesNotContain("@gmail.com");
+            final char flipped = sealed.charAt(20) == 'A' ? 'B' : 'A';
+            redis.set(alteredKey, sealed.substring(0, 20) + flipped + sealed.substring(21));
+            // A genuine grant of another code, moved under this one's key.
+            redis.set("oauth-api:web-code:" + sha256Hex(target), redis.get("oauth-api:web-code:" + sha256Hex(donor)));
+        }
+
+        final Answer alteredAnswer = exchange(altered, pkce.verifier());
+        final Answer movedAnswer = exchange(target, other.verifier());
+
+        assertThat(alteredAnswer.status()).isEqualTo(401);
+        assertThat(alteredAnswer.code()).isEqualTo("invalid_code");
+        assertThat(movedAnswer.code()).isEqualTo("invalid_code");
+        assertThat(new TestHttp(APP.getAdminPort()).get("/prometheus", null).response().body())
+                .contains("oauth_redis_values_untrusted_total{value=\"web_grant\"} 2.0");
+    }
+
+    private static String sha256Hex(String value) throws Exception {
+        return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(value.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
