@@ -18,6 +18,11 @@ import java.util.concurrent.TimeUnit;
  * {@code port}), {@code sentinel} ({@code nodes} are the sentinels, {@code sentinelMaster} the
  * name they watch) or {@code cluster} ({@code nodes} are seed nodes: any of the cluster's nodes,
  * from which the client learns the rest; database 0, the only one a cluster has).
+ *
+ * <p>The link: {@code username} and {@code password} (an ACL user; without a username, the
+ * {@code default} user), {@code tls} (Jedis's own TLS, the server's name checked against its
+ * certificate, trusted through the JDK's CAs or {@code caFile}, a PEM file), and
+ * {@code sentinelPassword} for sentinels that require one (the same username, if any).
  */
 public record RedisConfig(
         @NotBlank String host,
@@ -34,13 +39,23 @@ public record RedisConfig(
         @NotNull @Pattern(regexp = "standalone|sentinel|cluster", message = "must be standalone, sentinel or cluster")
         String mode,
         @NotNull CommaSeparated nodes,
-        @NotNull String sentinelMaster) {
+        @NotNull String sentinelMaster,
+        @NotNull String username,
+        boolean tls,
+        @NotNull String caFile,
+        @NotNull Secret sentinelPassword) {
 
-    /** Standalone, as the tests and tools connect. */
+    /** Standalone without TLS, as the tests and tools connect. */
     public RedisConfig(String host, int port, Secret password, int database, int poolSize, Duration connectTimeout,
                        Duration socketTimeout, Duration maxWait) {
         this(host, port, password, database, poolSize, connectTimeout, socketTimeout, maxWait, "standalone",
-                CommaSeparated.parse(""), "");
+                CommaSeparated.parse(""), "", "", false, "", Secret.of(""));
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    @jakarta.validation.constraints.AssertTrue(message = "REDIS_CA_FILE must be a readable PEM file, and goes with REDIS_TLS=true")
+    public boolean isCaFileUsable() {
+        return caFile == null || caFile.isBlank() || tls && java.nio.file.Files.isReadable(java.nio.file.Path.of(caFile));
     }
 
     @com.fasterxml.jackson.annotation.JsonIgnore

@@ -46,8 +46,12 @@ public final class GoogleCodeExchange {
             response = new GoogleAuthorizationCodeTokenRequest(transport, GsonFactory.getDefaultInstance(),
                     tokenUrl.toString(), clientId, clientSecret, code, redirectUri.toString())
                     .set("code_verifier", codeVerifier)
+                    // google-http-client logs whole requests and answers (our client secret, the
+                    // verifier, Google's tokens) at java.util.logging's CONFIG, which a DEBUG log
+                    // level turns on: never for this request, whatever the level.
                     .setRequestInitializer(request -> request.setConnectTimeout(TIMEOUT_MILLIS)
-                            .setReadTimeout(TIMEOUT_MILLIS))
+                            .setReadTimeout(TIMEOUT_MILLIS).setLoggingEnabled(false).setCurlLoggingEnabled(false)
+                            .setContentLoggingLimit(0))
                     .execute();
         } catch (TokenResponseException e) {
             if (e.getStatusCode() >= 500) {

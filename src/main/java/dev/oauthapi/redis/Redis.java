@@ -17,8 +17,11 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.providers.SentineledConnectionProvider;
 import redis.clients.jedis.util.Pool;
 
+import javax.net.ssl.SSLParameters;
+
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -74,16 +77,16 @@ public final class Redis implements Managed {
     public static Redis connect(RedisConfig config, Runnable onRoundTrip) {
         final GenericObjectPoolConfig<Connection> poolConfig = poolConfig(config);
         final DefaultJedisClientConfig.Builder clientConfig = clientConfig(config, "oauth-api").database(config.database());
-        if (!config.password().isEmpty()) {
-            clientConfig.password(config.password().reveal());
-        }
+        credentials(clientConfig, config.username(), config.password().reveal());
         final Set<HostAndPort> nodes = config.nodes().values().stream().map(HostAndPort::from).collect(Collectors.toSet());
         return switch (config.mode()) {
             case "sentinel" -> {
                 // The sentinels are asked where the primary is, and tell of a failover: the pool then
-                // connects to the new primary. They take no password or database of their own here.
+                // connects to the new primary. They have no database, and a password of their own.
+                final DefaultJedisClientConfig.Builder sentinelConfig = clientConfig(config, "oauth-api-sentinel");
+                credentials(sentinelConfig, config.username(), config.sentinelPassword().reveal());
                 final SentineledConnectionProvider provider = new SentineledConnectionProvider(config.sentinelMaster(),
-                        clientConfig.build(), poolConfig, nodes, clientConfig(config, "oauth-api-sentinel").build());
+                        clientConfig.build(), poolConfig, nodes, sentinelConfig.build());
                 final RedisSentinelClient client = RedisSentinelClient.builder().masterName(config.sentinelMaster())
                         .sentinels(nodes).connectionProvider(provider).build();
                 yield new Redis(client, () -> provider.getConnectionMap().values(), onRoundTrip);
@@ -125,12 +128,33 @@ public final class Redis implements Managed {
     }
 
     private static DefaultJedisClientConfig.Builder clientConfig(RedisConfig config, String name) {
-        return DefaultJedisClientConfig.builder()
+        final DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis((int) config.connectTimeout().toMilliseconds())
                 .socketTimeoutMillis((int) config.socketTimeout().toMilliseconds())
                 .clientName(name)
                 // RESP2, said outright: auto-negotiation only logs a warning on every connection.
                 .protocol(RedisProtocol.RESP2);
+        if (config.tls()) {
+            // The server's name must match its certificate, as HTTPS checks it: TLS that takes any
+            // certificate protects against nobody on the path.
+            final SSLParameters parameters = new SSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            builder.ssl(true).sslParameters(parameters);
+            if (!config.caFile().isBlank()) {
+                builder.sslSocketFactory(RedisTls.trusting(Path.of(config.caFile())));
+            }
+        }
+        return builder;
+    }
+
+    /** An ACL user and its password; a password alone is the {@code default} user's. */
+    private static void credentials(DefaultJedisClientConfig.Builder builder, String username, String password) {
+        if (!username.isBlank()) {
+            builder.user(username);
+        }
+        if (!password.isEmpty()) {
+            builder.password(password);
+        }
     }
 
     /**

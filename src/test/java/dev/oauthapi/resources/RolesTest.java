@@ -9,11 +9,13 @@ import dev.oauthapi.testing.TestDatabase;
 import dev.oauthapi.testing.TestEnvironment;
 import dev.oauthapi.testing.TestHttp;
 import dev.oauthapi.testing.TestHttp.Answer;
+import dev.oauthapi.testing.TestRedis;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.Jedis;
 
 import java.util.Map;
 import java.util.UUID;
@@ -90,6 +92,64 @@ class RolesTest {
         assertThat(adminStats(B, user)).isEqualTo(200);
 
         assertThat(setRole(user, "user").succeeded()).isTrue();
+
+        assertThat(adminStats(A, user)).isEqualTo(403);
+        assertThat(adminStats(B, user)).isEqualTo(403);
+    }
+
+    /** The keys of the user's cached session answers (one per session), as Redis files them. */
+    private static java.util.Set<String> liveKeys(Jedis redis, User user) {
+        return redis.keys("oauth-api:session-live:{" + user.id() + "}:*");
+    }
+
+    /**
+     * Anyone who can write to Redis could once make themselves superadmin there: the cached role
+     * was taken as it stood. Now a role Redis holds counts only with our MAC over the session, the
+     * role and the user's version; anything else is read again from PostgreSQL, and counted.
+     */
+    @Test
+    void aRoleWrittenIntoRedisByAnyoneElseIsNotTrusted() {
+        final User user = signIn();
+        assertThat(adminStats(A, user)).isEqualTo(403); // cached: live, role user
+        try (Jedis redis = TestRedis.shared().client()) {
+            final java.util.Set<String> keys = liveKeys(redis, user);
+            assertThat(keys).hasSize(1);
+            final String key = keys.iterator().next();
+            final String genuine = redis.get(key);
+            assertThat(genuine).startsWith("user.");
+
+            for (String forged : new String[] {"superadmin", genuine.replaceFirst("^user\\.", "superadmin."),
+                    "superadmin." + genuine.split("\\.")[1] + ".AAAAAAAAAAAAAAAAAAAAAA"}) {
+                redis.set(key, forged);
+                assertThat(adminStats(A, user)).as(forged).isEqualTo(403);
+                assertThat(redis.get(key)).as("PostgreSQL's answer cached again").startsWith("user.");
+            }
+        }
+        assertThat(new TestHttp(A.getAdminPort()).get("/prometheus", null).response().body())
+                .contains("oauth_redis_values_untrusted_total{value=\"session_role\"} 2.0");
+    }
+
+    /**
+     * A request that read the admin role just before a demotion, and caches it just after the
+     * demotion cleared the cache, cannot bring the role back: the entry carries the user's version,
+     * which the demotion replaced.
+     */
+    @Test
+    void aRoleCachedAgainAfterADemotionIsNoLongerAnswer() {
+        final User user = signIn();
+        assertThat(setRole(user, "admin").succeeded()).isTrue();
+        assertThat(adminStats(A, user)).isEqualTo(200);
+        final String key;
+        final String asAdmin;
+        try (Jedis redis = TestRedis.shared().client()) {
+            key = liveKeys(redis, user).iterator().next();
+            asAdmin = redis.get(key);
+        }
+
+        assertThat(setRole(user, "user").succeeded()).isTrue();
+        try (Jedis redis = TestRedis.shared().client()) {
+            redis.set(key, asAdmin); // the late write of a request that read the old role
+        }
 
         assertThat(adminStats(A, user)).isEqualTo(403);
         assertThat(adminStats(B, user)).isEqualTo(403);

@@ -314,11 +314,20 @@ class WebSignInTest {
     @Test
     void tenThousandAuthorizationsAndAThousandJunkCallbacksBarelyTouchRedis() throws Exception {
         try (Jedis redis = TestRedis.shared().client()) {
-            assertThat(authorize("google", APP_URI, Pkce.fresh(), "warm").status()).isEqualTo(302);
-            final long before = usedMemory(redis);
             final String challenge = Pkce.fresh().challenge();
             final ExecutorService clients = Executors.newFixedThreadPool(4);
             try {
+                // The same concurrency first, so that the service's pooled Redis connections (whose
+                // buffers Redis counts as used memory) exist before the measure is taken.
+                final List<Future<Integer>> warm = new ArrayList<>();
+                for (int i = 0; i < 400; i++) {
+                    warm.add(clients.submit(() -> authorize("google", APP_URI, new Pkce("unused", challenge), "warm")
+                            .status()));
+                }
+                for (Future<Integer> status : warm) {
+                    assertThat(status.get()).isEqualTo(302);
+                }
+                final long before = usedMemory(redis);
                 final List<Future<Integer>> asked = new ArrayList<>();
                 for (int i = 0; i < 10_000; i++) {
                     final String appState = "flood-" + i + "-" + "x".repeat(240);
@@ -339,10 +348,10 @@ class WebSignInTest {
                 for (Future<String> error : junk) {
                     assertThat(error.get()).isEqualTo("invalid_request");
                 }
+                assertThat(usedMemory(redis) - before).as("bytes Redis grew by").isLessThan(200 * 1024);
             } finally {
                 clients.shutdownNow();
             }
-            assertThat(usedMemory(redis) - before).as("bytes Redis grew by").isLessThan(200 * 1024);
         }
     }
 
