@@ -28,6 +28,7 @@ import dev.oauthapi.http.ClientAddress;
 import dev.oauthapi.http.ClientAddressFilter;
 import dev.oauthapi.http.NoStoreFilter;
 import dev.oauthapi.http.QueryTokenFilter;
+import dev.oauthapi.http.PersistentConnections;
 import dev.oauthapi.http.RateLimitFeature;
 import dev.oauthapi.http.RateLimited;
 import dev.oauthapi.http.RateLimiter;
@@ -258,6 +259,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         final Drain drain = new Drain(config.network().drainDelay().toJavaDuration());
         environment.healthChecks().register("drain", drain);
         environment.lifecycle().addServerLifecycleListener(drain::installFor);
+        environment.lifecycle().addServerLifecycleListener(server -> PersistentConnections.install(server, drain::isDraining));
 
         errors(environment);
     }

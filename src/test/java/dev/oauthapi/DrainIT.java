@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.testing.FakeProvider;
 import dev.oauthapi.testing.JarProcess;
+import dev.oauthapi.testing.KeepAlive;
 import dev.oauthapi.testing.LocalPorts;
 import dev.oauthapi.testing.TestApp;
 import dev.oauthapi.testing.TestEnvironment;
@@ -214,5 +215,88 @@ class DrainIT {
             again.destroy();
             again.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Clients on kept-alive connections, looping {@code GET /api/users/me} straight through a
+     * SIGTERM until the instance is gone (no balancer to steer them away). While it drains, every
+     * answer says {@code Connection: close}, so each client opens a new connection for its next
+     * request; once the listener is closed, a new connection is refused and the client is done.
+     * Never a 503, and never a request written on an open connection left without its answer.
+     */
+    @Test
+    void keptAliveClientsThroughAStopGetNo503AndNoReset() throws Exception {
+        final Map<String, String> env = TestEnvironment.withProviders(GOOGLE, CLIENT, APPLE, "com.example.drain");
+        final int port = LocalPorts.free();
+        env.put("PORT", Integer.toString(port));
+        env.put("ADMIN_PORT", Integer.toString(LocalPorts.free()));
+        env.put("DRAIN_DELAY", "2s");
+        TestApp.migrate(env);
+        final Process server = JarProcess.start(env, Files.createTempFile("drain-keepalive", ".log"));
+        final String token = send(port, "POST", "/api/auth/google", null, JSON.writeValueAsString(Map.of("idToken",
+                GOOGLE.token(CLIENT, "keepalive-" + UUID.randomUUID()).build()))).json().path("tokens")
+                .path("accessToken").asText();
+        final String request = "GET /api/users/me HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n\r\n";
+
+        final Map<Integer, AtomicInteger> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        final AtomicInteger toldToClose = new AtomicInteger();
+        final AtomicBoolean stopping = new AtomicBoolean();
+        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        final Instant deadline = Instant.now().plusSeconds(40);
+        final List<Thread> clients = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            clients.add(Thread.ofPlatform().start(() -> {
+                KeepAlive connection = null;
+                try {
+                    while (Instant.now().isBefore(deadline)) {
+                        if (connection == null) {
+                            try {
+                                connection = new KeepAlive("127.0.0.1", port);
+                            } catch (java.net.ConnectException refused) {
+                                if (stopping.get()) {
+                                    return; // the listener is closed: this client moves on
+                                }
+                                throw refused;
+                            }
+                        }
+                        final KeepAlive.Answer answer;
+                        try {
+                            answer = connection.exchange(request);
+                        } catch (IOException e) {
+                            failures.add("a request on an open connection got no answer: " + e);
+                            return;
+                        }
+                        statuses.computeIfAbsent(answer.status(), status -> new AtomicInteger()).incrementAndGet();
+                        if (answer.closes()) {
+                            toldToClose.incrementAndGet();
+                            connection.close();
+                            connection = null;
+                        }
+                    }
+                    failures.add("still served after 40 s");
+                } catch (IOException e) {
+                    failures.add(e.toString());
+                } finally {
+                    if (connection != null) {
+                        try {
+                            connection.close();
+                        } catch (IOException ignored) {
+                            // closing our side of a finished test
+                        }
+                    }
+                }
+            }));
+        }
+        Thread.sleep(1_000);
+        stopping.set(true);
+        server.toHandle().destroy(); // SIGTERM
+        for (Thread client : clients) {
+            client.join(45_000);
+        }
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("the process exits").isTrue();
+
+        assertThat(failures).isEmpty();
+        assertThat(statuses.keySet()).as("statuses seen: " + statuses).containsOnly(200);
+        assertThat(toldToClose.get()).as("answers that said Connection: close while draining").isPositive();
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.oauthapi.OAuthApiConfiguration;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.testing.FakeProvider;
+import dev.oauthapi.testing.KeepAlive;
 import dev.oauthapi.testing.TestApp;
 import dev.oauthapi.testing.TestDatabase;
 import dev.oauthapi.testing.TestEnvironment;
@@ -97,6 +98,8 @@ class BadInputTest {
         }
         pathCases(token, cases);
 
+        // The service's shared keys are made on first use: before the snapshot, not by a bad request.
+        assertThat(http().get("/api/users/me", token).status()).isEqualTo(200);
         final Map<String, Object> before = snapshot();
         final List<String> failures = new ArrayList<>();
         for (Case c : cases) {
@@ -126,16 +129,55 @@ class BadInputTest {
     record Reply(int status, String contentType, String body, JsonNode json) {
     }
 
+    /**
+     * An answer given before the request's body arrived (a 401: no token, a 415, a 413) leaves the rest of
+     * the body on its way; the connection cannot be used again, and the answer says so, and the
+     * connection then ends cleanly, never with a reset. A body that arrived whole is discarded
+     * and the connection kept: the next request on it is answered.
+     */
+    @Test
+    void anEarlyRefusalOfABodyStillOnItsWaySaysConnectionCloseAndEndsCleanly() throws IOException {
+        final Map<String, Integer> partial = Map.of(
+                "POST /api/auth/logout HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 50000\r\n\r\n{\"a\":", 401,
+                "POST /api/auth/logout HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n", 401,
+                "PATCH /api/profile HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\n"
+                        + "Content-Length: 5000\r\n\r\nname=", 415,
+                "POST /api/auth/google HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 100000\r\n\r\n{\"idToken\":", 413);
+        for (Map.Entry<String, Integer> request : partial.entrySet()) {
+            try (KeepAlive connection = new KeepAlive("127.0.0.1", APP.getLocalPort())) {
+                final KeepAlive.Answer answer = connection.exchange(request.getKey());
+
+                assertThat(answer.status()).as(request.getKey()).isEqualTo(request.getValue());
+                assertThat(answer.closes()).as(request.getKey()).isTrue();
+                assertThat(connection.closedCleanly()).as(request.getKey()).isTrue();
+            }
+        }
+        try (KeepAlive connection = new KeepAlive("127.0.0.1", APP.getLocalPort())) {
+            final String whole = "POST /api/auth/logout HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 2\r\n\r\n{}";
+            final KeepAlive.Answer first = connection.exchange(whole);
+            final KeepAlive.Answer second = connection.exchange(whole);
+
+            assertThat(first.status()).isEqualTo(401);
+            assertThat(first.closes()).as("a body that arrived whole is discarded; the connection stays").isFalse();
+            assertThat(second.status()).isEqualTo(401);
+        }
+    }
+
     private static Reply send(Case c) throws IOException {
         if (c.raw() != null) {
             return sendRaw(c.raw());
         }
-        Answer answer;
+        // One pooled keep-alive client for every case, and no second try: a connection closed
+        // under it (without Connection: close) is a failure of the case that found it.
+        final Answer answer;
         try {
             answer = http().send(c.request());
         } catch (java.io.UncheckedIOException closed) {
-            // A pooled connection the server closed after its previous answer: once more, on a new one.
-            answer = http().send(c.request());
+            throw closed.getCause();
         }
         return new Reply(answer.status(), answer.header("Content-Type"), answer.response().body(), answer.json());
     }
