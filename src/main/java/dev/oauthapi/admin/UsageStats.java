@@ -7,18 +7,37 @@ import dev.oauthapi.users.Roles;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 
-/** The numbers of {@code GET /api/admin/stats}: exact counts, read when asked (see {@link StatsDao}). */
+/**
+ * The numbers of {@code GET /api/admin/stats}: exact counts (see {@link StatsDao}), read at most
+ * once per {@link #MAX_AGE} on each instance. Counting scans four tables; a dashboard polling
+ * every second, or several admins at once, would otherwise scan them as often.
+ */
 public final class UsageStats {
+    public static final Duration MAX_AGE = Duration.ofSeconds(30);
+
     private final Jdbi jdbi;
     private final Clock clock;
+    private Snapshot cached;
+    private Instant cachedAt;
 
     public UsageStats(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
         this.clock = clock;
+    }
+
+    /** The numbers as of at most {@link #MAX_AGE} ago; one reader counts while the others wait for it. */
+    public synchronized Snapshot recent() {
+        final Instant now = clock.instant();
+        if (cached == null || !now.isBefore(cachedAt.plus(MAX_AGE))) {
+            cached = now();
+            cachedAt = now;
+        }
+        return cached;
     }
 
     /** {@code byProvider} counts users with an identity of each provider, so its sum may exceed the total. */
@@ -27,7 +46,7 @@ public final class UsageStats {
     }
 
     /** Four statements in one read-only snapshot, so the numbers agree with each other. */
-    public Snapshot now() {
+    private Snapshot now() {
         final Instant now = clock.instant();
         return jdbi.inTransaction(handle -> {
             handle.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");

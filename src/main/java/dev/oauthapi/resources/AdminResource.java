@@ -129,7 +129,7 @@ public final class AdminResource {
     @GET
     @Path("/stats")
     public StatsResponse stats(@Auth AuthenticatedUser admin) {
-        return StatsResponse.of(stats.now());
+        return StatsResponse.of(stats.recent());
     }
 
     private static Actor actor(AuthenticatedUser admin) {

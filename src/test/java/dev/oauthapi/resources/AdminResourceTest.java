@@ -389,7 +389,7 @@ class AdminResourceTest {
 
     @Test
     void statsHaveTheContractsShape() {
-        when(STATS.now()).thenReturn(new UsageStats.Snapshot(10, 1, Map.of("user", 8L, "admin", 1L, "superadmin", 1L),
+        when(STATS.recent()).thenReturn(new UsageStats.Snapshot(10, 1, Map.of("user", 8L, "admin", 1L, "superadmin", 1L),
                 Map.of("google", 7L, "apple", 5L), 14, 3, 9));
 
         final JsonNode stats = get("/api/admin/stats", Map.of(), "admin-token").json();

@@ -3,7 +3,10 @@ package dev.oauthapi.resources;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.oauthapi.OAuthApiConfiguration;
 import dev.oauthapi.identity.Provider;
+import dev.oauthapi.OAuthApiApplication;
+import dev.oauthapi.admin.UsageStats;
 import dev.oauthapi.testing.FakeProvider;
+import dev.oauthapi.testing.MutableClock;
 import dev.oauthapi.testing.TestApp;
 import dev.oauthapi.testing.TestDatabase;
 import dev.oauthapi.testing.TestEnvironment;
@@ -38,6 +41,10 @@ class AdminTest {
     static final FakeProvider APPLE = FakeProvider.start(Provider.APPLE);
     static final Map<String, String> ENV = TestEnvironment.withProviders(GOOGLE, GOOGLE_APP, APPLE, APPLE_APP);
     static final DropwizardAppExtension<OAuthApiConfiguration> A = TestApp.extension(ENV);
+    /** A third instance on a clock of the test's, for what depends on time passing (the stats' cache). */
+    static final MutableClock CLOCK = MutableClock.startingNow();
+    static final DropwizardAppExtension<OAuthApiConfiguration> TIMED =
+            TestApp.extension(ENV, environment -> new OAuthApiApplication(environment, CLOCK));
     static final DropwizardAppExtension<OAuthApiConfiguration> B = TestApp.extension(ENV);
     static final TestDatabase DB = new TestDatabase(ENV);
 
@@ -52,6 +59,10 @@ class AdminTest {
 
     private static TestHttp a() {
         return new TestHttp(A.getLocalPort());
+    }
+
+    private static TestHttp timed() {
+        return new TestHttp(TIMED.getLocalPort());
     }
 
     private static TestHttp b() {
@@ -434,11 +445,13 @@ class AdminTest {
     @Test
     void statsCountUsersSessionsAndSignIns() {
         final User admin = withRole("Admin", "admin");
-        final JsonNode before = a().get("/api/admin/stats", admin.accessToken()).json();
+        final JsonNode before = timed().get("/api/admin/stats", admin.accessToken()).json();
 
         final User user = signIn("Counted");
         a().patch("/api/admin/users/" + user.id(), Map.of("disabled", true), admin.accessToken());
-        final Answer after = a().get("/api/admin/stats", admin.accessToken());
+        assertThat(timed().get("/api/admin/stats", admin.accessToken()).json()).as("read at most every 30 s").isEqualTo(before);
+        CLOCK.advance(UsageStats.MAX_AGE);
+        final Answer after = timed().get("/api/admin/stats", admin.accessToken());
 
         assertThat(after.header("Cache-Control")).isEqualTo("no-store");
         final JsonNode stats = after.json();
