@@ -85,6 +85,7 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
 PG_PORT=25432; REDIS_PORT=26379; API_PORT=28080; ADMIN_PORT=28081
 CADDY_PUBLIC=28443; CADDY_LOCAL=28090; CADDY_ADMIN_PORT=22019
 REDIS_PASS=rehearsal-redis-password
+REDIS_API_PASS=rehearsal-redis-api-password
 
 # PostgreSQL 15 with the image's configuration and first-start script.
 install -d -o postgres "$work/pg" "$work/pg/data" "$work/pg/run"
@@ -100,11 +101,16 @@ echo "PostgreSQL 15 up with docker/database/postgresql.conf; init-db.sh ran"
 
 # Redis with the image's configuration.
 mkdir -p "$work/redis"
-redis-server docker/redis/redis.conf --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$work/redis" \
-  --requirepass "$REDIS_PASS" --daemonize no --logfile "$work/redis/log" &
+# The api's ACL user as the image's CMD writes it: docker/redis/api-user.acl, its own password.
+printf 'requirepass "%s"\nuser oauth-api on >%s %s\n' "$REDIS_PASS" "$REDIS_API_PASS" \
+  "$(cat docker/redis/api-user.acl)" >"$work/redis/auth.conf"
+redis-server docker/redis/redis.conf --include "$work/redis/auth.conf" --port "$REDIS_PORT" --bind 127.0.0.1 \
+  --dir "$work/redis" --daemonize no --logfile "$work/redis/log" &
 pids+=($!)
 wait_for 10 "Redis" sh -c "REDISCLI_AUTH=$REDIS_PASS redis-cli -p $REDIS_PORT ping | grep -q PONG"
-echo "Redis up with docker/redis/redis.conf (append-only, password required)"
+acl_denied=$(redis-cli -p "$REDIS_PORT" --user oauth-api --pass "$REDIS_API_PASS" --no-auth-warning FLUSHALL 2>&1 || true)
+echo "$acl_denied" | grep -q NOPERM || fail "the api's Redis user may run FLUSHALL: $acl_denied"
+echo "Redis up with docker/redis/redis.conf (append-only, password required), the api's ACL user limited"
 
 # The jar with config.yml and the values of .env.example, on rehearsal ports.
 set -a
@@ -113,14 +119,15 @@ set -a
 set +a
 export HOST=127.0.0.1 PORT=$API_PORT ADMIN_PORT=$ADMIN_PORT \
   DATABASE_HOST=127.0.0.1 DATABASE_PORT=$PG_PORT DATABASE_PASSWORD=rehearsal \
-  REDIS_HOST=127.0.0.1 REDIS_PORT=$REDIS_PORT REDIS_PASSWORD=$REDIS_PASS \
+  REDIS_HOST=127.0.0.1 REDIS_PORT=$REDIS_PORT REDIS_USERNAME=oauth-api REDIS_PASSWORD=$REDIS_API_PASS \
   JWT_KEYS_DIR=$work/keys TRUSTED_PROXIES=127.0.0.1/32
 "$JAVA" -jar target/oauth-api.jar keys generate >/dev/null
 "$JAVA" -jar target/oauth-api.jar db migrate config.yml >/dev/null
 "$JAVA" -jar target/oauth-api.jar server config.yml >"$work/api.log" 2>&1 &
 pids+=($!)
 wait_for 60 "the api" curl -sf "http://127.0.0.1:$API_PORT/health"
-echo "api up: migrated, serving"
+curl -sf "http://127.0.0.1:$ADMIN_PORT/healthcheck" >/dev/null || fail "the api's health checks fail (Redis as oauth-api?)"
+echo "api up: migrated, serving, healthy on Redis as its ACL user"
 # A second instance on another loopback address with the same ports, as a second container
 # would have: Caddy checks every instance on one health port.
 HOST=127.0.0.2 ADMIN_HOST=127.0.0.2 DRAIN_DELAY=3s \

@@ -17,15 +17,24 @@ if [ ! -f "$ROOT/.env" ]; then
     chmod 600 "$ROOT/.env"
     database_password=$(random_secret)
     redis_password=$(random_secret)
+    redis_api_password=$(random_secret)
     # Until a real domain is set, serve localhost only: no certificate request with placeholders.
     sed -i.bak \
         -e "s/^DATABASE_PASSWORD=.*/DATABASE_PASSWORD=$database_password/" \
         -e "s/^REDIS_PASSWORD=.*/REDIS_PASSWORD=$redis_password/" \
+        -e "s/^REDIS_API_PASSWORD=.*/REDIS_API_PASSWORD=$redis_api_password/" \
         -e "s/^CADDY_DOMAIN=.*/CADDY_DOMAIN=localhost/" \
         "$ROOT/.env"
     rm -f "$ROOT/.env.bak"
     echo "Created .env with random database and Redis passwords; serving localhost only for now."
     echo "Set CADDY_DOMAIN, ACME_EMAIL, JWT_ISSUER, JWT_AUDIENCE and the client ids in .env, then run this again."
+fi
+# The api's own Redis user came later: an older .env gets its password once.
+if ! grep -q '^REDIS_API_PASSWORD=.' "$ROOT/.env"; then
+    sed -i.bak -e '/^REDIS_API_PASSWORD=/d' "$ROOT/.env"
+    rm -f "$ROOT/.env.bak"
+    echo "REDIS_API_PASSWORD=$(random_secret)" >> "$ROOT/.env"
+    echo "Added REDIS_API_PASSWORD to .env (the api's own Redis user)."
 fi
 load_env
 
