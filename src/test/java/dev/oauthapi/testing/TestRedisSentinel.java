@@ -17,10 +17,12 @@ import java.util.stream.Collectors;
 /**
  * Real Redis with Sentinel, started by the test from {@code redis-server} on the PATH (Debian's
  * {@code redis-server}): a primary, one replica, and three sentinels watching them as
- * {@code mymaster}, quick to notice (1 s) and to fail over.
+ * {@code mymaster}, quick to notice (1 s) and to fail over. The sentinels require a password of
+ * their own ({@code requirepass}), as a hardened deployment's do.
  */
 public final class TestRedisSentinel implements AutoCloseable {
     public static final String MASTER = "mymaster";
+    private static final String SENTINEL_PASSWORD = "sentinel-" + java.util.UUID.randomUUID();
 
     private final List<Process> processes = new ArrayList<>();
     private final int primary;
@@ -47,6 +49,7 @@ public final class TestRedisSentinel implements AutoCloseable {
                     "sentinel down-after-milliseconds " + MASTER + " 1000",
                     "sentinel failover-timeout " + MASTER + " 5000",
                     "sentinel parallel-syncs " + MASTER + " 1",
+                    "requirepass " + SENTINEL_PASSWORD,
                     ""));
             start(List.of(conf.toString(), "--sentinel"));
             sentinels.add(port);
@@ -74,12 +77,19 @@ public final class TestRedisSentinel implements AutoCloseable {
     /** The {@code REDIS_*} variables of the service in sentinel mode. */
     public Map<String, String> environment() {
         return Map.of("REDIS_MODE", "sentinel", "REDIS_SENTINEL_MASTER", MASTER, "REDIS_PASSWORD", "",
+                "REDIS_SENTINEL_PASSWORD", SENTINEL_PASSWORD,
                 "REDIS_NODES", sentinels.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(",")));
+    }
+
+    private Jedis sentinel() {
+        final Jedis sentinel = new Jedis("127.0.0.1", sentinels.getFirst());
+        sentinel.auth(SENTINEL_PASSWORD);
+        return sentinel;
     }
 
     /** Where the sentinels say the primary is now. */
     public HostAndPort primary() {
-        try (Jedis sentinel = new Jedis("127.0.0.1", sentinels.getFirst())) {
+        try (Jedis sentinel = sentinel()) {
             final List<String> address = sentinel.sentinelGetMasterAddrByName(MASTER);
             return new HostAndPort(address.get(0), Integer.parseInt(address.get(1)));
         }
@@ -96,7 +106,7 @@ public final class TestRedisSentinel implements AutoCloseable {
      */
     public void failover() {
         final Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        try (Jedis sentinel = new Jedis("127.0.0.1", sentinels.getFirst())) {
+        try (Jedis sentinel = sentinel()) {
             while (true) {
                 try {
                     sentinel.sentinelFailover(MASTER);
