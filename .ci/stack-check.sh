@@ -82,7 +82,8 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
   done
   fail "$what did not come up within ${limit}s"
 }
-PG_PORT=25432; REDIS_PORT=26379; API_PORT=28080; ADMIN_PORT=28081
+# Names of our own: .env.example, read below, sets REDIS_PORT and ADMIN_PORT of its own.
+PG_PORT=25432; REHEARSAL_REDIS_PORT=26379; API_PORT=28080; REHEARSAL_ADMIN_PORT=28081
 CADDY_PUBLIC=28443; CADDY_LOCAL=28090; CADDY_ADMIN_PORT=22019
 REDIS_PASS=rehearsal-redis-password
 REDIS_API_PASS=rehearsal-redis-api-password
@@ -96,19 +97,20 @@ runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w 
    -c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$work/pg/run" >/dev/null
 export PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=postgres
 "$PG_BIN/createdb" oauth_api
-POSTGRES_USER=postgres POSTGRES_DB=oauth_api sh docker/database/init-db.sh
-echo "PostgreSQL 15 up with docker/database/postgresql.conf; init-db.sh ran"
+POSTGRES_USER=postgres POSTGRES_DB=oauth_api DATABASE_APP_USERNAME=oauth_api_app DATABASE_APP_PASSWORD=rehearsal \
+  sh docker/database/init-db.sh
+echo "PostgreSQL 15 up with docker/database/postgresql.conf; init-db.sh ran (the owner and the api's role)"
 
 # Redis with the image's configuration.
 mkdir -p "$work/redis"
 # The api's ACL user as the image's CMD writes it: docker/redis/api-user.acl, its own password.
 printf 'requirepass "%s"\nuser oauth-api on >%s %s\n' "$REDIS_PASS" "$REDIS_API_PASS" \
   "$(cat docker/redis/api-user.acl)" >"$work/redis/auth.conf"
-redis-server docker/redis/redis.conf --include "$work/redis/auth.conf" --port "$REDIS_PORT" --bind 127.0.0.1 \
+redis-server docker/redis/redis.conf --include "$work/redis/auth.conf" --port "$REHEARSAL_REDIS_PORT" --bind 127.0.0.1 \
   --dir "$work/redis" --daemonize no --logfile "$work/redis/log" &
 pids+=($!)
-wait_for 10 "Redis" sh -c "REDISCLI_AUTH=$REDIS_PASS redis-cli -p $REDIS_PORT ping | grep -q PONG"
-acl_denied=$(redis-cli -p "$REDIS_PORT" --user oauth-api --pass "$REDIS_API_PASS" --no-auth-warning FLUSHALL 2>&1 || true)
+wait_for 10 "Redis" sh -c "REDISCLI_AUTH=$REDIS_PASS redis-cli -p $REHEARSAL_REDIS_PORT ping | grep -q PONG"
+acl_denied=$(redis-cli -p "$REHEARSAL_REDIS_PORT" --user oauth-api --pass "$REDIS_API_PASS" --no-auth-warning FLUSHALL 2>&1 || true)
 echo "$acl_denied" | grep -q NOPERM || fail "the api's Redis user may run FLUSHALL: $acl_denied"
 echo "Redis up with docker/redis/redis.conf (append-only, password required), the api's ACL user limited"
 
@@ -117,16 +119,21 @@ set -a
 # shellcheck disable=SC1091
 . ./.env.example
 set +a
-export HOST=127.0.0.1 PORT=$API_PORT ADMIN_PORT=$ADMIN_PORT \
-  DATABASE_HOST=127.0.0.1 DATABASE_PORT=$PG_PORT DATABASE_PASSWORD=rehearsal \
-  REDIS_HOST=127.0.0.1 REDIS_PORT=$REDIS_PORT REDIS_USERNAME=oauth-api REDIS_PASSWORD=$REDIS_API_PASS \
+export HOST=127.0.0.1 PORT=$API_PORT ADMIN_PORT=$REHEARSAL_ADMIN_PORT \
+  DATABASE_HOST=127.0.0.1 DATABASE_PORT=$PG_PORT DATABASE_USERNAME=oauth_api_app DATABASE_PASSWORD=rehearsal \
+  DATABASE_MIGRATION_USERNAME=postgres DATABASE_MIGRATION_PASSWORD=rehearsal \
+  REDIS_HOST=127.0.0.1 REDIS_PORT=$REHEARSAL_REDIS_PORT REDIS_USERNAME=oauth-api REDIS_PASSWORD=$REDIS_API_PASS \
   JWT_KEYS_DIR=$work/keys TRUSTED_PROXIES=127.0.0.1/32
 "$JAVA" -jar target/oauth-api.jar keys generate >/dev/null
 "$JAVA" -jar target/oauth-api.jar db migrate config.yml >/dev/null
 "$JAVA" -jar target/oauth-api.jar server config.yml >"$work/api.log" 2>&1 &
 pids+=($!)
 wait_for 60 "the api" curl -sf "http://127.0.0.1:$API_PORT/health"
-curl -sf "http://127.0.0.1:$ADMIN_PORT/healthcheck" >/dev/null || fail "the api's health checks fail (Redis as oauth-api?)"
+health=$(curl -s "http://127.0.0.1:$REHEARSAL_ADMIN_PORT/healthcheck")
+echo "$health" | grep -q '"redis":{"healthy":true' || fail "the api's Redis health check fails as oauth-api: $health"
+denied=$(psql -U oauth_api_app -d oauth_api -c 'DROP TABLE users' 2>&1 || true)
+echo "$denied" | grep -q 'must be owner' || fail "the api's database role may drop a table: $denied"
+psql -U oauth_api_app -d oauth_api -tAc 'SELECT count(*) FROM users' >/dev/null || fail "the api's role cannot read users"
 echo "api up: migrated, serving, healthy on Redis as its ACL user"
 # A second instance on another loopback address with the same ports, as a second container
 # would have: Caddy checks every instance on one health port.
@@ -139,7 +146,7 @@ echo "a second api up on 127.0.0.2"
 
 # Caddy with the Caddyfile, its ports and upstream moved by the environment.
 export CADDY_DOMAIN=http://127.0.0.1:$CADDY_PUBLIC CADDY_LOCAL_ADDRESS=http://localhost:$CADDY_LOCAL \
-  API_UPSTREAM="127.0.0.1:$API_PORT 127.0.0.2:$API_PORT" API_HEALTH_PORT=$ADMIN_PORT API_HEALTH_INTERVAL=1s \
+  API_UPSTREAM="127.0.0.1:$API_PORT 127.0.0.2:$API_PORT" API_HEALTH_PORT=$REHEARSAL_ADMIN_PORT API_HEALTH_INTERVAL=1s \
   CADDY_ADMIN=127.0.0.1:$CADDY_ADMIN_PORT \
   CADDY_HTTP_PORT=28091 CADDY_HTTPS_PORT=28444 XDG_DATA_HOME=$work/caddy XDG_CONFIG_HOME=$work/caddy
 caddy run --config docker/caddy/Caddyfile --adapter caddyfile >"$work/caddy.log" 2>&1 &

@@ -16,11 +16,13 @@ if [ ! -f "$ROOT/.env" ]; then
     cp "$ROOT/.env.example" "$ROOT/.env"
     chmod 600 "$ROOT/.env"
     database_password=$(random_secret)
+    database_owner_password=$(random_secret)
     redis_password=$(random_secret)
     redis_api_password=$(random_secret)
     # Until a real domain is set, serve localhost only: no certificate request with placeholders.
     sed -i.bak \
         -e "s/^DATABASE_PASSWORD=.*/DATABASE_PASSWORD=$database_password/" \
+        -e "s/^DATABASE_MIGRATION_PASSWORD=.*/DATABASE_MIGRATION_PASSWORD=$database_owner_password/" \
         -e "s/^REDIS_PASSWORD=.*/REDIS_PASSWORD=$redis_password/" \
         -e "s/^REDIS_API_PASSWORD=.*/REDIS_API_PASSWORD=$redis_api_password/" \
         -e "s/^CADDY_DOMAIN=.*/CADDY_DOMAIN=localhost/" \
@@ -28,6 +30,17 @@ if [ ! -f "$ROOT/.env" ]; then
     rm -f "$ROOT/.env.bak"
     echo "Created .env with random database and Redis passwords; serving localhost only for now."
     echo "Set CADDY_DOMAIN, ACME_EMAIL, JWT_ISSUER, JWT_AUDIENCE and the client ids in .env, then run this again."
+fi
+# The database owner came later: an older .env's one user (the owner of its data folder) stays
+# both, so nothing changes for it; README "Database roles" tells how to split them.
+if ! grep -q '^DATABASE_MIGRATION_PASSWORD=.' "$ROOT/.env"; then
+    owner=$(sed -n 's/^DATABASE_USERNAME=//p' "$ROOT/.env" | tail -n 1)
+    owner_password=$(sed -n 's/^DATABASE_PASSWORD=//p' "$ROOT/.env" | tail -n 1)
+    sed -i.bak -e '/^DATABASE_MIGRATION_USERNAME=/d' -e '/^DATABASE_MIGRATION_PASSWORD=/d' "$ROOT/.env"
+    rm -f "$ROOT/.env.bak"
+    printf 'DATABASE_MIGRATION_USERNAME=%s\nDATABASE_MIGRATION_PASSWORD=%s\n' "${owner:-postgres}" "$owner_password" >> "$ROOT/.env"
+    grep -q '^DATABASE_USERNAME=' "$ROOT/.env" || echo "DATABASE_USERNAME=postgres" >> "$ROOT/.env"
+    echo "Added DATABASE_MIGRATION_USERNAME/PASSWORD to .env (the same user as the api's, as before)."
 fi
 # The api's own Redis user came later: an older .env gets its password once.
 if ! grep -q '^REDIS_API_PASSWORD=.' "$ROOT/.env"; then

@@ -6,7 +6,7 @@ ROOT=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
 load_env
 
 if [ "$#" -eq 0 ]; then
-    compose exec postgres psql -U "${DATABASE_USERNAME:-postgres}" -d "${DATABASE_NAME:-oauth_api}"
+    compose exec postgres psql -U "${DATABASE_MIGRATION_USERNAME:-postgres}" -d "${DATABASE_NAME:-oauth_api}"
 else
     compose exec postgres "$@"
 fi

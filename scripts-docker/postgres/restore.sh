@@ -15,7 +15,7 @@ confirm "Replace the contents of database ${DATABASE_NAME:-oauth_api} with $1? T
 compose stop caddy api
 container=$(container_of postgres)
 docker cp "$1" "$container:/tmp/restore.dump"
-compose exec -T postgres pg_restore -U "${DATABASE_USERNAME:-postgres}" -d "${DATABASE_NAME:-oauth_api}" \
+compose exec -T postgres pg_restore -U "${DATABASE_MIGRATION_USERNAME:-postgres}" -d "${DATABASE_NAME:-oauth_api}" \
     --clean --if-exists --no-owner --single-transaction /tmp/restore.dump
 compose exec -T postgres rm -f /tmp/restore.dump
 compose run --rm migrate

@@ -170,7 +170,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         bootstrap.addBundle(new MigrationsBundle<>() {
             @Override
             public DataSourceFactory getDataSourceFactory(OAuthApiConfiguration configuration) {
-                return configuration.database();
+                return configuration.migrationDatabase();
             }
         });
         bootstrap.addCommand(new KeysCommand(environment));

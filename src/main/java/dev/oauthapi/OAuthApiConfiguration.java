@@ -6,6 +6,7 @@ import dev.oauthapi.config.AppleConfig;
 import dev.oauthapi.config.DocsConfig;
 import dev.oauthapi.config.GoogleConfig;
 import dev.oauthapi.config.IdTokensConfig;
+import dev.oauthapi.config.MigrationConfig;
 import dev.oauthapi.config.NetworkConfig;
 import dev.oauthapi.config.RateLimitsConfig;
 import dev.oauthapi.config.RedisConfig;
@@ -56,8 +57,25 @@ public class OAuthApiConfiguration extends Configuration {
     @Valid @NotNull @JsonProperty
     private DocsConfig docs;
 
+    @Valid @NotNull @JsonProperty
+    private MigrationConfig migration;
+
     public DataSourceFactory database() {
         return database;
+    }
+
+    /** The {@code database} block as {@code db migrate} uses it: as the schema's owner, when one is set. */
+    public DataSourceFactory migrationDatabase() {
+        if (migration.username().isBlank()) {
+            return database;
+        }
+        final DataSourceFactory owner = new DataSourceFactory();
+        owner.setDriverClass(database.getDriverClass());
+        owner.setUrl(database.getUrl());
+        owner.setProperties(database.getProperties());
+        owner.setUser(migration.username());
+        owner.setPassword(migration.password().reveal());
+        return owner;
     }
 
     public RedisConfig redis() {
