@@ -97,6 +97,7 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.migrations.MigrationsBundle;
 import io.dropwizard.servlets.assets.AssetServlet;
 import io.dropwizard.util.JarLocation;
@@ -106,6 +107,7 @@ import org.eclipse.jetty.server.Server;
 import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.LoggerFactory;
 import org.jdbi.v3.core.statement.NoTemplateEngine;
 import org.jdbi.v3.core.statement.SqlLogger;
 import org.jdbi.v3.core.statement.StatementExceptions;
@@ -196,7 +198,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
                 config.tokens().audience(), accessTokenTtl, clock);
         final RefreshTokens refreshTokens = new RefreshTokens(random);
         final SessionGate sessionGate = new SessionGate(new SessionStates(redis),
-                new ServerMac(serverSecret(jdbi, random, ServerSecrets.SESSION_CACHE)), jdbi, clock, accessTokenTtl, metrics);
+                new ServerMac(serverSecret(environment, jdbi, random, ServerSecrets.SESSION_CACHE)), jdbi, clock, accessTokenTtl, metrics);
         environment.lifecycle().manage(sessionGate);
         final ProfileCache profiles = new ProfileCache(new UserVersions(redis), PROFILE_CACHE_SIZE);
         final RowIds rowIds = new RowIds(clock, random);
@@ -218,7 +220,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
                 Provider.APPLE, apple(config, appleKeys, clock));
         final AppleTokens appleTokens = appleTokens(config, jdbi, random, environment, metrics);
         final SignInService signIn = new SignInService(verifiers,
-                new Nonces(new NonceStore(redis), serverSecret(jdbi, random, ServerSecrets.NONCES), random, clock), new UsedTokenStore(redis),
+                new Nonces(new NonceStore(redis), serverSecret(environment, jdbi, random, ServerSecrets.NONCES), random, clock), new UsedTokenStore(redis),
                 config.idTokens().replayProtection(), accounts, accessTokens, clock, appleTokens, metrics);
         // Events verify with key caches of their own: unknown key ids in a flood of forged events
         // cannot spend the fetches that sign-in relies on.
@@ -244,12 +246,12 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         }
         environment.jersey().register(new AuthResource(signIn, clock));
         environment.jersey().register(new WebSignInResource(webSignIn(config.web(), signIn, redis,
-                new ServerSeal(serverSecret(jdbi, random, ServerSecrets.WEB_SIGN_IN), random), metrics, random), clock));
+                new ServerSeal(serverSecret(environment, jdbi, random, ServerSecrets.WEB_SIGN_IN), random), metrics, random), clock));
         environment.jersey().register(new SessionsResource(rotation, sessions, clock));
         environment.jersey().register(new ProviderEventsResource(providerEvents));
         environment.jersey().register(new UsersResource(accounts));
         environment.jersey().register(new ProfileResource(accounts));
-        final PageCursors cursors = new PageCursors(serverSecret(jdbi, random, ServerSecrets.CURSORS));
+        final PageCursors cursors = new PageCursors(serverSecret(environment, jdbi, random, ServerSecrets.CURSORS));
         environment.jersey().register(new AdminResource(new AdminUsers(jdbi, accounts, sessions, cursors, clock),
                 new AuditTrail(jdbi, cursors), new UsageStats(jdbi, clock)));
 
@@ -335,9 +337,24 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         return tokens;
     }
 
-    /** A key every instance shares through PostgreSQL ({@link ServerSecrets}). */
-    private Supplier<byte[]> serverSecret(Jdbi jdbi, SecureRandom random, String name) {
-        return ServerSecrets.shared(jdbi, random, clock, name);
+    /**
+     * A key every instance shares through PostgreSQL ({@link ServerSecrets}), read at start so that
+     * no request pays for it (if PostgreSQL is down then, the first use reads it).
+     */
+    private Supplier<byte[]> serverSecret(Environment environment, Jdbi jdbi, SecureRandom random, String name) {
+        final Supplier<byte[]> key = ServerSecrets.shared(jdbi, random, clock, name);
+        environment.lifecycle().manage(new Managed() {
+            @Override
+            public void start() {
+                try {
+                    key.get();
+                } catch (RuntimeException e) {
+                    LoggerFactory.getLogger(ServerSecrets.class).warn("Server secret {} not read at start ({}): read on first use",
+                            name, e.toString());
+                }
+            }
+        });
+        return key;
     }
 
     /** Google's Cross-Account Protection events: their own keys and issuer, our client ids. */

@@ -232,7 +232,8 @@ class DrainIT {
         env.put("ADMIN_PORT", Integer.toString(LocalPorts.free()));
         env.put("DRAIN_DELAY", "2s");
         TestApp.migrate(env);
-        final Process server = JarProcess.start(env, Files.createTempFile("drain-keepalive", ".log"));
+        final Path log = Files.createTempFile("drain-keepalive", ".log");
+        final Process server = JarProcess.start(env, log);
         final String token = send(port, "POST", "/api/auth/google", null, JSON.writeValueAsString(Map.of("idToken",
                 GOOGLE.token(CLIENT, "keepalive-" + UUID.randomUUID()).build()))).json().path("tokens")
                 .path("accessToken").asText();
@@ -298,5 +299,7 @@ class DrainIT {
         assertThat(failures).isEmpty();
         assertThat(statuses.keySet()).as("statuses seen: " + statuses).containsOnly(200);
         assertThat(toldToClose.get()).as("answers that said Connection: close while draining").isPositive();
+        assertThat(Files.readString(log)).as("logback's own warnings at start (versions it could not match)")
+                .doesNotContain("|-WARN in").contains("Found logback-access-common version");
     }
 }

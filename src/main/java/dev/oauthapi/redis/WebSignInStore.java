@@ -15,7 +15,8 @@ import java.util.Optional;
  * exchanges of one code cannot both win. Keys hold a hash, never the value the browser carries.
  */
 public final class WebSignInStore {
-    private static final String USED_STATES = "oauth-api:web-state-used:";
+    /** Short on purpose: a flood of junk callbacks leaves one of these per state for 10 minutes. */
+    private static final String USED_STATES = "oauth-api:wsu:";
     private static final String CODES = "oauth-api:web-code:";
 
     private final Redis redis;

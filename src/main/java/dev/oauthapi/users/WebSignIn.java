@@ -241,7 +241,9 @@ public final class WebSignIn {
                 .map(plain -> read(plain, Pending.class))
                 .filter(candidate -> candidate.provider() == provider && now.isBefore(candidate.expiresAt()))
                 .orElseThrow(WebSignIn::unknownState);
-        if (!store.markStateUsed(IdTokenVerifier.sha256Hex(state).substring(0, 32),
+        // 128 bits of the state's hash name it in Redis: as unique, and half the memory of all 256 in hex.
+        if (!store.markStateUsed(BASE64URL.encodeToString(java.util.HexFormat.of()
+                        .parseHex(IdTokenVerifier.sha256Hex(state).substring(0, 32))),
                 Duration.between(now, pending.expiresAt()))) {
             throw unknownState();
         }

@@ -98,8 +98,6 @@ class BadInputTest {
         }
         pathCases(token, cases);
 
-        // The service's shared keys are made on first use: before the snapshot, not by a bad request.
-        assertThat(http().get("/api/users/me", token).status()).isEqualTo(200);
         final Map<String, Object> before = snapshot();
         final List<String> failures = new ArrayList<>();
         for (Case c : cases) {

@@ -94,13 +94,17 @@ class RoundTripBudgetTest {
         assertThat(me.statements()).as(me.toString()).isEmpty();
         assertThat(me.redisRoundTrips()).as(me.toString()).isEqualTo(1);
 
-        // A change replaces the version: the next read is the one statement again.
+        // A change replaces the version: the next read asks PostgreSQL for the profile, and for the
+        // session too (its cached answer, which carries the role, is bound to the version), once.
         assertThat(new TestHttp(APP.getLocalPort()).patch("/api/profile", Map.of("name", "Budget"), access).status())
                 .isEqualTo(200);
         final RoundTrips.Counts changed = get("/api/users/me", access);
-        assertThat(changed.statements()).as(changed.toString()).hasSize(1);
-        assertThat(changed.statements().getFirst()).contains("FROM users u LEFT JOIN identities i");
-        assertThat(changed.redisRoundTrips()).as(changed.toString()).isEqualTo(1);
+        assertThat(changed.statements()).as(changed.toString()).hasSize(2);
+        assertThat(changed.statements().get(1)).contains("FROM users u LEFT JOIN identities i");
+        assertThat(changed.redisRoundTrips()).as(changed.toString()).isEqualTo(2);
+        final RoundTrips.Counts again = get("/api/users/me", access);
+        assertThat(again.statements()).as(again.toString()).isEmpty();
+        assertThat(again.redisRoundTrips()).as(again.toString()).isEqualTo(1);
 
         final RoundTrips.Counts sessions = get("/api/auth/sessions", access);
         assertThat(sessions.statements()).as(sessions.toString()).hasSize(1);

@@ -323,6 +323,11 @@ class WebSignInTest {
                 for (int i = 0; i < 400; i++) {
                     warm.add(clients.submit(() -> authorize("google", APP_URI, new Pkce("unused", challenge), "warm")
                             .status()));
+                    if (i % 4 == 0) {
+                        warm.add(clients.submit(() -> location(http().get("/api/auth/google/callback?code=4/junk&state="
+                                + enc(query(location(authorize("google", APP_URI, Pkce.fresh(), "w"))).get("state")),
+                                null)).getPath().isEmpty() ? 0 : 302));
+                    }
                 }
                 for (Future<Integer> status : warm) {
                     assertThat(status.get()).isEqualTo(302);
