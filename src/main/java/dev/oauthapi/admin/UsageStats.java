@@ -49,8 +49,8 @@ public final class UsageStats {
     private Snapshot now() {
         final Instant now = clock.instant();
         return jdbi.inTransaction(handle -> {
-            handle.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             final StatsDao stats = new StatsDao(handle);
+            stats.readOnlySnapshot();
             final StatsDao.UserCounts users = stats.users(Roles.ALL);
             final Map<String, Long> byProvider = stats.usersByProvider(
                     Arrays.stream(Provider.values()).map(Provider::wireName).toList());

@@ -1,7 +1,5 @@
 package dev.oauthapi.api;
 
-import dev.oauthapi.admin.UsageStats;
-
 import java.util.Map;
 
 /** {@code GET /api/admin/stats}. */
@@ -13,10 +11,5 @@ public record StatsResponse(Users users, Sessions sessions, SignIns signIns) {
     }
 
     public record SignIns(long last24h, long last7d) {
-    }
-
-    public static StatsResponse of(UsageStats.Snapshot stats) {
-        return new StatsResponse(new Users(stats.users(), stats.disabled(), stats.byRole(), stats.byProvider()),
-                new Sessions(stats.liveSessions()), new SignIns(stats.signInsLastDay(), stats.signInsLastWeek()));
     }
 }

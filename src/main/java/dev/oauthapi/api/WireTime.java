@@ -4,11 +4,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /** Timestamps on the wire: ISO-8601 UTC to the second, {@code 2026-11-25T20:52:08Z}. */
-final class WireTime {
+public final class WireTime {
     private WireTime() {
     }
 
-    static String format(Instant instant) {
+    public static String format(Instant instant) {
         return instant == null ? null : instant.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 }

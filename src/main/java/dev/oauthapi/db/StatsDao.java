@@ -16,6 +16,11 @@ import java.util.Map;
 public final class StatsDao {
     private final Handle handle;
 
+    /** Makes this transaction one read-only snapshot, so that its counts agree with each other. */
+    public void readOnlySnapshot() {
+        handle.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    }
+
     public StatsDao(Handle handle) {
         this.handle = handle;
     }

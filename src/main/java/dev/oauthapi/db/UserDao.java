@@ -92,6 +92,15 @@ public final class UserDao {
         return UserWithIdentities.of(rows);
     }
 
+    /**
+     * Makes the transactions that look an address up take turns, until this one ends (an advisory
+     * lock on the address, ignoring case): two first sign-ins with one address would otherwise both
+     * find no user and make two.
+     */
+    public void lockEmail(String email) {
+        handle.execute("SELECT pg_advisory_xact_lock(hashtext(lower(?)))", email);
+    }
+
     /** Users whose verified address equals this one ignoring case (the partial index serves it). */
     public List<UserRow> findByVerifiedEmail(String email) {
         return handle.createQuery("SELECT " + COLUMNS

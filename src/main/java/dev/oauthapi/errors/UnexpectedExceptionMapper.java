@@ -50,8 +50,7 @@ final class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
 
     private static boolean isRedisUnavailable(Throwable exception) {
         for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
-            if (cause instanceof redis.clients.jedis.exceptions.JedisConnectionException
-                    || cause instanceof dev.oauthapi.redis.RedisRefused) {
+            if (cause instanceof dev.oauthapi.redis.RedisUnavailable) {
                 return true;
             }
         }

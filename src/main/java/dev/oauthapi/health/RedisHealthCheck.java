@@ -2,7 +2,6 @@ package dev.oauthapi.health;
 
 import com.codahale.metrics.health.HealthCheck;
 import dev.oauthapi.redis.Redis;
-import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Redis answers PING. Bounded by the pool's wait and the socket timeout, so a dead Redis is
@@ -18,7 +17,7 @@ public final class RedisHealthCheck extends HealthCheck {
     @Override
     protected Result check() {
         final long started = System.nanoTime();
-        final String reply = redis.call(UnifiedJedis::ping);
+        final String reply = redis.ping();
         final long millis = (System.nanoTime() - started) / 1_000_000;
         return "PONG".equals(reply)
                 ? Result.healthy("PING answered in %d ms", millis)

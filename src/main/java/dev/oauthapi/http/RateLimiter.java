@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.oauthapi.redis.RateLimitCounters;
 import dev.oauthapi.redis.RedisBackoff;
-import redis.clients.jedis.exceptions.JedisException;
+import dev.oauthapi.redis.RedisException;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -42,7 +42,7 @@ public final class RateLimiter {
             try {
                 final RateLimitCounters.Count count = counters.count(key, WINDOW);
                 return decide(limit, count.requests(), count.windowLeft());
-            } catch (JedisException e) {
+            } catch (RedisException e) {
                 redis.failed(e);
             }
         }

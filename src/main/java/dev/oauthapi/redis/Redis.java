@@ -14,6 +14,7 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.providers.SentineledConnectionProvider;
 import redis.clients.jedis.util.Pool;
 
@@ -161,25 +162,33 @@ public final class Redis implements Managed {
      * Runs one unit of work and counts it as one round trip: one command, one script, or one
      * pipeline, whose keys all share one hash slot.
      *
-     * @throws RedisRefused when Redis is up but refuses the work for now (full, read-only...)
+     * @throws RedisRefused     when Redis is up but refuses the work for now (full, read-only...)
+     * @throws RedisUnavailable when Redis cannot be reached or does not answer in time
+     * @throws RedisException   when Redis answered an error to what we sent (a bug of ours)
      */
     public <T> T call(Function<UnifiedJedis, T> work) {
         onRoundTrip.run();
         try {
             return callOnce(work);
         } catch (JedisDataException e) {
-            if (RedisRefused.isRefusal(e)) {
-                throw new RedisRefused(e);
-            }
-            throw e;
+            throw RedisRefused.isRefusal(e) ? new RedisRefused(e) : new RedisException(e.getMessage(), e);
         } catch (JedisClusterOperationException e) {
             if (gaveUp(e)) {
                 // Every attempt met a dead node or a slot without a primary (a failover under
                 // way): Redis is unreachable for now, like a refused connection.
-                throw new JedisConnectionException("Redis Cluster did not answer: " + e.getMessage(), e);
+                throw new RedisUnavailable("Redis Cluster did not answer: " + e.getMessage(), e);
             }
-            throw e; // keys of different slots in one call: a bug of ours
+            throw new RedisException(e.getMessage(), e); // keys of different slots in one call: a bug of ours
+        } catch (JedisConnectionException e) {
+            throw new RedisUnavailable(e.getMessage(), e);
+        } catch (JedisException e) {
+            throw new RedisException(e.getMessage(), e);
         }
+    }
+
+    /** Redis's answer to PING (one round trip), for the health check. */
+    public String ping() {
+        return call(UnifiedJedis::ping);
     }
 
     private static boolean gaveUp(JedisClusterOperationException e) {

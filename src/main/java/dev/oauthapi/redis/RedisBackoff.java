@@ -2,7 +2,6 @@ package dev.oauthapi.redis;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Duration;
 
@@ -26,7 +25,7 @@ public final class RedisBackoff {
         return System.nanoTime() - skipUntilNanos >= 0;
     }
 
-    public void failed(JedisException e) {
+    public void failed(RedisException e) {
         final boolean wasTrying = shouldTry();
         skipUntilNanos = System.nanoTime() + PAUSE.toNanos();
         if (wasTrying) {

@@ -1,7 +1,6 @@
 package dev.oauthapi.redis;
 
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.exceptions.JedisException;
 
 import java.util.List;
 
@@ -12,7 +11,7 @@ import java.util.List;
  * ({@code CLUSTERDOWN}, during a failover) or moving it ({@code TRYAGAIN}). Answered like an unreachable Redis
  * ({@code 503 service_unavailable}, retry later), never as a 500: the request did nothing.
  */
-public final class RedisRefused extends JedisException {
+public final class RedisRefused extends RedisUnavailable {
     private static final long serialVersionUID = 1L;
     private static final List<String> CODES =
             List.of("OOM", "READONLY", "MISCONF", "LOADING", "BUSY", "MASTERDOWN", "NOREPLICAS", "CLUSTERDOWN", "TRYAGAIN");

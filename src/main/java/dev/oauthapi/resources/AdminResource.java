@@ -68,13 +68,13 @@ public final class AdminResource {
                         QueryParams.oneOf("provider", provider, Arrays.stream(Provider.values()).map(Provider::wireName).toList()),
                         QueryParams.bool("disabled", disabled)),
                 cursor, QueryParams.limit(limit));
-        return new AdminUsersResponse(page.items().stream().map(AdminUserResponse::of).toList(), page.nextCursor());
+        return new AdminUsersResponse(page.items().stream().map(Wire::adminUser).toList(), page.nextCursor());
     }
 
     @GET
     @Path("/users/{id}")
     public AdminUserResponse get(@Auth AuthenticatedUser admin, @PathParam("id") String id) {
-        return AdminUserResponse.of(users.find(userId(id)));
+        return Wire.adminUser(users.find(userId(id)));
     }
 
     @PATCH
@@ -82,7 +82,7 @@ public final class AdminResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public AdminUserResponse update(@Auth AuthenticatedUser admin, @PathParam("id") String id,
                                     @NotNull @Valid AdminUserUpdateRequest request, @Context HttpServletRequest http) {
-        return AdminUserResponse.of(users.update(actor(admin), userId(id), request.role(), request.disabled(),
+        return Wire.adminUser(users.update(actor(admin), userId(id), request.role(), request.disabled(),
                 ClientContext.address(http)));
     }
 
@@ -96,7 +96,7 @@ public final class AdminResource {
     @Path("/users/{id}/sessions")
     public SessionsResponse sessions(@Auth AuthenticatedUser admin, @PathParam("id") String id) {
         return new SessionsResponse(users.sessions(userId(id)).stream()
-                .map(session -> SessionResponse.of(session, admin.sessionId()))
+                .map(session -> Wire.session(session, admin.sessionId()))
                 .toList());
     }
 
@@ -123,13 +123,13 @@ public final class AdminResource {
                         QueryParams.uuid("actorId", actorId), QueryParams.text("action", action),
                         QueryParams.instant("from", from), QueryParams.instant("to", to)),
                 cursor, QueryParams.limit(limit));
-        return new AuditEventsResponse(page.items().stream().map(AuditEventResponse::of).toList(), page.nextCursor());
+        return new AuditEventsResponse(page.items().stream().map(Wire::auditEvent).toList(), page.nextCursor());
     }
 
     @GET
     @Path("/stats")
     public StatsResponse stats(@Auth AuthenticatedUser admin) {
-        return StatsResponse.of(stats.recent());
+        return Wire.stats(stats.recent());
     }
 
     private static Actor actor(AuthenticatedUser admin) {

@@ -64,7 +64,7 @@ public final class AuthResource {
     @Path("/link/google")
     public UserResponse linkGoogle(@Auth AuthenticatedUser user, @NotNull @Valid GoogleSignInRequest request,
                                    @Context HttpServletRequest http) {
-        return UserResponse.of(signIn.link(user.userId(), Provider.GOOGLE, request.idToken(), request.nonce(), null,
+        return Wire.user(signIn.link(user.userId(), Provider.GOOGLE, request.idToken(), request.nonce(), null,
                 null, ClientContext.address(http)));
     }
 
@@ -72,11 +72,11 @@ public final class AuthResource {
     @Path("/link/apple")
     public UserResponse linkApple(@Auth AuthenticatedUser user, @NotNull @Valid AppleSignInRequest request,
                                   @Context HttpServletRequest http) {
-        return UserResponse.of(signIn.link(user.userId(), Provider.APPLE, request.identityToken(), request.nonce(),
+        return Wire.user(signIn.link(user.userId(), Provider.APPLE, request.identityToken(), request.nonce(),
                 request.fullNameOrNull(), request.authorizationCode(), ClientContext.address(http)));
     }
 
     private SignInResponse respond(SignInService.Result result) {
-        return SignInResponses.of(result, clock);
+        return Wire.signIn(result, clock);
     }
 }

@@ -32,7 +32,7 @@ public final class ProfileResource {
     @PATCH
     @Consumes(MediaType.APPLICATION_JSON)
     public UserResponse update(@Auth AuthenticatedUser user, @NotNull @Valid ProfileUpdateRequest request) {
-        return UserResponse.of(accounts.updateProfile(user.userId(),
+        return Wire.user(accounts.updateProfile(user.userId(),
                 request.name() == null ? null : request.name().strip(), request.avatarUrl()));
     }
 
@@ -48,6 +48,6 @@ public final class ProfileResource {
                                @Context HttpServletRequest http) {
         final Provider which = Provider.fromWireName(provider).orElseThrow(() ->
                 new ApiException(ErrorCode.NOT_FOUND, "Unknown provider; use google or apple."));
-        return UserResponse.of(accounts.unlink(user.userId(), which, ClientContext.address(http)));
+        return Wire.user(accounts.unlink(user.userId(), which, ClientContext.address(http)));
     }
 }

@@ -79,7 +79,7 @@ public final class SessionsResource {
     @Path("/sessions")
     public SessionsResponse list(@Auth AuthenticatedUser user) {
         return new SessionsResponse(sessions.live(user.userId()).stream()
-                .map(session -> SessionResponse.of(session, user.sessionId()))
+                .map(session -> Wire.session(session, user.sessionId()))
                 .toList());
     }
 

@@ -21,6 +21,6 @@ public final class UsersResource {
     @GET
     @Path("/me")
     public UserResponse me(@Auth AuthenticatedUser user) {
-        return UserResponse.of(accounts.profile(user.userId(), user.userVersion()));
+        return Wire.user(accounts.profile(user.userId(), user.userVersion()));
     }
 }

@@ -72,7 +72,7 @@ public final class WebSignInResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RateLimited(RateLimited.Bucket.AUTH)
     public SignInResponse exchange(@NotNull @Valid ExchangeRequest request, @Context HttpServletRequest http) {
-        return SignInResponses.of(web.exchange(request.code(), request.codeVerifier(),
+        return Wire.signIn(web.exchange(request.code(), request.codeVerifier(),
                 ClientContext.of(http, request.device())), clock);
     }
 }

@@ -14,7 +14,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.exceptions.JedisException;
+import dev.oauthapi.redis.RedisException;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -117,7 +117,7 @@ public final class SessionGate implements Managed {
                 if (role != null) {
                     return new Check(true, role, counted, userVersion);
                 }
-            } catch (JedisException e) {
+            } catch (RedisException e) {
                 redis.failed(e);
             }
         }
@@ -142,7 +142,7 @@ public final class SessionGate implements Managed {
                     // Remembered too, so a replayed token of an ended session costs no query.
                     states.markRevoked(List.of(session), tombstoneLifetime);
                 }
-            } catch (JedisException e) {
+            } catch (RedisException e) {
                 redis.failed(e);
             }
         }
@@ -191,7 +191,7 @@ public final class SessionGate implements Managed {
         }
         try {
             states.markRevoked(sessions, tombstoneLifetime);
-        } catch (JedisException e) {
+        } catch (RedisException e) {
             redis.failed(e);
             unwrittenTombstones.addAll(sessions);
         }
@@ -211,7 +211,7 @@ public final class SessionGate implements Managed {
         }
         try {
             states.forgetLive(sessions);
-        } catch (JedisException e) {
+        } catch (RedisException e) {
             redis.failed(e);
         }
     }
@@ -230,7 +230,7 @@ public final class SessionGate implements Managed {
             states.markRevoked(pending, tombstoneLifetime);
             pending.forEach(unwrittenTombstones::remove);
             LOG.info("Wrote {} session tombstones to Redis after an outage", pending.size());
-        } catch (JedisException e) {
+        } catch (RedisException e) {
             redis.failed(e);
         }
     }

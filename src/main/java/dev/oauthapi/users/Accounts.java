@@ -173,9 +173,8 @@ public final class Accounts {
         if (!token.isEmailAuthoritative() || token.isPrivateEmail()) {
             return Optional.empty();
         }
-        // Two first sign-ins with one address (say Google and Apple at once) take turns here, or
-        // both would find no user and make two.
-        handle.execute("SELECT pg_advisory_xact_lock(hashtext(lower(?)))", token.email());
+        // Two first sign-ins with one address (say Google and Apple at once) take turns here.
+        new UserDao(handle).lockEmail(token.email());
         final List<UserRow> candidates = new UserDao(handle).findByVerifiedEmail(token.email()).stream()
                 .filter(user -> !isPrivateRelay(user.email()))
                 .toList();

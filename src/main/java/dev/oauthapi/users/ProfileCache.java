@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.oauthapi.redis.UserVersions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.exceptions.JedisException;
+import dev.oauthapi.redis.RedisException;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -60,7 +60,7 @@ public final class ProfileCache {
         entries.invalidate(userId);
         try {
             versions.replace(userId);
-        } catch (JedisException e) {
+        } catch (RedisException e) {
             LOG.warn("Could not replace the version of user {} in Redis ({}): other instances may show its old"
                     + " profile for up to {} s", userId, e.toString(), MAX_AGE.toSeconds());
         }

@@ -300,7 +300,7 @@ public final class WebSignIn {
             return failure(pending, refusal.code().code());
         }
         LOG.warn("The browser sign-in failed after its state was taken: {}", e.toString());
-        return failure(pending, e instanceof redis.clients.jedis.exceptions.JedisException
+        return failure(pending, e instanceof dev.oauthapi.redis.RedisException
                 || e instanceof org.jdbi.v3.core.JdbiException
                 ? ErrorCode.SERVICE_UNAVAILABLE.code() : ErrorCode.INTERNAL_ERROR.code());
     }

@@ -25,7 +25,6 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.io.IOException;
@@ -142,7 +141,7 @@ class RedisLinkTest {
                 Duration.seconds(2), Duration.seconds(2), Duration.seconds(2), "standalone", CommaSeparated.parse(""), "",
                 "oauth-api", true, other.caCertificate().toString(), Secret.of("")));
         try {
-            assertThatThrownBy(() -> redis.call(jedis -> jedis.ping())).isInstanceOf(JedisConnectionException.class);
+            assertThatThrownBy(() -> redis.call(jedis -> jedis.ping())).isInstanceOf(dev.oauthapi.redis.RedisUnavailable.class);
         } finally {
             redis.stop();
         }

@@ -1,0 +1,77 @@
+package dev.oauthapi.resources;
+
+import dev.oauthapi.admin.AdminUsers;
+import dev.oauthapi.admin.UsageStats;
+import dev.oauthapi.api.AdminUserResponse;
+import dev.oauthapi.api.AuditEventResponse;
+import dev.oauthapi.api.SessionResponse;
+import dev.oauthapi.api.SignInResponse;
+import dev.oauthapi.api.StatsResponse;
+import dev.oauthapi.api.TokensResponse;
+import dev.oauthapi.api.UserResponse;
+import dev.oauthapi.api.WireTime;
+import dev.oauthapi.db.AuditRow;
+import dev.oauthapi.sessions.Sessions.DeviceSession;
+import dev.oauthapi.users.LinkedIdentity;
+import dev.oauthapi.users.SignInService;
+import dev.oauthapi.users.UserProfile;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The domain's values as the wire records of {@code api/}, which know nothing of the domain: the
+ * one place that maps one to the other.
+ */
+final class Wire {
+    private Wire() {
+    }
+
+    /** A sign-in's answer, whichever way it came: an app's token, or the browser's code. */
+    static SignInResponse signIn(SignInService.Result result, Clock clock) {
+        return new SignInResponse(user(result.user()),
+                TokensResponse.of(result.accessToken().token(), result.accessToken().expiresAt(),
+                        result.session().refreshToken(), result.session().refreshExpiresAt(), clock.instant()),
+                result.session().isNewUser());
+    }
+
+    static UserResponse user(UserProfile user) {
+        return new UserResponse(user.id().toString(), user.email(), user.emailVerified(), user.name(),
+                user.avatarUrl(), user.role(), WireTime.format(user.createdAt()),
+                user.identities().stream().map(Wire::identity).toList());
+    }
+
+    private static UserResponse.IdentityResponse identity(LinkedIdentity identity) {
+        return new UserResponse.IdentityResponse(identity.provider(), identity.email(), identity.isPrivateEmail(),
+                WireTime.format(identity.linkedAt()));
+    }
+
+    static AdminUserResponse adminUser(AdminUsers.Account account) {
+        return new AdminUserResponse(user(account.profile()), WireTime.format(account.disabledAt()),
+                WireTime.format(account.lastSignInAt()), account.liveSessions());
+    }
+
+    static SessionResponse session(DeviceSession session, UUID currentSessionId) {
+        return new SessionResponse(session.id().toString(), session.id().equals(currentSessionId), session.provider(),
+                session.platform(), session.deviceName(), session.appVersion(), session.ipAddress(),
+                session.userAgent(), WireTime.format(session.createdAt()), WireTime.format(session.lastUsedAt()),
+                WireTime.format(session.expiresAt()));
+    }
+
+    static AuditEventResponse auditEvent(AuditRow row) {
+        return new AuditEventResponse(Long.toString(row.id()), row.event(), text(row.userId()), text(row.actorId()),
+                text(row.sessionId()), row.ipAddress(), row.requestId(), row.details(), WireTime.format(row.occurredAt()));
+    }
+
+    static StatsResponse stats(UsageStats.Snapshot stats) {
+        return new StatsResponse(
+                new StatsResponse.Users(stats.users(), stats.disabled(), stats.byRole(), stats.byProvider()),
+                new StatsResponse.Sessions(stats.liveSessions()),
+                new StatsResponse.SignIns(stats.signInsLastDay(), stats.signInsLastWeek()));
+    }
+
+    private static String text(UUID id) {
+        return Objects.toString(id, null);
+    }
+}
