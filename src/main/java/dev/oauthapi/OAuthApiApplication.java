@@ -43,10 +43,9 @@ import dev.oauthapi.identity.IdTokenVerifier;
 import dev.oauthapi.identity.Nonces;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.identity.RemoteJwks;
-import dev.oauthapi.redis.NonceStore;
+import dev.oauthapi.redis.SingleUseKeys;
 import dev.oauthapi.redis.RateLimitCounters;
 import dev.oauthapi.redis.SessionStates;
-import dev.oauthapi.redis.UsedTokenStore;
 import dev.oauthapi.redis.UserVersions;
 import dev.oauthapi.redis.WebSignInStore;
 import dev.oauthapi.resources.AdminResource;
@@ -220,7 +219,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
                 Provider.APPLE, apple(config, appleKeys, clock));
         final AppleTokens appleTokens = appleTokens(config, jdbi, random, environment, metrics);
         final SignInService signIn = new SignInService(verifiers,
-                new Nonces(new NonceStore(redis), serverSecret(environment, jdbi, random, ServerSecrets.NONCES), random, clock), new UsedTokenStore(redis),
+                new Nonces(new SingleUseKeys(redis, SingleUseKeys.NONCES), serverSecret(environment, jdbi, random, ServerSecrets.NONCES), random, clock), new SingleUseKeys(redis, SingleUseKeys.PROVIDER_TOKENS),
                 config.idTokens().replayProtection(), accounts, accessTokens, clock, appleTokens, metrics);
         // Events verify with key caches of their own: unknown key ids in a flood of forged events
         // cannot spend the fetches that sign-in relies on.
@@ -277,7 +276,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
     /** Sign-in through the browser; each provider takes part when its web client is configured. */
     private WebSignIn webSignIn(WebSignInConfig web, SignInService signIn, Redis redis, ServerSeal seal,
                                 AuthMetrics metrics, SecureRandom random) {
-        return new WebSignIn(signIn, new WebSignInStore(redis), seal,
+        return new WebSignIn(signIn, new WebSignInStore(redis), new SingleUseKeys(redis, SingleUseKeys.WEB_STATES), seal,
                 new WebSignIn.Endpoints(Set.copyOf(web.redirectUris().values()), web.callback("google"),
                         web.callback("apple"), web.googleAuthorizationUrl(), web.appleAuthorizationUrl()),
                 web.isGoogleEnabled()

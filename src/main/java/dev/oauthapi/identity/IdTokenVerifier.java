@@ -3,6 +3,7 @@ package dev.oauthapi.identity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.tokens.Sha256;
 import dev.oauthapi.text.StorableText;
 
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -343,7 +343,7 @@ public final class IdTokenVerifier {
                 throw nonceRejected("the token carries a nonce; send the raw nonce with it");
             }
             // Apps pass either the raw nonce or its SHA-256 (hex) to the provider SDK.
-            if (!constantTimeEquals(claim, rawNonce) && !constantTimeEquals(claim, sha256Hex(rawNonce))) {
+            if (!constantTimeEquals(claim, rawNonce) && !constantTimeEquals(claim, Sha256.hex(rawNonce))) {
                 throw nonceRejected("the token's nonce matches neither the raw nonce sent nor its SHA-256");
             }
         }
@@ -359,7 +359,7 @@ public final class IdTokenVerifier {
 
         private boolean isPrivateEmail() {
             final String email = text("email");
-            return bool("is_private_email") || email != null && email.toLowerCase(java.util.Locale.ROOT).endsWith(PRIVATE_RELAY_DOMAIN);
+            return bool("is_private_email") || isPrivateRelayAddress(email);
         }
 
         /** Apple sends booleans as the strings "true" and "false"; Google as JSON booleans. */
@@ -420,13 +420,9 @@ public final class IdTokenVerifier {
         return new IdTokenRejected(ErrorCode.INVALID_NONCE, "nonce", detail);
     }
 
-    /** Lower-case hex SHA-256 of a string: how nonces are matched and used tokens remembered. */
-    public static String sha256Hex(String value) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+    /** An address of Apple's "Hide My Email": it reaches the user only through Apple, for one app. */
+    public static boolean isPrivateRelayAddress(String email) {
+        return email != null && email.toLowerCase(java.util.Locale.ROOT).endsWith(PRIVATE_RELAY_DOMAIN);
     }
 
     private static boolean constantTimeEquals(String a, String b) {

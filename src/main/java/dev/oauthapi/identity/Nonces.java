@@ -1,7 +1,8 @@
 package dev.oauthapi.identity;
 
-import dev.oauthapi.redis.NonceStore;
+import dev.oauthapi.redis.SingleUseKeys;
 import dev.oauthapi.tokens.ServerMac;
+import dev.oauthapi.tokens.Sha256;
 
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -31,13 +32,13 @@ public final class Nonces {
     private static final int LENGTH = SIGNED + ServerMac.BYTES;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
-    private final NonceStore used;
+    private final SingleUseKeys used;
     private final ServerMac mac;
     private final SecureRandom random;
     private final Clock clock;
 
     /** @param key the shared HMAC key, looked up on first use (and again until that works) */
-    public Nonces(NonceStore used, Supplier<byte[]> key, SecureRandom random, Clock clock) {
+    public Nonces(SingleUseKeys used, Supplier<byte[]> key, SecureRandom random, Clock clock) {
         this.used = used;
         this.mac = new ServerMac(key);
         this.random = random;
@@ -61,12 +62,12 @@ public final class Nonces {
             return false;
         }
         // Remembered until it would have expired anyway, and not a moment longer.
-        return used.markUsed(IdTokenVerifier.sha256Hex(nonce), Duration.between(clock.instant(), expiry));
+        return used.markUsed(Sha256.hex(nonce), Duration.between(clock.instant(), expiry));
     }
 
     /** Makes a taken nonce usable again, when the sign-in that took it failed. */
     public void giveBack(String nonce) {
-        used.forget(IdTokenVerifier.sha256Hex(nonce));
+        used.forget(Sha256.hex(nonce));
     }
 
     /** The nonce's expiry if it is one of ours, intact and not expired; else null. */

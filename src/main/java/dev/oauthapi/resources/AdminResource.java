@@ -14,8 +14,6 @@ import dev.oauthapi.api.SessionResponse.SessionsResponse;
 import dev.oauthapi.api.StatsResponse;
 import dev.oauthapi.auth.AuthenticatedUser;
 import dev.oauthapi.db.AuditRow;
-import dev.oauthapi.errors.ApiException;
-import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.users.Actor;
 import dev.oauthapi.users.Roles;
@@ -138,18 +136,10 @@ public final class AdminResource {
 
     /** An id that is not a UUID names no user: "not found", like a UUID that names none. */
     private static UUID userId(String id) {
-        return parse(id, "There is no such user.");
+        return PathIds.parse(id, "There is no such user.");
     }
 
     private static UUID sessionId(String id) {
-        return parse(id, "There is no such session.");
-    }
-
-    private static UUID parse(String id, String notFound) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new ApiException(ErrorCode.NOT_FOUND, notFound);
-        }
+        return PathIds.parse(id, "There is no such session.");
     }
 }

@@ -27,7 +27,6 @@ import jakarta.ws.rs.core.MediaType;
 
 import java.time.Clock;
 import java.util.Locale;
-import java.util.UUID;
 
 /** Keeping a session going (refresh), ending sessions (logout, one device), and the device list. */
 @Path("/api/auth")
@@ -86,14 +85,7 @@ public final class SessionsResource {
     @DELETE
     @Path("/sessions/{id}")
     public void revoke(@Auth AuthenticatedUser user, @PathParam("id") String id, @Context HttpServletRequest http) {
-        sessions.revoke(user.userId(), parse(id), user.userId(), ClientContext.address(http));
-    }
-
-    private static UUID parse(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new ApiException(ErrorCode.NOT_FOUND, "There is no such session.");
-        }
+        sessions.revoke(user.userId(), PathIds.parse(id, "There is no such session."), user.userId(),
+                ClientContext.address(http));
     }
 }

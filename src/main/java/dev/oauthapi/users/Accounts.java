@@ -12,6 +12,7 @@ import dev.oauthapi.db.UserRow;
 import dev.oauthapi.db.UserWithIdentities;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.identity.IdTokenVerifier;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.identity.VerifiedIdToken;
 import dev.oauthapi.sessions.Audit;
@@ -25,7 +26,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -176,7 +176,7 @@ public final class Accounts {
         // Two first sign-ins with one address (say Google and Apple at once) take turns here.
         new UserDao(handle).lockEmail(token.email());
         final List<UserRow> candidates = new UserDao(handle).findByVerifiedEmail(token.email()).stream()
-                .filter(user -> !isPrivateRelay(user.email()))
+                .filter(user -> !IdTokenVerifier.isPrivateRelayAddress(user.email()))
                 .toList();
         if (candidates.size() != 1) {
             return Optional.empty();
@@ -499,10 +499,6 @@ public final class Accounts {
 
     private static boolean isUniqueViolation(UnableToExecuteStatementException e) {
         return e.getCause() instanceof java.sql.SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState());
-    }
-
-    private static boolean isPrivateRelay(String email) {
-        return email != null && email.toLowerCase(Locale.ROOT).endsWith("@privaterelay.appleid.com");
     }
 
     private static String firstNonBlank(String first, String second) {

@@ -8,8 +8,9 @@ import dev.oauthapi.identity.Nonces;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.identity.VerifiedIdToken;
 import dev.oauthapi.metrics.AuthMetrics;
-import dev.oauthapi.redis.UsedTokenStore;
+import dev.oauthapi.redis.SingleUseKeys;
 import dev.oauthapi.tokens.AccessTokens;
+import dev.oauthapi.tokens.Sha256;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +30,7 @@ public final class SignInService {
 
     private final Map<Provider, IdTokenVerifier> verifiers;
     private final Nonces nonces;
-    private final UsedTokenStore usedTokens;
+    private final SingleUseKeys usedTokens;
     private final boolean replayProtection;
     private final Accounts accounts;
     private final AccessTokens accessTokens;
@@ -38,7 +39,7 @@ public final class SignInService {
     private final AuthMetrics metrics;
 
     /** @param appleTokens null when Apple code exchange is not configured */
-    public SignInService(Map<Provider, IdTokenVerifier> verifiers, Nonces nonces, UsedTokenStore usedTokens,
+    public SignInService(Map<Provider, IdTokenVerifier> verifiers, Nonces nonces, SingleUseKeys usedTokens,
                          boolean replayProtection, Accounts accounts, AccessTokens accessTokens, Clock clock,
                          AppleTokens appleTokens, AuthMetrics metrics) {
         this.metrics = metrics;
@@ -144,7 +145,7 @@ public final class SignInService {
      * sign-in must be safe to retry.
      */
     private <T> T acceptOnce(String idToken, String nonce, VerifiedIdToken token, Function<VerifiedIdToken, T> work) {
-        final String hash = IdTokenVerifier.sha256Hex(idToken);
+        final String hash = Sha256.hex(idToken);
         final Duration remember = Duration.between(clock.instant(), token.expiresAt().plus(IdTokenVerifier.LEEWAY));
         if (replayProtection && !usedTokens.markUsed(hash, remember)) {
             throw new ApiException(ErrorCode.ID_TOKEN_REPLAYED, "This " + token.provider().wireName()

@@ -6,13 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.identity.GoogleCodeExchange;
-import dev.oauthapi.identity.IdTokenVerifier;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.identity.VerifiedIdToken;
 import dev.oauthapi.metrics.AuthMetrics;
+import dev.oauthapi.redis.SingleUseKeys;
 import dev.oauthapi.redis.WebSignInStore;
 import dev.oauthapi.text.StorableText;
 import dev.oauthapi.tokens.ServerSeal;
+import dev.oauthapi.tokens.Sha256;
 import io.dropwizard.jackson.Jackson;
 
 import java.io.UncheckedIOException;
@@ -20,11 +21,11 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,7 +43,7 @@ import java.util.stream.Collectors;
  *   provider with (10 minutes). It costs no memory anywhere until it comes back: asking for
  *   millions fills nothing.</li>
  *   <li>The callback ({@link #googleCallback}, {@link #appleCallback}) takes the state back once
- *   (a used state is remembered in Redis until it expires),
+ *   (one that signed someone in is remembered in Redis until it expires),
  *   gets the provider's ID token (Google: by exchanging the code with our secret and verifier;
  *   Apple: posted with the form), checks it with the same verifier as an app's sign-in, nonce
  *   included, and sends the browser to the app with a one-time code (60 s). Never a token in a
@@ -80,6 +81,7 @@ public final class WebSignIn {
 
     private final SignInService signIn;
     private final WebSignInStore store;
+    private final SingleUseKeys usedStates;
     private final ServerSeal seal;
     private final AuthMetrics metrics;
     private final Endpoints endpoints;
@@ -92,11 +94,12 @@ public final class WebSignIn {
      * @param google        null when Google's web client is not configured
      * @param appleClientId null when Apple's Services ID is not configured
      */
-    public WebSignIn(SignInService signIn, WebSignInStore store, ServerSeal seal, Endpoints endpoints,
+    public WebSignIn(SignInService signIn, WebSignInStore store, SingleUseKeys usedStates, ServerSeal seal, Endpoints endpoints,
                      GoogleCodeExchange google, String appleClientId, AuthMetrics metrics, SecureRandom random,
                      Clock clock) {
         this.signIn = signIn;
         this.store = store;
+        this.usedStates = usedStates;
         this.seal = seal;
         this.metrics = metrics;
         this.endpoints = endpoints;
@@ -135,7 +138,7 @@ public final class WebSignIn {
             // The user always sees which Google account is used (RFC 9700 §4.1): no silent sign-in
             // with whichever account the browser happens to hold.
             query.put("prompt", "select_account");
-            query.put("code_challenge", s256(verifier));
+            query.put("code_challenge", Sha256.base64url(verifier));
             query.put("code_challenge_method", "S256");
         } else {
             query.put("response_type", "code id_token");
@@ -164,7 +167,7 @@ public final class WebSignIn {
             } catch (RuntimeException e) {
                 throw signIn.counted(Provider.GOOGLE, e);
             }
-            return success(pending, signIn.verifyOnce(Provider.GOOGLE, idToken, pending.nonce()), null, null, null);
+            return success(state, pending, signIn.verifyOnce(Provider.GOOGLE, idToken, pending.nonce()), null, null, null);
         } catch (RuntimeException e) {
             return failure(pending, e);
         }
@@ -183,7 +186,7 @@ public final class WebSignIn {
         // Apple's codes are short and plain; anything else is not passed on to Apple or kept.
         final String appleCode = code != null && code.matches("[A-Za-z0-9._-]{1,512}") ? code : null;
         try {
-            return success(pending, signIn.verifyOnce(Provider.APPLE, idToken, pending.nonce()), appleName(user),
+            return success(state, pending, signIn.verifyOnce(Provider.APPLE, idToken, pending.nonce()), appleName(user),
                     appleCode, endpoints.appleCallback().toString());
         } catch (RuntimeException e) {
             return failure(pending, e);
@@ -205,7 +208,7 @@ public final class WebSignIn {
                 .orElseThrow(() -> new ApiException(ErrorCode.INVALID_CODE,
                         "code: unknown, used or expired (a code lives " + CODE_LIFETIME.toSeconds() + " s); sign in again."));
         if (codeVerifier == null || !codeVerifier.matches("[A-Za-z0-9._~-]{43,128}")
-                || !MessageDigest.isEqual(s256(codeVerifier).getBytes(StandardCharsets.US_ASCII),
+                || !MessageDigest.isEqual(Sha256.base64url(codeVerifier).getBytes(StandardCharsets.US_ASCII),
                 grant.codeChallenge().getBytes(StandardCharsets.US_ASCII))) {
             throw new ApiException(ErrorCode.INVALID_CODE,
                     "codeVerifier: does not match the code_challenge the sign-in started with; sign in again.");
@@ -228,9 +231,10 @@ public final class WebSignIn {
     }
 
     /**
-     * The pending authorization, once: a state we did not seal, another provider's, an expired or
-     * a used one is a 400. It is marked used before anything else happens, so a second callback
-     * with it fails even while the first is still exchanging its code.
+     * The pending authorization of a state: one we did not seal, another provider's, an expired or
+     * a used one is a 400. It is marked used only when it signs someone in ({@link #success}): a
+     * callback with a junk code then leaves nothing behind in Redis. Until then the provider keeps
+     * it single-use: Google takes a code once, Apple's ID token works once ({@code verifyOnce}).
      */
     private Pending takeState(String state, Provider provider) {
         final Instant now = clock.instant();
@@ -241,13 +245,15 @@ public final class WebSignIn {
                 .map(plain -> read(plain, Pending.class))
                 .filter(candidate -> candidate.provider() == provider && now.isBefore(candidate.expiresAt()))
                 .orElseThrow(WebSignIn::unknownState);
-        // 128 bits of the state's hash name it in Redis: as unique, and half the memory of all 256 in hex.
-        if (!store.markStateUsed(BASE64URL.encodeToString(java.util.HexFormat.of()
-                        .parseHex(IdTokenVerifier.sha256Hex(state).substring(0, 32))),
-                Duration.between(now, pending.expiresAt()))) {
+        if (usedStates.isUsed(stateKey(state))) {
             throw unknownState();
         }
         return pending;
+    }
+
+    /** 128 bits of the state's hash name it in Redis: as unique, and half the memory of all 256 in hex. */
+    private static String stateKey(String state) {
+        return BASE64URL.encodeToString(Arrays.copyOf(Sha256.of(state), 16));
     }
 
     private static ApiException unknownState() {
@@ -259,7 +265,7 @@ public final class WebSignIn {
      * written there by anyone else, or by a release before sealing, is no grant.
      */
     private Optional<Grant> takeGrant(String code) {
-        final String codeHash = IdTokenVerifier.sha256Hex(code);
+        final String codeHash = Sha256.hex(code);
         return store.takeCode(codeHash).flatMap(stored -> {
             final Optional<byte[]> plain = decode(stored).flatMap(sealed -> seal.open(grantPurpose(codeHash), sealed));
             if (plain.isEmpty()) {
@@ -282,9 +288,14 @@ public final class WebSignIn {
         }
     }
 
-    private URI success(Pending pending, VerifiedIdToken token, String fullName, String appleCode, String redirectUri) {
+    private URI success(String state, Pending pending, VerifiedIdToken token, String fullName, String appleCode,
+                        String redirectUri) {
+        // Remembered until it would have expired anyway; of two callbacks with one state, one wins.
+        if (!usedStates.markUsed(stateKey(state), Duration.between(clock.instant(), pending.expiresAt()))) {
+            throw unknownState();
+        }
         final String code = secret();
-        final String codeHash = IdTokenVerifier.sha256Hex(code);
+        final String codeHash = Sha256.hex(code);
         store.putCode(codeHash, BASE64URL.encodeToString(seal.seal(grantPurpose(codeHash), write(new Grant(token,
                 fullName, appleCode, redirectUri, pending.codeChallenge(), clock.instant().plus(CODE_LIFETIME))))),
                 CODE_LIFETIME);
@@ -345,15 +356,6 @@ public final class WebSignIn {
         final byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         return BASE64URL.encodeToString(bytes);
-    }
-
-    private static String s256(String verifier) {
-        try {
-            return BASE64URL.encodeToString(MessageDigest.getInstance("SHA-256")
-                    .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 
     private static byte[] write(Object value) {

@@ -3,6 +3,7 @@ package dev.oauthapi.identity;
 import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.testing.FakeProvider;
 import dev.oauthapi.testing.TestTokens;
+import dev.oauthapi.tokens.Sha256;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -153,7 +154,7 @@ class IdTokenVerifierTest {
     void nonceClaimMayBeTheRawNonceOrItsSha256() {
         assertThat(verifier(false).verify(token().claim("nonce", "raw-nonce").build(), "raw-nonce").nonce())
                 .isEqualTo("raw-nonce");
-        final String hashed = IdTokenVerifier.sha256Hex("raw-nonce");
+        final String hashed = Sha256.hex("raw-nonce");
         assertThat(verifier(false).verify(token().claim("nonce", hashed).build(), "raw-nonce").nonce()).isEqualTo(hashed);
     }
 

@@ -2,10 +2,11 @@ package dev.oauthapi.identity;
 
 import dev.oauthapi.config.RedisConfig;
 import dev.oauthapi.config.Secret;
-import dev.oauthapi.redis.NonceStore;
+import dev.oauthapi.redis.SingleUseKeys;
 import dev.oauthapi.redis.Redis;
 import dev.oauthapi.testing.MutableClock;
 import dev.oauthapi.testing.TestRedis;
+import dev.oauthapi.tokens.Sha256;
 import io.dropwizard.util.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class NoncesTest {
             Duration.seconds(1), Duration.seconds(1), Duration.seconds(1)));
     static final byte[] KEY = new byte[32];
     final MutableClock clock = MutableClock.startingNow();
-    final Nonces nonces = new Nonces(new NonceStore(CLIENT), () -> KEY, new SecureRandom(), clock);
+    final Nonces nonces = new Nonces(new SingleUseKeys(CLIENT, SingleUseKeys.NONCES), () -> KEY, new SecureRandom(), clock);
 
     @AfterAll
     static void stop() {
@@ -57,7 +58,7 @@ class NoncesTest {
         final String nonce = nonces.issue();
         nonces.consume(nonce);
 
-        final long ttl = REDIS.client().pttl("oauth-api:nonce-used:" + IdTokenVerifier.sha256Hex(nonce));
+        final long ttl = REDIS.client().pttl("oauth-api:nonce-used:" + Sha256.hex(nonce));
 
         assertThat(ttl).isBetween(1L, Nonces.TTL.toMillis());
     }
@@ -76,7 +77,7 @@ class NoncesTest {
         final String ours = nonces.issue();
         final byte[] bytes = Base64.getUrlDecoder().decode(ours);
         bytes[5] ^= 1; // a later expiry, say
-        final Nonces otherKey = new Nonces(new NonceStore(CLIENT), () -> new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+        final Nonces otherKey = new Nonces(new SingleUseKeys(CLIENT, SingleUseKeys.NONCES), () -> new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
                 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32}, new SecureRandom(), clock);
 
         assertThat(nonces.consume(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes))).isFalse();

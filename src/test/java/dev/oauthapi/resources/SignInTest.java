@@ -10,6 +10,7 @@ import dev.oauthapi.testing.TestEnvironment;
 import dev.oauthapi.testing.TestHttp;
 import dev.oauthapi.testing.TestHttp.Answer;
 import dev.oauthapi.testing.TestTokens;
+import dev.oauthapi.tokens.Sha256;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -330,7 +331,7 @@ class SignInTest {
 
         final String second = http().post("/api/auth/nonce", "").json().path("nonce").asText();
         final Answer hashed = http().post("/api/auth/apple", Map.of("nonce", second, "identityToken",
-                apple(subject()).claim("nonce", dev.oauthapi.identity.IdTokenVerifier.sha256Hex(second)).build()));
+                apple(subject()).claim("nonce", Sha256.hex(second)).build()));
         assertThat(hashed.status()).as(hashed.toString()).isEqualTo(200);
     }
 

@@ -12,6 +12,7 @@ import dev.oauthapi.testing.TestEnvironment;
 import dev.oauthapi.testing.TestHttp;
 import dev.oauthapi.testing.TestHttp.Answer;
 import dev.oauthapi.testing.TestRedis;
+import dev.oauthapi.tokens.Sha256;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -309,7 +310,8 @@ class WebSignInTest {
 
     /**
      * Asking for sign-ins fills nothing: the pending authorization travels sealed in the state. A
-     * used state is remembered until it expires, so 1,000 callbacks with a junk code cost little.
+     * state is remembered only once it signed someone in, so 1,000 callbacks with a junk code
+     * leave nothing behind either.
      */
     @Test
     void tenThousandAuthorizationsAndAThousandJunkCallbacksBarelyTouchRedis() throws Exception {
@@ -333,6 +335,7 @@ class WebSignInTest {
                     assertThat(status.get()).isEqualTo(302);
                 }
                 final long before = usedMemory(redis);
+                final int statesBefore = redis.keys("oauth-api:wsu:*").size();
                 final List<Future<Integer>> asked = new ArrayList<>();
                 for (int i = 0; i < 10_000; i++) {
                     final String appState = "flood-" + i + "-" + "x".repeat(240);
@@ -354,6 +357,7 @@ class WebSignInTest {
                     assertThat(error.get()).isEqualTo("invalid_request");
                 }
                 assertThat(usedMemory(redis) - before).as("bytes Redis grew by").isLessThan(200 * 1024);
+                assertThat(redis.keys("oauth-api:wsu:*")).as("no state remembered for a junk code").hasSize(statesBefore);
             } finally {
                 clients.shutdownNow();
             }

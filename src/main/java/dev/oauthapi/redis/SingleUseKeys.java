@@ -1,0 +1,44 @@
+package dev.oauthapi.redis;
+
+import redis.clients.jedis.params.SetParams;
+
+import java.time.Duration;
+
+/**
+ * Values that work once, each remembered from its first use until it would have expired anyway:
+ * sign-in nonces, provider tokens, browser sign-in states. One set per use, each under its own
+ * prefix. Keys hold a hash of the value, never the value.
+ */
+public final class SingleUseKeys {
+    /** Used sign-in nonces (issued ones are not stored at all). */
+    public static final String NONCES = "oauth-api:nonce-used:";
+    /** Provider ID tokens that have signed someone in. */
+    public static final String PROVIDER_TOKENS = "oauth-api:used-id-token:";
+    /** Browser sign-in states that came back (short: a flood of junk callbacks leaves one each). */
+    public static final String WEB_STATES = "oauth-api:wsu:";
+
+    private final Redis redis;
+    private final String prefix;
+
+    public SingleUseKeys(Redis redis, String prefix) {
+        this.redis = redis;
+        this.prefix = prefix;
+    }
+
+    /** Marks the value used; false when it already was. Atomic: two concurrent uses cannot both win. */
+    public boolean markUsed(String hash, Duration remember) {
+        // A relative lifetime: Redis's clock may differ from ours.
+        return "OK".equals(redis.call(jedis -> jedis.set(prefix + hash, "1",
+                SetParams.setParams().nx().px(Math.max(1, remember.toMillis())))));
+    }
+
+    /** Whether the value was used: a read, for a check that must not itself remember anything. */
+    public boolean isUsed(String hash) {
+        return redis.call(jedis -> jedis.exists(prefix + hash));
+    }
+
+    /** Undoes {@link #markUsed} when the work it was for failed, so that a retry works. */
+    public void forget(String hash) {
+        redis.call(jedis -> jedis.del(prefix + hash));
+    }
+}
