@@ -203,7 +203,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         final RowIds rowIds = new RowIds(clock, random);
         final SessionLifecycle lifecycle = new SessionLifecycle(jdbi, sessionGate, refreshTokens, rowIds, clock,
                 config.sessions().refreshTokenTtl().toJavaDuration(), config.sessions().maxLifetime().toJavaDuration(),
-                metrics);
+                metrics, profiles::changed);
         final Accounts accounts = new Accounts(jdbi, lifecycle, rowIds, clock, profiles);
         final RefreshRotation rotation = new RefreshRotation(jdbi, accessTokens, refreshTokens,
                 new SuccessorSeal(random), lifecycle, clock, config.sessions().refreshTokenTtl().toJavaDuration(),
@@ -225,7 +225,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         // cannot spend the fetches that sign-in relies on.
         final ProviderEvents providerEvents = new ProviderEvents(
                 apple(config, new RemoteJwks(Provider.APPLE, config.apple().jwksUrl(), keyFetches, clock, metrics), clock),
-                googleSecurityEvents(config, keyFetches, clock, metrics), lifecycle, clock, profiles, metrics);
+                googleSecurityEvents(config, keyFetches, clock, metrics), lifecycle, clock, metrics);
 
         // HTTP plumbing, auth and rate limits
         http(config, environment);

@@ -66,6 +66,13 @@ class LayeringTest {
     }
 
     @Test
+    void theWebReachesTheStoresOnlyThroughTheDomain() {
+        noClasses().that().resideInAnyPackage("dev.oauthapi.resources..", "dev.oauthapi.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.oauthapi.db..", "dev.oauthapi.redis..")
+                .check(MAIN);
+    }
+
+    @Test
     void theStoresKnowNoDomainOrWebPackage() {
         noClasses().that().resideInAnyPackage("dev.oauthapi.db..", "dev.oauthapi.redis..")
                 .should().dependOnClassesThat().resideInAnyPackage(DOMAIN_AND_WEB).check(MAIN);

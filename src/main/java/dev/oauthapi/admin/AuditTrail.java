@@ -33,7 +33,7 @@ public final class AuditTrail {
     }
 
     /** One statement, on the index of the filter given (user, actor, action, or time). */
-    public Page<AuditRow> page(Filter filter, String cursor, int limit) {
+    public Page<AuditEvent> page(Filter filter, String cursor, int limit) {
         if (filter.action() != null && Arrays.stream(Audit.Event.values()).noneMatch(e -> e.stored().equals(filter.action()))) {
             throw new ApiException(ErrorCode.INVALID_REQUEST, "action: must be one of "
                     + Arrays.stream(Audit.Event.values()).map(Audit.Event::stored).collect(Collectors.joining(", ")) + ".");
@@ -43,7 +43,12 @@ public final class AuditTrail {
                 new AuditDao.Filter(filter.userId(), filter.actorId(), filter.action(), filter.from(), filter.to()),
                 after == null ? null : after.occurredAt(), after == null ? null : after.id(), limit + 1));
         final List<AuditRow> shown = rows.subList(0, Math.min(limit, rows.size()));
-        return new Page<>(List.copyOf(shown), rows.size() > limit
+        return new Page<>(shown.stream().map(AuditTrail::event).toList(), rows.size() > limit
                 ? cursors.after(new PageCursors.AuditPosition(shown.getLast().occurredAt(), shown.getLast().id())) : null);
+    }
+
+    private static AuditEvent event(AuditRow row) {
+        return new AuditEvent(row.id(), row.occurredAt(), row.event(), row.userId(), row.actorId(), row.sessionId(),
+                row.ipAddress(), row.requestId(), row.details());
     }
 }

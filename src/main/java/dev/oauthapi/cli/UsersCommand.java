@@ -77,10 +77,11 @@ public final class UsersCommand extends ConfiguredCommand<OAuthApiConfiguration>
                     new ServerMac(ServerSecrets.shared(jdbi, random, clock, ServerSecrets.SESSION_CACHE)), jdbi, clock,
                     config.tokens().accessTokenTtl().toJavaDuration(), AuthMetrics.unexported());
             final RowIds ids = new RowIds(clock, new SecureRandom());
+            final ProfileCache profiles = new ProfileCache(new UserVersions(redis), 1);
             final SessionLifecycle lifecycle = new SessionLifecycle(jdbi, gate, new RefreshTokens(new SecureRandom()), ids,
                     clock, config.sessions().refreshTokenTtl().toJavaDuration(),
-                    config.sessions().maxLifetime().toJavaDuration(), AuthMetrics.unexported());
-            final Accounts accounts = new Accounts(jdbi, lifecycle, ids, clock, new ProfileCache(new UserVersions(redis), 1));
+                    config.sessions().maxLifetime().toJavaDuration(), AuthMetrics.unexported(), profiles::changed);
+            final Accounts accounts = new Accounts(jdbi, lifecycle, ids, clock, profiles);
             if (userId == null) {
                 userId = accounts.userWithEmail(namespace.getString("email"));
             }

@@ -98,12 +98,7 @@ public final class SessionDao {
 
     /** Revokes one session of a user if it is not revoked yet; returns its id if it did. */
     public List<UUID> revoke(UUID userId, UUID id, String reason, Instant now) {
-        return handle.createQuery("""
-                        UPDATE sessions SET revoked_at = :now, revoked_reason = :reason
-                        WHERE user_id = :userId AND id = :id AND revoked_at IS NULL
-                        RETURNING id""")
-                .bind("userId", userId).bind("id", id).bind("reason", reason).bind("now", now)
-                .map((row, ctx) -> Columns.uuid(row, "id")).list();
+        return revokeWhere("id = :id", userId, reason, now, query -> query.bind("id", id));
     }
 
     public boolean belongsTo(UUID id, UUID userId) {
@@ -113,21 +108,21 @@ public final class SessionDao {
 
     /** Revokes every live session of a user, but {@code keep} (may be null); returns the ids it revoked. */
     public List<UUID> revokeAllBut(UUID userId, UUID keep, String reason, Instant now) {
-        return handle.createQuery("""
-                        UPDATE sessions SET revoked_at = :now, revoked_reason = :reason
-                        WHERE user_id = :userId AND revoked_at IS NULL AND id IS DISTINCT FROM CAST(:keep AS uuid)
-                        RETURNING id""")
-                .bind("userId", userId).bindByType("keep", keep, UUID.class).bind("reason", reason).bind("now", now)
-                .map((row, ctx) -> Columns.uuid(row, "id")).list();
+        return revokeWhere("id IS DISTINCT FROM CAST(:keep AS uuid)", userId, reason, now,
+                query -> query.bindByType("keep", keep, UUID.class));
     }
 
     /** Revokes the live sessions a user started through one provider; returns their ids. */
     public List<UUID> revokeOfProvider(UUID userId, String provider, String reason, Instant now) {
-        return handle.createQuery("""
-                        UPDATE sessions SET revoked_at = :now, revoked_reason = :reason
-                        WHERE user_id = :userId AND provider = :provider AND revoked_at IS NULL
-                        RETURNING id""")
-                .bind("userId", userId).bind("provider", provider).bind("reason", reason).bind("now", now)
+        return revokeWhere("provider = :provider", userId, reason, now, query -> query.bind("provider", provider));
+    }
+
+    /** Revokes the user's live sessions that also match {@code condition} (constant SQL); returns their ids. */
+    private List<UUID> revokeWhere(String condition, UUID userId, String reason, Instant now,
+                                   java.util.function.UnaryOperator<org.jdbi.v3.core.statement.Query> bindings) {
+        return bindings.apply(handle.createQuery("UPDATE sessions SET revoked_at = :now, revoked_reason = :reason"
+                        + " WHERE user_id = :userId AND revoked_at IS NULL AND " + condition + " RETURNING id")
+                        .bind("userId", userId).bind("reason", reason).bind("now", now))
                 .map((row, ctx) -> Columns.uuid(row, "id")).list();
     }
 

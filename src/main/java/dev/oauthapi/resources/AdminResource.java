@@ -1,6 +1,7 @@
 package dev.oauthapi.resources;
 
 import dev.oauthapi.admin.AdminUsers;
+import dev.oauthapi.admin.AuditEvent;
 import dev.oauthapi.admin.AuditTrail;
 import dev.oauthapi.admin.Page;
 import dev.oauthapi.admin.UsageStats;
@@ -13,7 +14,6 @@ import dev.oauthapi.api.SessionResponse;
 import dev.oauthapi.api.SessionResponse.SessionsResponse;
 import dev.oauthapi.api.StatsResponse;
 import dev.oauthapi.auth.AuthenticatedUser;
-import dev.oauthapi.db.AuditRow;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.users.Actor;
 import dev.oauthapi.users.Roles;
@@ -117,7 +117,7 @@ public final class AdminResource {
                                      @QueryParam("actorId") String actorId, @QueryParam("action") String action,
                                      @QueryParam("from") String from, @QueryParam("to") String to,
                                      @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
-        final Page<AuditRow> page = audit.page(new AuditTrail.Filter(QueryParams.uuid("userId", userId),
+        final Page<AuditEvent> page = audit.page(new AuditTrail.Filter(QueryParams.uuid("userId", userId),
                         QueryParams.uuid("actorId", actorId), QueryParams.text("action", action),
                         QueryParams.instant("from", from), QueryParams.instant("to", to)),
                 cursor, QueryParams.limit(limit));

@@ -1,6 +1,7 @@
 package dev.oauthapi.resources;
 
 import dev.oauthapi.admin.AdminUsers;
+import dev.oauthapi.admin.AuditEvent;
 import dev.oauthapi.admin.UsageStats;
 import dev.oauthapi.api.AdminUserResponse;
 import dev.oauthapi.api.AuditEventResponse;
@@ -10,7 +11,6 @@ import dev.oauthapi.api.StatsResponse;
 import dev.oauthapi.api.TokensResponse;
 import dev.oauthapi.api.UserResponse;
 import dev.oauthapi.api.WireTime;
-import dev.oauthapi.db.AuditRow;
 import dev.oauthapi.sessions.Sessions.DeviceSession;
 import dev.oauthapi.users.LinkedIdentity;
 import dev.oauthapi.users.SignInService;
@@ -59,8 +59,8 @@ final class Wire {
                 WireTime.format(session.expiresAt()));
     }
 
-    static AuditEventResponse auditEvent(AuditRow row) {
-        return new AuditEventResponse(Long.toString(row.id()), row.event(), text(row.userId()), text(row.actorId()),
+    static AuditEventResponse auditEvent(AuditEvent row) {
+        return new AuditEventResponse(Long.toString(row.id()), row.action(), text(row.userId()), text(row.actorId()),
                 text(row.sessionId()), row.ipAddress(), row.requestId(), row.details(), WireTime.format(row.occurredAt()));
     }
 

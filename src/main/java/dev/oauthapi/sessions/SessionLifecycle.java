@@ -13,18 +13,23 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The one owner of session rows and their revocation. Work that starts or ends sessions runs in
- * {@link #inTransaction}; the sessions it ends are collected, and their tombstones go to Redis once,
- * after the transaction committed, before the caller answers: the next request with an access
- * token of any of them is refused on every instance. A transaction that rolls back publishes
+ * The one owner of session rows and their revocation, and the unit of work of account changes.
+ * Work that starts or ends sessions, or changes what a profile shows, runs in {@link #inTransaction};
+ * what it ends or changes is collected, and published once, after the transaction committed,
+ * before the caller answers: tombstones (the next request with an access token of an ended session
+ * is refused on every instance), the sessions whose role changed, and the users whose profile
+ * changed (every instance's cached copy stops matching). A transaction that rolls back publishes
  * nothing. Code outside this package never writes a session row or a tombstone
- * ({@code SessionOwnershipTest} keeps it so).
+ * ({@code LayeringTest} keeps it so).
  */
 public final class SessionLifecycle {
     private final Jdbi jdbi;
@@ -35,13 +40,16 @@ public final class SessionLifecycle {
     private final Duration idleLifetime;
     private final Duration maxLifetime;
     private final AuthMetrics metrics;
+    private final Consumer<UUID> profileChanged;
 
     /**
      * @param idleLifetime {@code REFRESH_TOKEN_TTL}, renewed by each refresh
      * @param maxLifetime  {@code SESSION_MAX_LIFETIME}, from sign-in
+     * @param profileChanged told, after commit, of each user whose profile a transaction changed
      */
     public SessionLifecycle(Jdbi jdbi, SessionGate gate, RefreshTokens refreshTokens, RowIds ids, Clock clock,
-                            Duration idleLifetime, Duration maxLifetime, AuthMetrics metrics) {
+                            Duration idleLifetime, Duration maxLifetime, AuthMetrics metrics,
+                            Consumer<UUID> profileChanged) {
         this.jdbi = jdbi;
         this.gate = gate;
         this.refreshTokens = refreshTokens;
@@ -50,6 +58,7 @@ public final class SessionLifecycle {
         this.idleLifetime = idleLifetime;
         this.maxLifetime = maxLifetime;
         this.metrics = metrics;
+        this.profileChanged = profileChanged;
     }
 
     /** What a new session is started for: the user, how they signed in, and from what. */
@@ -70,15 +79,18 @@ public final class SessionLifecycle {
         final List<SessionRef> ended = new ArrayList<>();
         final List<SessionRef> roleChanged = new ArrayList<>();
         final Map<String, Integer> causes = new java.util.HashMap<>();
+        final Set<UUID> profiles = new LinkedHashSet<>();
         final T result = jdbi.inTransaction(handle -> {
             ended.clear(); // a transaction run again starts over
             roleChanged.clear();
             causes.clear();
-            return work.apply(new Transaction(handle, ended, roleChanged, causes));
+            profiles.clear();
+            return work.apply(new Transaction(handle, ended, roleChanged, causes, profiles));
         });
         gate.revoked(List.copyOf(ended));
         causes.forEach(metrics::sessionsEnded);
         gate.rolesChanged(List.copyOf(roleChanged));
+        profiles.forEach(profileChanged);
         return result;
     }
 
@@ -88,13 +100,20 @@ public final class SessionLifecycle {
         private final List<SessionRef> ended;
         private final List<SessionRef> roleChanged;
         private final Map<String, Integer> causes;
+        private final Set<UUID> profiles;
 
         private Transaction(Handle handle, List<SessionRef> ended, List<SessionRef> roleChanged,
-                            Map<String, Integer> causes) {
+                            Map<String, Integer> causes, Set<UUID> profiles) {
             this.handle = handle;
             this.ended = ended;
             this.roleChanged = roleChanged;
             this.causes = causes;
+            this.profiles = profiles;
+        }
+
+        /** What the user's profile shows changes in this transaction: published after commit. */
+        public void profileChanged(UUID userId) {
+            profiles.add(userId);
         }
 
         public Handle handle() {

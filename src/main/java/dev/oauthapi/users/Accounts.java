@@ -59,23 +59,14 @@ public final class Accounts {
      * winner's user.
      */
     public SignedIn signIn(VerifiedIdToken token, String fullName, SignInContext context) {
-        SignInOutcome outcome;
         try {
-            outcome = sessions.inTransaction(tx -> signIn(tx, token, fullName, context));
+            return sessions.inTransaction(tx -> signIn(tx, token, fullName, context));
         } catch (UnableToExecuteStatementException e) {
             if (!isUniqueViolation(e)) {
                 throw e;
             }
-            outcome = sessions.inTransaction(tx -> signIn(tx, token, fullName, context));
+            return sessions.inTransaction(tx -> signIn(tx, token, fullName, context));
         }
-        if (outcome.profileChanged()) {
-            profiles.changed(outcome.signedIn().user().id());
-        }
-        return outcome.signedIn();
-    }
-
-    /** A committed sign-in, and whether it changed what the user's profile shows. */
-    private record SignInOutcome(SignedIn signedIn, boolean profileChanged) {
     }
 
     /**
@@ -83,8 +74,8 @@ public final class Accounts {
      * sign-in record, the session with its first refresh token, and the audit row. The profile is
      * read again only when the sign-in changed it.
      */
-    private SignInOutcome signIn(SessionLifecycle.Transaction tx, VerifiedIdToken token, String fullName,
-                                 SignInContext context) {
+    private SignedIn signIn(SessionLifecycle.Transaction tx, VerifiedIdToken token, String fullName,
+                            SignInContext context) {
         final Handle handle = tx.handle();
         final Instant now = clock.instant();
         final UserDao users = new UserDao(handle);
@@ -152,8 +143,11 @@ public final class Accounts {
             details.put("linkedBy", linkedBy);
         }
         tx.audit(Audit.Event.SIGN_IN, user.id(), user.id(), session.id(), context.ipAddress(), details);
-        return new SignInOutcome(new SignedIn(profile != null ? profile : profile(handle, user.id()), isNewUser,
-                session.id(), token.clientId(), started.refreshToken(), session.expiresAt()), profileChanged);
+        if (profileChanged) {
+            tx.profileChanged(user.id());
+        }
+        return new SignedIn(profile != null ? profile : profile(handle, user.id()), isNewUser,
+                session.id(), token.clientId(), started.refreshToken(), session.expiresAt());
     }
 
     /** Whether {@link IdentityDao#recordSignIn} changes what the profile shows of the identity. */
@@ -189,16 +183,16 @@ public final class Accounts {
 
     /** Links another provider account to a signed-in user. Linking the same one again changes nothing. */
     public UserProfile link(UUID userId, VerifiedIdToken token, String fullName, String ipAddress) {
-        final UserProfile linked = linkInTransaction(userId, token, fullName, ipAddress);
-        profiles.changed(userId);
-        return linked;
+        return linkInTransaction(userId, token, fullName, ipAddress);
     }
 
     private UserProfile linkInTransaction(UUID userId, VerifiedIdToken token, String fullName, String ipAddress) {
         try {
-            return jdbi.inTransaction(handle -> {
+            return sessions.inTransaction(tx -> {
+                final Handle handle = tx.handle();
                 final Instant now = clock.instant();
                 final UserRow user = new UserDao(handle).lock(userId).orElseThrow(Accounts::userGone);
+                tx.profileChanged(userId);
                 final IdentityDao identities = new IdentityDao(handle);
                 final String provider = token.provider().wireName();
                 final Optional<IdentityRow> existing = identities.find(provider, token.subject());
@@ -250,9 +244,9 @@ public final class Accounts {
             final int ended = tx.endOfProvider(userId, provider.wireName(), "identity_unlinked");
             tx.audit(Audit.Event.IDENTITY_UNLINKED, userId, userId, null, ipAddress,
                     Map.of("provider", provider.wireName(), "sessionsEnded", ended));
+            tx.profileChanged(userId);
             return profile(handle, userId);
         });
-        profiles.changed(userId);
         return unlinked;
     }
 
@@ -290,9 +284,9 @@ public final class Accounts {
             tx.audit(Audit.Event.ACCOUNT_DELETED, userId, actor == null ? userId : actor.id(), null, ipAddress,
                     with(actor == null ? Map.of() : actor.auditDetails(),
                             Map.of("providers", providers, "sessionsEnded", ended)));
+            tx.profileChanged(userId);
             return null;
         });
-        profiles.changed(userId);
     }
 
     /**
@@ -309,7 +303,7 @@ public final class Accounts {
         if (role != null && !Roles.ALL.contains(role)) {
             throw new ApiException(ErrorCode.INVALID_REQUEST, "role: must be one of " + String.join(", ", Roles.ALL) + ".");
         }
-        final Updated updated = sessions.inTransaction(tx -> {
+        return sessions.inTransaction(tx -> {
             final Handle handle = tx.handle();
             final Locked locked = lockForChange(handle, userId, actor);
             final Actor current = locked.actor();
@@ -318,6 +312,7 @@ public final class Accounts {
             if (roleChanges) {
                 changeRole(tx, user, role, current, ipAddress);
                 user = withRole(user, role);
+                tx.profileChanged(userId); // the profile shows the role
             }
             if (disabled != null && disabled != user.isDisabled()) {
                 if (disabled) {
@@ -328,15 +323,8 @@ public final class Accounts {
                     tx.audit(Audit.Event.ACCOUNT_ENABLED, userId, current.id(), null, ipAddress, current.auditDetails());
                 }
             }
-            return new Updated(profile(handle, userId), roleChanges);
+            return profile(handle, userId);
         });
-        if (updated.roleChanged()) {
-            profiles.changed(userId); // the profile shows the role
-        }
-        return updated.profile();
-    }
-
-    private record Updated(UserProfile profile, boolean roleChanged) {
     }
 
     private void changeRole(SessionLifecycle.Transaction tx, UserRow user, String role, Actor actor, String ipAddress) {
@@ -449,14 +437,13 @@ public final class Accounts {
 
     /** Sets the fields given (null leaves a field as it is). */
     public UserProfile updateProfile(UUID userId, String name, String avatarUrl) {
-        final UserProfile updated = jdbi.inTransaction(handle -> {
-            if (new UserDao(handle).updateProfile(userId, name, avatarUrl, clock.instant()) == 0) {
+        return sessions.inTransaction(tx -> {
+            if (new UserDao(tx.handle()).updateProfile(userId, name, avatarUrl, clock.instant()) == 0) {
                 throw userGone();
             }
-            return profile(handle, userId);
+            tx.profileChanged(userId);
+            return profile(tx.handle(), userId);
         });
-        profiles.changed(userId);
-        return updated;
     }
 
     /** The user with its identities: one statement. */

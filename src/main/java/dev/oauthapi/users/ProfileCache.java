@@ -55,8 +55,8 @@ public final class ProfileCache {
         }
     }
 
-    /** Call after a change to what the user's profile shows committed. */
-    void changed(UUID userId) {
+    /** Call after a change to what the user's profile shows committed (the unit of work does). */
+    public void changed(UUID userId) {
         entries.invalidate(userId);
         try {
             versions.replace(userId);

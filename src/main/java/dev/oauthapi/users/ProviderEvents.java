@@ -22,12 +22,10 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -56,17 +54,15 @@ public final class ProviderEvents {
     private final IdTokenVerifier googleSecurityEvents;
     private final SessionLifecycle lifecycle;
     private final Clock clock;
-    private final ProfileCache profiles;
     private final AuthMetrics metrics;
 
     public ProviderEvents(IdTokenVerifier appleNotifications, IdTokenVerifier googleSecurityEvents,
-                          SessionLifecycle lifecycle, Clock clock, ProfileCache profiles, AuthMetrics metrics) {
+                          SessionLifecycle lifecycle, Clock clock, AuthMetrics metrics) {
         this.metrics = metrics;
         this.appleNotifications = appleNotifications;
         this.googleSecurityEvents = googleSecurityEvents;
         this.lifecycle = lifecycle;
         this.clock = clock;
-        this.profiles = profiles;
     }
 
     /** An Apple server-to-server notification: {@code events} is a JSON object inside a string. */
@@ -79,14 +75,14 @@ public final class ProviderEvents {
         final JsonNode event = parseEvents(claims.path("events"));
         final String type = StorableText.strip(event.path("type").asText(""));
         final String subject = StorableText.strip(event.path("sub").asText(""));
-        act(Provider.APPLE, StorableText.strip(claims.path("jti").asText()), type, (tx, now, changedUsers) -> {
+        act(Provider.APPLE, StorableText.strip(claims.path("jti").asText()), type, (tx, now) -> {
             final IdentityDao identities = new IdentityDao(tx.handle());
             switch (type) {
                 case "consent-revoked" -> {
                     identities.forgetProviderToken("apple", subject);
                     endSessions(tx, "apple", subject, "apple_consent_revoked");
                 }
-                case "account-delete" -> removeIdentity(tx, "apple", subject, now, changedUsers);
+                case "account-delete" -> removeIdentity(tx, "apple", subject, now);
                 case "email-disabled" -> identities.setEmailRelayDisabled("apple", subject, true);
                 case "email-enabled" -> identities.setEmailRelayDisabled("apple", subject, false);
                 default -> LOG.info("Ignoring an Apple notification of type '{}'", type);
@@ -104,17 +100,16 @@ public final class ProviderEvents {
         }
         final List<String> types = new ArrayList<>();
         events.fieldNames().forEachRemaining(types::add);
-        act(Provider.GOOGLE, StorableText.strip(claims.path("jti").asText()), String.join(" ", types), (tx, now, changedUsers) -> {
+        act(Provider.GOOGLE, StorableText.strip(claims.path("jti").asText()), String.join(" ", types), (tx, now) -> {
             for (Iterator<Map.Entry<String, JsonNode>> it = events.fields(); it.hasNext(); ) {
                 final Map.Entry<String, JsonNode> entry = it.next();
                 final String subject = StorableText.strip(entry.getValue().path("subject").path("sub").asText(""));
-                googleEvent(tx, EVENT_TYPE_PREFIX.matcher(entry.getKey()).replaceFirst(""), subject, now, changedUsers);
+                googleEvent(tx, EVENT_TYPE_PREFIX.matcher(entry.getKey()).replaceFirst(""), subject, now);
             }
         });
     }
 
-    private void googleEvent(SessionLifecycle.Transaction tx, String type, String subject, Instant now,
-                             Set<UUID> changedUsers) {
+    private void googleEvent(SessionLifecycle.Transaction tx, String type, String subject, Instant now) {
         final IdentityDao identities = new IdentityDao(tx.handle());
         switch (type) {
             case "sessions-revoked", "tokens-revoked" -> endSessions(tx, "google", subject, "google_" + type);
@@ -123,29 +118,26 @@ public final class ProviderEvents {
                 endSessions(tx, "google", subject, "google_account_disabled");
             }
             case "account-enabled" -> identities.setSignInDisabled("google", subject, null);
-            case "account-purged" -> removeIdentity(tx, "google", subject, now, changedUsers);
+            case "account-purged" -> removeIdentity(tx, "google", subject, now);
             default -> { } // verification, account-credential-change-required: nothing to do
         }
     }
 
     /**
-     * One transaction: record the jti (skip if seen), act, audit; then make ended sessions fail at
-     * once, and profiles that lost an identity current everywhere.
+     * One transaction: record the jti (skip if seen), act, audit; the unit of work then makes
+     * ended sessions fail at once, and profiles that lost an identity current everywhere.
      */
     private void act(Provider provider, String jti, String type, Effect effect) {
-        final Set<UUID> changedUsers = new HashSet<>();
         final boolean acted = lifecycle.inTransaction(tx -> {
-            changedUsers.clear(); // a transaction run again starts over
             final Instant now = clock.instant();
             if (new ProviderEventDao(tx.handle()).record(provider.wireName(), jti, type, now) == 0) {
                 return false; // delivered before: already acted on
             }
-            effect.apply(tx, now, changedUsers);
+            effect.apply(tx, now);
             tx.audit(Audit.Event.PROVIDER_EVENT, null, null, null, null,
                     Map.of("provider", provider.wireName(), "type", type, "jti", jti, "sessionsEnded", tx.ended().size()));
             return true;
         });
-        changedUsers.forEach(profiles::changed);
         if (acted) {
             // Google sends one or more event type URLs: counted by their last part. Signed by the
             // provider, but still not ours to let grow the series: odd names count as "other".
@@ -162,15 +154,14 @@ public final class ProviderEvents {
     }
 
     /** Removes the identity; its user too when it was the last one. */
-    private static void removeIdentity(SessionLifecycle.Transaction tx, String provider, String subject, Instant now,
-                                       Set<UUID> changedUsers) {
+    private static void removeIdentity(SessionLifecycle.Transaction tx, String provider, String subject, Instant now) {
         final Handle handle = tx.handle();
         final Optional<IdentityRow> identity = new IdentityDao(handle).find(provider, subject);
         if (identity.isEmpty()) {
             return;
         }
         final UUID userId = identity.get().userId();
-        changedUsers.add(userId);
+        tx.profileChanged(userId);
         new UserDao(handle).lock(userId);
         tx.endOfProvider(userId, provider, provider + "_account_deleted");
         new IdentityDao(handle).deleteBySubject(provider, subject);
@@ -201,6 +192,6 @@ public final class ProviderEvents {
 
     @FunctionalInterface
     private interface Effect {
-        void apply(SessionLifecycle.Transaction tx, Instant now, Set<UUID> changedUsers);
+        void apply(SessionLifecycle.Transaction tx, Instant now);
     }
 }

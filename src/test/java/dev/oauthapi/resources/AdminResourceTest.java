@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oauthapi.admin.AdminUsers;
+import dev.oauthapi.admin.AuditEvent;
 import dev.oauthapi.admin.AuditTrail;
 import dev.oauthapi.admin.Page;
 import dev.oauthapi.admin.UsageStats;
@@ -12,7 +13,6 @@ import dev.oauthapi.auth.AuthenticatedUser;
 import dev.oauthapi.auth.BearerTokenFilter;
 import dev.oauthapi.auth.ProblemUnauthorizedHandler;
 import dev.oauthapi.auth.RoleAuthorizer;
-import dev.oauthapi.db.AuditRow;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.errors.ProblemJsonFeature;
@@ -369,7 +369,7 @@ class AdminResourceTest {
     @Test
     void auditEventsCarryTheirDetailsAsAnObject() {
         final UUID actor = UUID.randomUUID();
-        when(AUDIT.page(any(), any(), anyInt())).thenReturn(new Page<>(List.of(new AuditRow(42, CREATED, "role_changed",
+        when(AUDIT.page(any(), any(), anyInt())).thenReturn(new Page<>(List.of(new AuditEvent(42, CREATED, "role_changed",
                 USER, actor, null, "192.0.2.7", "req-1", "{\"role\": \"admin\", \"previousRole\": \"user\"}")), null));
 
         final Answer answer = get("/api/admin/audit", Map.of("userId", USER.toString(), "action", "role_changed",

@@ -52,9 +52,10 @@ class DemotedAdminTest {
         final SessionGate gate = new SessionGate(new SessionStates(REDIS), new ServerMac(() -> new byte[32]), jdbi, clock,
                 java.time.Duration.ofMinutes(15), AuthMetrics.unexported());
         final RowIds ids = new RowIds(clock, random);
+        final ProfileCache profiles = new ProfileCache(new UserVersions(REDIS), 10);
         final SessionLifecycle lifecycle = new SessionLifecycle(jdbi, gate, new RefreshTokens(random), ids, clock,
-                java.time.Duration.ofDays(30), java.time.Duration.ofDays(180), AuthMetrics.unexported());
-        return new Accounts(jdbi, lifecycle, ids, clock, new ProfileCache(new UserVersions(REDIS), 10));
+                java.time.Duration.ofDays(30), java.time.Duration.ofDays(180), AuthMetrics.unexported(), profiles::changed);
+        return new Accounts(jdbi, lifecycle, ids, clock, profiles);
     }
 
     @AfterAll
