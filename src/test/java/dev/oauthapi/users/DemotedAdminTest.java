@@ -1,30 +1,13 @@
 package dev.oauthapi.users;
 
-import dev.oauthapi.db.RowIds;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
-import dev.oauthapi.metrics.AuthMetrics;
-import dev.oauthapi.redis.Redis;
-import dev.oauthapi.redis.SessionStates;
 import dev.oauthapi.redis.UserVersions;
-import dev.oauthapi.sessions.SessionGate;
-import dev.oauthapi.sessions.SessionLifecycle;
-import dev.oauthapi.testing.TestApp;
 import dev.oauthapi.testing.TestDatabase;
-import dev.oauthapi.testing.TestEnvironment;
-import dev.oauthapi.testing.TestPostgres;
-import dev.oauthapi.tokens.RefreshTokens;
-import dev.oauthapi.tokens.ServerMac;
-import dev.oauthapi.config.RedisConfig;
-import dev.oauthapi.config.Secret;
-import io.dropwizard.util.Duration;
-import org.jdbi.v3.core.Jdbi;
+import dev.oauthapi.testing.TestStores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,31 +19,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * requires the role there, not the one the request carried.
  */
 class DemotedAdminTest {
-    static final Map<String, String> ENV = TestEnvironment.withFreshDatabase();
-    static final TestDatabase DB = new TestDatabase(ENV);
-    static final Redis REDIS = Redis.connect(new RedisConfig(ENV.get("REDIS_HOST"), Integer.parseInt(ENV.get("REDIS_PORT")),
-            Secret.of(ENV.get("REDIS_PASSWORD")), Integer.parseInt(ENV.get("REDIS_DB")), 2, Duration.seconds(1),
-            Duration.seconds(1), Duration.seconds(1)));
+    static final TestStores STORES = TestStores.fresh();
+    static final TestDatabase DB = new TestDatabase(STORES.environment());
     static final Accounts ACCOUNTS = accounts();
 
     private static Accounts accounts() {
-        TestApp.migrate(ENV);
-        final Jdbi jdbi = Jdbi.create(TestPostgres.shared().jdbcUrl(ENV.get("DATABASE_NAME")),
-                ENV.get("DATABASE_USERNAME"), ENV.get("DATABASE_PASSWORD"));
-        final Clock clock = Clock.systemUTC();
-        final SecureRandom random = new SecureRandom();
-        final SessionGate gate = new SessionGate(new SessionStates(REDIS), new ServerMac(() -> new byte[32]), jdbi, clock,
-                java.time.Duration.ofMinutes(15), AuthMetrics.unexported());
-        final RowIds ids = new RowIds(clock, random);
-        final ProfileCache profiles = new ProfileCache(new UserVersions(REDIS), 10);
-        final SessionLifecycle lifecycle = new SessionLifecycle(jdbi, gate, new RefreshTokens(random), ids, clock,
-                java.time.Duration.ofDays(30), java.time.Duration.ofDays(180), AuthMetrics.unexported(), profiles::changed);
-        return new Accounts(jdbi, lifecycle, ids, clock, profiles);
+        final ProfileCache profiles = new ProfileCache(new UserVersions(STORES.redis()), 10);
+        return new Accounts(STORES.jdbi(), STORES.lifecycle(profiles::changed), STORES.ids(), STORES.clock(), profiles);
     }
 
     @AfterAll
     static void close() {
-        REDIS.stop();
+        STORES.close();
     }
 
     private static UUID user(String role) {

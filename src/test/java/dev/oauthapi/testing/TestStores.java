@@ -1,0 +1,79 @@
+package dev.oauthapi.testing;
+
+import dev.oauthapi.config.RedisConfig;
+import dev.oauthapi.config.Secret;
+import dev.oauthapi.db.RowIds;
+import dev.oauthapi.metrics.AuthMetrics;
+import dev.oauthapi.redis.Redis;
+import dev.oauthapi.redis.SessionStates;
+import dev.oauthapi.sessions.SessionGate;
+import dev.oauthapi.sessions.SessionLifecycle;
+import dev.oauthapi.tokens.RefreshTokens;
+import dev.oauthapi.tokens.ServerMac;
+import io.dropwizard.util.Duration;
+import org.jdbi.v3.core.Jdbi;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * A fresh, migrated database and the test Redis, with the domain's unit of work over them: for
+ * tests of domain classes without the HTTP layer, on the real stores.
+ */
+public final class TestStores implements AutoCloseable {
+    private final Map<String, String> env;
+    private final Jdbi jdbi;
+    private final Redis redis;
+    private final Clock clock = Clock.systemUTC();
+    private final SecureRandom random = new SecureRandom();
+
+    private TestStores(Map<String, String> env) {
+        this.env = env;
+        TestApp.migrate(env);
+        this.jdbi = Jdbi.create(TestPostgres.shared().jdbcUrl(env.get("DATABASE_NAME")), env.get("DATABASE_USERNAME"),
+                env.get("DATABASE_PASSWORD"));
+        this.redis = Redis.connect(new RedisConfig(env.get("REDIS_HOST"), Integer.parseInt(env.get("REDIS_PORT")),
+                Secret.of(env.get("REDIS_PASSWORD")), Integer.parseInt(env.get("REDIS_DB")), 2, Duration.seconds(1),
+                Duration.seconds(1), Duration.seconds(1)));
+    }
+
+    public static TestStores fresh() {
+        return new TestStores(TestEnvironment.withFreshDatabase());
+    }
+
+    public Map<String, String> environment() {
+        return env;
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public Redis redis() {
+        return redis;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public RowIds ids() {
+        return new RowIds(clock, random);
+    }
+
+    /** The unit of work as the service builds it, telling {@code profileChanged} after each commit. */
+    public SessionLifecycle lifecycle(Consumer<UUID> profileChanged) {
+        final SessionGate gate = new SessionGate(new SessionStates(redis), new ServerMac(() -> new byte[32]), jdbi, clock,
+                java.time.Duration.ofMinutes(15), AuthMetrics.unexported());
+        return new SessionLifecycle(jdbi, gate, new RefreshTokens(random), ids(), clock, java.time.Duration.ofDays(30),
+                java.time.Duration.ofDays(180), AuthMetrics.unexported(), profileChanged);
+    }
+
+    @Override
+    public void close() {
+        redis.stop();
+    }
+}
