@@ -1,11 +1,8 @@
 package dev.oauthapi;
 
+import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import dev.oauthapi.admin.AdminUsers;
-import dev.oauthapi.admin.AuditTrail;
-import dev.oauthapi.admin.PageCursors;
-import dev.oauthapi.admin.UsageStats;
 import dev.oauthapi.auth.AccessTokenAuthenticator;
 import dev.oauthapi.auth.AuthenticatedUser;
 import dev.oauthapi.auth.BearerTokenFilter;
@@ -16,10 +13,7 @@ import dev.oauthapi.cli.CommandExit;
 import dev.oauthapi.cli.KeysCommand;
 import dev.oauthapi.cli.ReadableConfigurationErrors;
 import dev.oauthapi.cli.UsersCommand;
-import dev.oauthapi.config.AppleConfig;
 import dev.oauthapi.config.EnvironmentSubstitution;
-import dev.oauthapi.config.WebSignInConfig;
-import dev.oauthapi.db.RowIds;
 import dev.oauthapi.errors.ProblemErrorHandler;
 import dev.oauthapi.errors.ProblemJsonFeature;
 import dev.oauthapi.health.Drain;
@@ -37,17 +31,7 @@ import dev.oauthapi.http.RequestMetricsFilter;
 import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.metrics.SnakeCaseMirror;
 import dev.oauthapi.http.StorableTextModule;
-import dev.oauthapi.identity.AppleTokenClient;
-import dev.oauthapi.identity.GoogleCodeExchange;
-import dev.oauthapi.identity.IdTokenVerifier;
-import dev.oauthapi.identity.Nonces;
-import dev.oauthapi.identity.Provider;
-import dev.oauthapi.identity.RemoteJwks;
-import dev.oauthapi.redis.SingleUseKeys;
 import dev.oauthapi.redis.RateLimitCounters;
-import dev.oauthapi.redis.SessionStates;
-import dev.oauthapi.redis.UserVersions;
-import dev.oauthapi.redis.WebSignInStore;
 import dev.oauthapi.resources.AdminResource;
 import dev.oauthapi.resources.AuthResource;
 import dev.oauthapi.resources.DocsResource;
@@ -56,35 +40,15 @@ import dev.oauthapi.resources.OpenApiResource;
 import dev.oauthapi.resources.ProfileResource;
 import dev.oauthapi.resources.ProviderEventsResource;
 import dev.oauthapi.resources.SessionsResource;
-import dev.oauthapi.sessions.RefreshRotation;
 import dev.oauthapi.sessions.SessionGate;
-import dev.oauthapi.sessions.SessionLifecycle;
-import dev.oauthapi.sessions.SessionPurge;
-import dev.oauthapi.sessions.Sessions;
 import dev.oauthapi.resources.UsersResource;
 import dev.oauthapi.resources.WebSignInResource;
 import dev.oauthapi.tokens.AccessTokens;
-import dev.oauthapi.tokens.ProviderTokenCipher;
-import dev.oauthapi.tokens.RefreshTokens;
-import dev.oauthapi.tokens.ServerMac;
-import dev.oauthapi.tokens.ServerSeal;
-import dev.oauthapi.tokens.ServerSecrets;
-import dev.oauthapi.tokens.SigningKeyReload;
-import dev.oauthapi.tokens.SigningKeys;
-import dev.oauthapi.tokens.SuccessorSeal;
-import dev.oauthapi.users.Accounts;
-import dev.oauthapi.users.AppleTokens;
-import dev.oauthapi.users.ProfileCache;
-import dev.oauthapi.users.ProviderEvents;
-import dev.oauthapi.users.RetryRevocationsTask;
-import dev.oauthapi.users.SignInService;
-import dev.oauthapi.users.WebSignIn;
 import io.dropwizard.auth.AuthDynamicFeature;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.Unit;
 import io.dropwizard.auth.AuthValueFactoryProvider;
 import dev.oauthapi.http.RequestIdFilter;
 import dev.oauthapi.redis.Redis;
@@ -98,6 +62,7 @@ import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.migrations.MigrationsBundle;
+import io.dropwizard.servlets.tasks.Task;
 import io.dropwizard.servlets.assets.AssetServlet;
 import io.dropwizard.util.JarLocation;
 import jakarta.servlet.DispatcherType;
@@ -106,25 +71,18 @@ import org.eclipse.jetty.server.Server;
 import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.jdbi.v3.core.Jdbi;
-import org.slf4j.LoggerFactory;
 import org.jdbi.v3.core.statement.NoTemplateEngine;
 import org.jdbi.v3.core.statement.SqlLogger;
 import org.jdbi.v3.core.statement.StatementExceptions;
 
 import java.io.PrintStream;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * The table of contents of the service: {@link #initialize} sets up configuration and commands,
@@ -134,8 +92,6 @@ import java.util.function.Supplier;
 public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
     /** Verified access tokens kept in memory: about 1 KiB each, so at most some 50 MiB. */
     private static final long VERIFIED_TOKEN_CACHE_SIZE = 50_000;
-    /** Profiles kept for {@code /api/users/me}: under 1 KiB each, so at most some 10 MiB. */
-    private static final long PROFILE_CACHE_SIZE = 10_000;
 
     private final Function<String, String> environment;
     private final Clock clock;
@@ -181,88 +137,72 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
 
     @Override
     public void run(OAuthApiConfiguration config, Environment environment) {
-        final SecureRandom random = new SecureRandom();
-
         // Infrastructure
         final Jdbi jdbi = database(config, environment);
         final Redis redis = redis(config, environment);
-        final SigningKeys signingKeys = SigningKeys.load(Path.of(config.tokens().keysDir()),
-                config.tokens().keyActivationDelay().toJavaDuration(), clock);
-        environment.lifecycle().manage(new SigningKeyReload(signingKeys));
         final AuthMetrics metrics = metrics(environment, redis);
 
-        // Domain services
-        final Duration accessTokenTtl = config.tokens().accessTokenTtl().toJavaDuration();
-        final AccessTokens accessTokens = new AccessTokens(signingKeys, config.tokens().issuer(),
-                config.tokens().audience(), accessTokenTtl, clock);
-        final RefreshTokens refreshTokens = new RefreshTokens(random);
-        final SessionGate sessionGate = new SessionGate(new SessionStates(redis),
-                new ServerMac(serverSecret(environment, jdbi, random, ServerSecrets.SESSION_CACHE)), jdbi, clock, accessTokenTtl, metrics);
-        environment.lifecycle().manage(sessionGate);
-        final ProfileCache profiles = new ProfileCache(new UserVersions(redis), PROFILE_CACHE_SIZE);
-        final RowIds rowIds = new RowIds(clock, random);
-        final SessionLifecycle lifecycle = new SessionLifecycle(jdbi, sessionGate, refreshTokens, rowIds, clock,
-                config.sessions().refreshTokenTtl().toJavaDuration(), config.sessions().maxLifetime().toJavaDuration(),
-                metrics, profiles::changed);
-        final Accounts accounts = new Accounts(jdbi, lifecycle, rowIds, clock, profiles);
-        final RefreshRotation rotation = new RefreshRotation(jdbi, accessTokens, refreshTokens,
-                new SuccessorSeal(random), lifecycle, clock, config.sessions().refreshTokenTtl().toJavaDuration(),
-                config.sessions().reuseGrace().toJavaDuration(), metrics);
-        final Sessions sessions = new Sessions(jdbi, lifecycle, clock);
-        environment.lifecycle().manage(new SessionPurge(jdbi, clock));
-        final HttpClient keyFetches = RemoteJwks.httpClient();
-        final RemoteJwks googleKeys = new RemoteJwks(Provider.GOOGLE, config.google().jwksUrl(), keyFetches, clock, metrics);
-        final RemoteJwks appleKeys = new RemoteJwks(Provider.APPLE, config.apple().jwksUrl(), keyFetches, clock, metrics);
-        metrics.gauge("oauth_provider_keys_age_seconds", "Age of the provider signing keys sign-in verifies with",
-                Unit.SECONDS, "provider", () -> Map.of("google", googleKeys.ageSeconds(), "apple", appleKeys.ageSeconds()));
-        final Map<Provider, IdTokenVerifier> verifiers = Map.of(Provider.GOOGLE, google(config, googleKeys, clock),
-                Provider.APPLE, apple(config, appleKeys, clock));
-        final AppleTokens appleTokens = appleTokens(config, jdbi, random, environment, metrics);
-        final SignInService signIn = new SignInService(verifiers,
-                new Nonces(new SingleUseKeys(redis, SingleUseKeys.NONCES), serverSecret(environment, jdbi, random, ServerSecrets.NONCES), random, clock), new SingleUseKeys(redis, SingleUseKeys.PROVIDER_TOKENS),
-                config.idTokens().replayProtection(), accounts, accessTokens, clock, appleTokens, metrics);
-        // Events verify with key caches of their own: unknown key ids in a flood of forged events
-        // cannot spend the fetches that sign-in relies on.
-        final ProviderEvents providerEvents = new ProviderEvents(
-                apple(config, new RemoteJwks(Provider.APPLE, config.apple().jwksUrl(), keyFetches, clock, metrics), clock),
-                googleSecurityEvents(config, keyFetches, clock, metrics), lifecycle, clock, metrics);
+        // The domain, built once (the command line builds the same)
+        final Services services = Services.build(config, jdbi, redis, metrics, clock, serverHost(environment));
 
         // HTTP plumbing, auth and rate limits
         http(config, environment);
         environment.jersey().register(new RequestMetricsFilter(metrics));
-        auth(environment, accessTokens, sessionGate, clock);
+        auth(environment, services.accessTokens(), services.sessionGate(), clock);
         environment.jersey().register(new RateLimitFeature(new RateLimiter(new RateLimitCounters(redis), clock),
                 Map.of(RateLimited.Bucket.AUTH, config.rateLimits().authPerMinute(),
                         RateLimited.Bucket.EVENTS, config.rateLimits().eventsPerMinute()),
                 config.rateLimits().apiPerMinute(), metrics));
 
-        // Resources
+        resources(config, environment, services);
+        health(config, environment, redis);
+        errors(environment);
+    }
+
+    private void resources(OAuthApiConfiguration config, Environment environment, Services services) {
         environment.jersey().register(new HealthResource());
-        environment.jersey().register(new JwksResource(signingKeys));
+        environment.jersey().register(new JwksResource(services.signingKeys()));
         environment.jersey().register(new OpenApiResource());
         if (config.docs().enabled()) {
             docs(environment);
         }
-        environment.jersey().register(new AuthResource(signIn, clock));
-        environment.jersey().register(new WebSignInResource(webSignIn(config.web(), signIn, redis,
-                new ServerSeal(serverSecret(environment, jdbi, random, ServerSecrets.WEB_SIGN_IN), random), metrics, random), clock));
-        environment.jersey().register(new SessionsResource(rotation, sessions, clock));
-        environment.jersey().register(new ProviderEventsResource(providerEvents));
-        environment.jersey().register(new UsersResource(accounts));
-        environment.jersey().register(new ProfileResource(accounts));
-        final PageCursors cursors = new PageCursors(serverSecret(environment, jdbi, random, ServerSecrets.CURSORS));
-        environment.jersey().register(new AdminResource(new AdminUsers(jdbi, accounts, sessions, cursors, clock),
-                new AuditTrail(jdbi, cursors), new UsageStats(jdbi, clock)));
+        environment.jersey().register(new AuthResource(services.signIn(), clock));
+        environment.jersey().register(new WebSignInResource(services.webSignIn(), clock));
+        environment.jersey().register(new SessionsResource(services.rotation(), services.sessions(), clock));
+        environment.jersey().register(new ProviderEventsResource(services.providerEvents()));
+        environment.jersey().register(new UsersResource(services.accounts()));
+        environment.jersey().register(new ProfileResource(services.accounts()));
+        environment.jersey().register(new AdminResource(services.adminUsers(), services.auditTrail(), services.usageStats()));
+    }
 
-        // Health checks ("postgresql" comes with the database)
+    /** Health checks ("postgresql" comes with the database), readiness, and the stop that drains. */
+    private static void health(OAuthApiConfiguration config, Environment environment, Redis redis) {
         environment.healthChecks().register("redis", new RedisHealthCheck(redis));
         // Readiness: unhealthy from the moment a stop begins, while requests are still served.
         final Drain drain = new Drain(config.network().drainDelay().toJavaDuration());
         environment.healthChecks().register("drain", drain);
         environment.lifecycle().addServerLifecycleListener(drain::installFor);
         environment.lifecycle().addServerLifecycleListener(server -> PersistentConnections.install(server, drain::isDraining));
+    }
 
-        errors(environment);
+    /** The server as the domain's host: its workers start and stop with Jetty, its tasks on the admin port. */
+    private static Services.Host serverHost(Environment environment) {
+        return new Services.Host() {
+            @Override
+            public void manage(Managed managed) {
+                environment.lifecycle().manage(managed);
+            }
+
+            @Override
+            public void addTask(Task task) {
+                environment.admin().addTask(task);
+            }
+
+            @Override
+            public MetricRegistry metrics() {
+                return environment.metrics();
+            }
+        };
     }
 
     /** Swagger UI: our page at {@code /docs}, the webjar's files under {@code /docs/assets/}. */
@@ -271,18 +211,6 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         environment.servlets().addServlet("docs-assets",
                         new AssetServlet(DocsResource.ASSETS, "/docs/assets", null, StandardCharsets.UTF_8))
                 .addMapping("/docs/assets/*");
-    }
-
-    /** Sign-in through the browser; each provider takes part when its web client is configured. */
-    private WebSignIn webSignIn(WebSignInConfig web, SignInService signIn, Redis redis, ServerSeal seal,
-                                AuthMetrics metrics, SecureRandom random) {
-        return new WebSignIn(signIn, new WebSignInStore(redis), new SingleUseKeys(redis, SingleUseKeys.WEB_STATES), seal,
-                new WebSignIn.Endpoints(Set.copyOf(web.redirectUris().values()), web.callback("google"),
-                        web.callback("apple"), web.googleAuthorizationUrl(), web.appleAuthorizationUrl()),
-                web.isGoogleEnabled()
-                        ? new GoogleCodeExchange(web.googleTokenUrl(), web.googleClientId(), web.googleClientSecret().reveal())
-                        : null,
-                web.isAppleEnabled() ? web.appleClientId() : null, metrics, random, clock);
     }
 
     /**
@@ -301,68 +229,6 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         });
         environment.admin().addServlet("prometheus", new PrometheusMetricsServlet(registry)).addMapping("/prometheus");
         return metrics;
-    }
-
-    /** A provider with no client ids is off. */
-    private static IdTokenVerifier google(OAuthApiConfiguration config, RemoteJwks keys, Clock clock) {
-        return new IdTokenVerifier(Provider.GOOGLE, Set.copyOf(config.google().clientIds().values()), keys, clock,
-                config.idTokens().maxAge().toJavaDuration(), config.google().requireNonce());
-    }
-
-    /** Each use gets a key cache of its own ({@code keys}), with its own budget of fetches for unknown key ids. */
-    private static IdTokenVerifier apple(OAuthApiConfiguration config, RemoteJwks keys, Clock clock) {
-        return new IdTokenVerifier(Provider.APPLE, Set.copyOf(config.apple().clientIds().values()), keys, clock,
-                config.idTokens().maxAge().toJavaDuration(), config.apple().requireNonce());
-    }
-
-    /** Apple code exchange and token revocation, when the team's key is configured; else null. */
-    private AppleTokens appleTokens(OAuthApiConfiguration config, Jdbi jdbi, SecureRandom random, Environment environment,
-                                    AuthMetrics metrics) {
-        final AppleConfig apple = config.apple();
-        if (!apple.isCodeExchangeEnabled()) {
-            return null;
-        }
-        final AppleTokens tokens = new AppleTokens(
-                new AppleTokenClient(apple.teamId(), apple.keyId(), AppleTokenClient.readKey(Path.of(apple.privateKeyPath())),
-                        apple.tokenUrl(), apple.revokeUrl(), AppleTokenClient.httpClient(), clock),
-                ProviderTokenCipher.parse(apple.tokenEncryptionKey().reveal(), random),
-                jdbi, clock, apple.revocationPollInterval().toJavaDuration(), environment.metrics());
-        environment.lifecycle().manage(tokens);
-        environment.admin().addTask(new RetryRevocationsTask(tokens));
-        metrics.gauge("oauth_apple_revocation_outbox_depth", "Apple tokens still to revoke", null,
-                () -> tokens.backlog()[0]);
-        metrics.gauge("oauth_apple_revocation_outbox_oldest_age_seconds", "How long the oldest Apple token to revoke has waited",
-                Unit.SECONDS, () -> tokens.backlog()[1]);
-        return tokens;
-    }
-
-    /**
-     * A key every instance shares through PostgreSQL ({@link ServerSecrets}), read at start so that
-     * no request pays for it (if PostgreSQL is down then, the first use reads it).
-     */
-    private Supplier<byte[]> serverSecret(Environment environment, Jdbi jdbi, SecureRandom random, String name) {
-        final Supplier<byte[]> key = ServerSecrets.shared(jdbi, random, clock, name);
-        environment.lifecycle().manage(new Managed() {
-            @Override
-            public void start() {
-                try {
-                    key.get();
-                } catch (RuntimeException e) {
-                    LoggerFactory.getLogger(ServerSecrets.class).warn("Server secret {} not read at start ({}): read on first use",
-                            name, e.toString());
-                }
-            }
-        });
-        return key;
-    }
-
-    /** Google's Cross-Account Protection events: their own keys and issuer, our client ids. */
-    private static IdTokenVerifier googleSecurityEvents(OAuthApiConfiguration config, HttpClient http, Clock clock,
-                                                        AuthMetrics metrics) {
-        return new IdTokenVerifier(Provider.GOOGLE, Set.of("https://accounts.google.com/"),
-                Set.copyOf(config.google().clientIds().values()),
-                new RemoteJwks(Provider.GOOGLE, config.google().riscJwksUrl(), http, clock, metrics), clock,
-                config.idTokens().maxAge().toJavaDuration(), false);
     }
 
     private static void auth(Environment environment, AccessTokens accessTokens, SessionGate sessionGate, Clock clock) {

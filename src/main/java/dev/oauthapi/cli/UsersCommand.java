@@ -1,20 +1,13 @@
 package dev.oauthapi.cli;
 
 import dev.oauthapi.OAuthApiConfiguration;
-import dev.oauthapi.db.RowIds;
+import dev.oauthapi.Services;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.redis.Redis;
-import dev.oauthapi.redis.SessionStates;
-import dev.oauthapi.redis.UserVersions;
 import dev.oauthapi.sessions.SessionGate;
-import dev.oauthapi.sessions.SessionLifecycle;
-import dev.oauthapi.tokens.RefreshTokens;
-import dev.oauthapi.tokens.ServerMac;
-import dev.oauthapi.tokens.ServerSecrets;
 import dev.oauthapi.users.Accounts;
 import dev.oauthapi.users.Actor;
-import dev.oauthapi.users.ProfileCache;
 import dev.oauthapi.users.Roles;
 import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
@@ -23,7 +16,6 @@ import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 import org.jdbi.v3.core.Jdbi;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.UUID;
 
@@ -70,18 +62,11 @@ public final class UsersCommand extends ConfiguredCommand<OAuthApiConfiguration>
         final ManagedDataSource dataSource = config.database().build(bootstrap.getMetricRegistry(), "users-command");
         final Redis redis = Redis.connect(config.redis());
         try {
-            final Jdbi jdbi = Jdbi.create(dataSource);
-            final Clock clock = Clock.systemUTC();
-            final SecureRandom random = new SecureRandom();
-            final SessionGate gate = new SessionGate(new SessionStates(redis),
-                    new ServerMac(ServerSecrets.shared(jdbi, random, clock, ServerSecrets.SESSION_CACHE)), jdbi, clock,
-                    config.tokens().accessTokenTtl().toJavaDuration(), AuthMetrics.unexported());
-            final RowIds ids = new RowIds(clock, new SecureRandom());
-            final ProfileCache profiles = new ProfileCache(new UserVersions(redis), 1);
-            final SessionLifecycle lifecycle = new SessionLifecycle(jdbi, gate, new RefreshTokens(new SecureRandom()), ids,
-                    clock, config.sessions().refreshTokenTtl().toJavaDuration(),
-                    config.sessions().maxLifetime().toJavaDuration(), AuthMetrics.unexported(), profiles::changed);
-            final Accounts accounts = new Accounts(jdbi, lifecycle, ids, clock, profiles);
+            // The same object graph as the service's; nothing runs in the background here.
+            final Services services = Services.build(config, Jdbi.create(dataSource), redis, AuthMetrics.unexported(),
+                    Clock.systemUTC(), Services.Host.command(bootstrap.getMetricRegistry()));
+            final Accounts accounts = services.accounts();
+            final SessionGate gate = services.sessionGate();
             if (userId == null) {
                 userId = accounts.userWithEmail(namespace.getString("email"));
             }

@@ -1,0 +1,226 @@
+package dev.oauthapi;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.oauthapi.admin.AdminUsers;
+import dev.oauthapi.admin.AuditTrail;
+import dev.oauthapi.admin.PageCursors;
+import dev.oauthapi.admin.UsageStats;
+import dev.oauthapi.config.AppleConfig;
+import dev.oauthapi.config.WebSignInConfig;
+import dev.oauthapi.db.RowIds;
+import dev.oauthapi.identity.AppleTokenClient;
+import dev.oauthapi.identity.GoogleCodeExchange;
+import dev.oauthapi.identity.IdTokenVerifier;
+import dev.oauthapi.identity.Nonces;
+import dev.oauthapi.identity.Provider;
+import dev.oauthapi.identity.RemoteJwks;
+import dev.oauthapi.metrics.AuthMetrics;
+import dev.oauthapi.redis.Redis;
+import dev.oauthapi.redis.SessionStates;
+import dev.oauthapi.redis.SingleUseKeys;
+import dev.oauthapi.redis.UserVersions;
+import dev.oauthapi.redis.WebSignInStore;
+import dev.oauthapi.sessions.RefreshRotation;
+import dev.oauthapi.sessions.SessionGate;
+import dev.oauthapi.sessions.SessionLifecycle;
+import dev.oauthapi.sessions.SessionPurge;
+import dev.oauthapi.sessions.Sessions;
+import dev.oauthapi.tokens.AccessTokens;
+import dev.oauthapi.tokens.ProviderTokenCipher;
+import dev.oauthapi.tokens.RefreshTokens;
+import dev.oauthapi.tokens.ServerMac;
+import dev.oauthapi.tokens.ServerSeal;
+import dev.oauthapi.tokens.ServerSecrets;
+import dev.oauthapi.tokens.SigningKeyReload;
+import dev.oauthapi.tokens.SigningKeys;
+import dev.oauthapi.tokens.SuccessorSeal;
+import dev.oauthapi.users.Accounts;
+import dev.oauthapi.users.AppleTokens;
+import dev.oauthapi.users.ProfileCache;
+import dev.oauthapi.users.ProviderEvents;
+import dev.oauthapi.users.RetryRevocationsTask;
+import dev.oauthapi.users.SignInService;
+import dev.oauthapi.users.WebSignIn;
+import io.dropwizard.lifecycle.Managed;
+import io.dropwizard.servlets.tasks.Task;
+import io.prometheus.metrics.model.snapshots.Unit;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.LoggerFactory;
+
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The domain's object graph, built once from the configuration, in order: the service
+ * ({@link OAuthApiApplication#run}), the command line ({@code users}) and dev mode all use this one.
+ * Services get plain values, never the whole configuration.
+ */
+public record Services(SigningKeys signingKeys, AccessTokens accessTokens, SessionGate sessionGate, Accounts accounts,
+                       RefreshRotation rotation, Sessions sessions, SignInService signIn, WebSignIn webSignIn,
+                       ProviderEvents providerEvents, AdminUsers adminUsers, AuditTrail auditTrail, UsageStats usageStats) {
+    /** Profiles kept for {@code /api/users/me}: under 1 KiB each, so at most some 10 MiB. */
+    private static final long PROFILE_CACHE_SIZE = 10_000;
+
+    /** What the graph needs from where it runs: a server starts and stops its workers; a command starts none. */
+    public interface Host {
+        void manage(Managed managed);
+
+        void addTask(Task task);
+
+        MetricRegistry metrics();
+
+        /** A command line: nothing runs in the background, no task is served. */
+        static Host command(MetricRegistry metrics) {
+            return new Host() {
+                @Override
+                public void manage(Managed managed) {
+                    // a command runs its work in the foreground and exits
+                }
+
+                @Override
+                public void addTask(Task task) {
+                    // no admin port
+                }
+
+                @Override
+                public MetricRegistry metrics() {
+                    return metrics;
+                }
+            };
+        }
+    }
+
+    public static Services build(OAuthApiConfiguration config, Jdbi jdbi, Redis redis, AuthMetrics metrics, Clock clock,
+                                 Host host) {
+        final SecureRandom random = new SecureRandom();
+        final Keys keys = new Keys(jdbi, random, clock, host);
+        final SigningKeys signingKeys = SigningKeys.load(Path.of(config.tokens().keysDir()),
+                config.tokens().keyActivationDelay().toJavaDuration(), clock);
+        host.manage(new SigningKeyReload(signingKeys));
+
+        // Tokens and sessions
+        final Duration accessTokenTtl = config.tokens().accessTokenTtl().toJavaDuration();
+        final AccessTokens accessTokens = new AccessTokens(signingKeys, config.tokens().issuer(),
+                config.tokens().audience(), accessTokenTtl, clock);
+        final RefreshTokens refreshTokens = new RefreshTokens(random);
+        final SessionGate sessionGate = new SessionGate(new SessionStates(redis),
+                new ServerMac(keys.shared(ServerSecrets.SESSION_CACHE)), jdbi, clock, accessTokenTtl, metrics);
+        host.manage(sessionGate);
+        final ProfileCache profiles = new ProfileCache(new UserVersions(redis), PROFILE_CACHE_SIZE);
+        final RowIds rowIds = new RowIds(clock, random);
+        final SessionLifecycle lifecycle = new SessionLifecycle(jdbi, sessionGate, refreshTokens, rowIds, clock,
+                config.sessions().refreshTokenTtl().toJavaDuration(), config.sessions().maxLifetime().toJavaDuration(),
+                metrics, profiles::changed);
+        final Accounts accounts = new Accounts(jdbi, lifecycle, rowIds, clock, profiles);
+        final RefreshRotation rotation = new RefreshRotation(jdbi, accessTokens, refreshTokens,
+                new SuccessorSeal(random), lifecycle, clock, config.sessions().refreshTokenTtl().toJavaDuration(),
+                config.sessions().reuseGrace().toJavaDuration(), metrics);
+        final Sessions sessions = new Sessions(jdbi, lifecycle, clock);
+        host.manage(new SessionPurge(jdbi, clock));
+
+        // Sign-in
+        final HttpClient keyFetches = RemoteJwks.httpClient();
+        final RemoteJwks googleKeys = new RemoteJwks(Provider.GOOGLE, config.google().jwksUrl(), keyFetches, clock, metrics);
+        final RemoteJwks appleKeys = new RemoteJwks(Provider.APPLE, config.apple().jwksUrl(), keyFetches, clock, metrics);
+        metrics.gauge("oauth_provider_keys_age_seconds", "Age of the provider signing keys sign-in verifies with",
+                Unit.SECONDS, "provider", () -> Map.of("google", googleKeys.ageSeconds(), "apple", appleKeys.ageSeconds()));
+        final Map<Provider, IdTokenVerifier> verifiers = Map.of(Provider.GOOGLE, google(config, googleKeys, clock),
+                Provider.APPLE, apple(config, appleKeys, clock));
+        final SignInService signIn = new SignInService(verifiers,
+                new Nonces(new SingleUseKeys(redis, SingleUseKeys.NONCES), keys.shared(ServerSecrets.NONCES), random, clock),
+                new SingleUseKeys(redis, SingleUseKeys.PROVIDER_TOKENS), config.idTokens().replayProtection(), accounts,
+                accessTokens, clock, appleTokens(config.apple(), jdbi, random, clock, host, metrics), metrics);
+        final WebSignIn webSignIn = webSignIn(config.web(), signIn, redis,
+                new ServerSeal(keys.shared(ServerSecrets.WEB_SIGN_IN), random), metrics, random, clock);
+        // Events verify with key caches of their own: unknown key ids in a flood of forged events
+        // cannot spend the fetches that sign-in relies on.
+        final ProviderEvents providerEvents = new ProviderEvents(
+                apple(config, new RemoteJwks(Provider.APPLE, config.apple().jwksUrl(), keyFetches, clock, metrics), clock),
+                googleSecurityEvents(config, keyFetches, clock, metrics), lifecycle, clock, metrics);
+
+        // Administration
+        final PageCursors cursors = new PageCursors(keys.shared(ServerSecrets.CURSORS));
+        return new Services(signingKeys, accessTokens, sessionGate, accounts, rotation, sessions, signIn, webSignIn,
+                providerEvents, new AdminUsers(jdbi, accounts, sessions, cursors, clock), new AuditTrail(jdbi, cursors),
+                new UsageStats(jdbi, clock));
+    }
+
+    /** The keys every instance shares through PostgreSQL ({@link ServerSecrets}). */
+    private record Keys(Jdbi jdbi, SecureRandom random, Clock clock, Host host) {
+        /** Read at start, so that no request pays for it (if PostgreSQL is down then, the first use reads it). */
+        Supplier<byte[]> shared(String name) {
+            final Supplier<byte[]> key = ServerSecrets.shared(jdbi, random, clock, name);
+            host.manage(new Managed() {
+                @Override
+                public void start() {
+                    try {
+                        key.get();
+                    } catch (RuntimeException e) {
+                        LoggerFactory.getLogger(ServerSecrets.class).warn(
+                                "Server secret {} not read at start ({}): read on first use", name, e.toString());
+                    }
+                }
+            });
+            return key;
+        }
+    }
+
+    /** A provider with no client ids is off. */
+    private static IdTokenVerifier google(OAuthApiConfiguration config, RemoteJwks keys, Clock clock) {
+        return new IdTokenVerifier(Provider.GOOGLE, Set.copyOf(config.google().clientIds().values()), keys, clock,
+                config.idTokens().maxAge().toJavaDuration(), config.google().requireNonce());
+    }
+
+    /** Each use gets a key cache of its own ({@code keys}), with its own budget of fetches for unknown key ids. */
+    private static IdTokenVerifier apple(OAuthApiConfiguration config, RemoteJwks keys, Clock clock) {
+        return new IdTokenVerifier(Provider.APPLE, Set.copyOf(config.apple().clientIds().values()), keys, clock,
+                config.idTokens().maxAge().toJavaDuration(), config.apple().requireNonce());
+    }
+
+    /** Google's Cross-Account Protection events: their own keys and issuer, our client ids. */
+    private static IdTokenVerifier googleSecurityEvents(OAuthApiConfiguration config, HttpClient http, Clock clock,
+                                                        AuthMetrics metrics) {
+        return new IdTokenVerifier(Provider.GOOGLE, Set.of("https://accounts.google.com/"),
+                Set.copyOf(config.google().clientIds().values()),
+                new RemoteJwks(Provider.GOOGLE, config.google().riscJwksUrl(), http, clock, metrics), clock,
+                config.idTokens().maxAge().toJavaDuration(), false);
+    }
+
+    /** Apple code exchange and token revocation, when the team's key is configured; else null. */
+    private static AppleTokens appleTokens(AppleConfig apple, Jdbi jdbi, SecureRandom random, Clock clock, Host host,
+                                           AuthMetrics metrics) {
+        if (!apple.isCodeExchangeEnabled()) {
+            return null;
+        }
+        final AppleTokens tokens = new AppleTokens(
+                new AppleTokenClient(apple.teamId(), apple.keyId(), AppleTokenClient.readKey(Path.of(apple.privateKeyPath())),
+                        apple.tokenUrl(), apple.revokeUrl(), AppleTokenClient.httpClient(), clock),
+                ProviderTokenCipher.parse(apple.tokenEncryptionKey().reveal(), random),
+                jdbi, clock, apple.revocationPollInterval().toJavaDuration(), host.metrics());
+        host.manage(tokens);
+        host.addTask(new RetryRevocationsTask(tokens));
+        metrics.gauge("oauth_apple_revocation_outbox_depth", "Apple tokens still to revoke", null,
+                () -> tokens.backlog()[0]);
+        metrics.gauge("oauth_apple_revocation_outbox_oldest_age_seconds", "How long the oldest Apple token to revoke has waited",
+                Unit.SECONDS, () -> tokens.backlog()[1]);
+        return tokens;
+    }
+
+    /** Sign-in through the browser; each provider takes part when its web client is configured. */
+    private static WebSignIn webSignIn(WebSignInConfig web, SignInService signIn, Redis redis, ServerSeal seal,
+                                       AuthMetrics metrics, SecureRandom random, Clock clock) {
+        return new WebSignIn(signIn, new WebSignInStore(redis), new SingleUseKeys(redis, SingleUseKeys.WEB_STATES), seal,
+                new WebSignIn.Endpoints(Set.copyOf(web.redirectUris().values()), web.callback("google"),
+                        web.callback("apple"), web.googleAuthorizationUrl(), web.appleAuthorizationUrl()),
+                web.isGoogleEnabled()
+                        ? new GoogleCodeExchange(web.googleTokenUrl(), web.googleClientId(), web.googleClientSecret().reveal())
+                        : null,
+                web.isAppleEnabled() ? web.appleClientId() : null, metrics, random, clock);
+    }
+}
