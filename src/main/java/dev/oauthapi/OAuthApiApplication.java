@@ -66,7 +66,6 @@ import io.dropwizard.servlets.tasks.Task;
 import io.dropwizard.servlets.assets.AssetServlet;
 import io.dropwizard.util.JarLocation;
 import jakarta.servlet.DispatcherType;
-import net.sourceforge.argparse4j.inf.ArgumentParserException;
 import org.eclipse.jetty.server.Server;
 import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -325,15 +324,9 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
     /** Exit codes: a command's own ({@link CommandExit}), 2 for a usage error, else 1. */
     @Override
     protected void onFatalError(Throwable error) {
-        System.exit(exitCode(error));
+        System.exit(CommandExit.codeOf(error));
     }
 
-    public static int exitCode(Throwable error) {
-        if (error instanceof CommandExit exit) {
-            return exit.code();
-        }
-        return error instanceof ArgumentParserException ? CommandExit.USAGE : 1;
-    }
 
     /** Runs one command line with the given output streams; the error, if the command failed. */
     public Optional<Throwable> runCommand(PrintStream out, PrintStream err, String... arguments) throws Exception {

@@ -3,7 +3,7 @@ package dev.oauthapi.admin;
 import dev.oauthapi.db.StatsDao;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.sessions.Audit;
-import dev.oauthapi.users.Roles;
+import dev.oauthapi.tokens.Roles;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;

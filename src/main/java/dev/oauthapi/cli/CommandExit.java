@@ -20,4 +20,12 @@ public final class CommandExit extends RuntimeException {
     public int code() {
         return code;
     }
+
+    /** The process's exit code for a command that failed: its own, 2 for a usage error, else 1. */
+    public static int codeOf(Throwable error) {
+        if (error instanceof CommandExit exit) {
+            return exit.code();
+        }
+        return error instanceof net.sourceforge.argparse4j.inf.ArgumentParserException ? USAGE : REJECTED;
+    }
 }

@@ -8,7 +8,7 @@ import dev.oauthapi.redis.Redis;
 import dev.oauthapi.sessions.SessionGate;
 import dev.oauthapi.users.Accounts;
 import dev.oauthapi.users.Actor;
-import dev.oauthapi.users.Roles;
+import dev.oauthapi.tokens.Roles;
 import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.db.ManagedDataSource;

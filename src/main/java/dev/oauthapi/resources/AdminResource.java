@@ -16,7 +16,7 @@ import dev.oauthapi.api.StatsResponse;
 import dev.oauthapi.auth.AuthenticatedUser;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.users.Actor;
-import dev.oauthapi.users.Roles;
+import dev.oauthapi.tokens.Roles;
 import io.dropwizard.auth.Auth;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.servlet.http.HttpServletRequest;

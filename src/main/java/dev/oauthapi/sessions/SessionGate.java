@@ -8,6 +8,7 @@ import dev.oauthapi.redis.RateLimitCounters;
 import dev.oauthapi.redis.RedisBackoff;
 import dev.oauthapi.redis.SessionRef;
 import dev.oauthapi.redis.SessionStates;
+import dev.oauthapi.tokens.Roles;
 import dev.oauthapi.tokens.ServerMac;
 import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Jdbi;
@@ -60,7 +61,6 @@ public final class SessionGate implements Managed {
     static final Duration LIVE_CACHE = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(SessionGate.class);
 
-    private static final Set<String> ROLES = Set.of("user", "admin", "superadmin");
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final SessionStates states;
@@ -159,7 +159,7 @@ public final class SessionGate implements Managed {
             return null;
         }
         final String[] parts = entry.split("\\.", -1);
-        if (parts.length != 3 || !ROLES.contains(parts[0])) {
+        if (parts.length != 3 || !Roles.ALL.contains(parts[0])) {
             return null; // an older release's entry, or none of ours: PostgreSQL decides
         }
         if (!MessageDigest.isEqual(signature(session, parts[0], parts[1]).getBytes(StandardCharsets.US_ASCII),

@@ -24,7 +24,6 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -36,7 +35,6 @@ import java.util.UUID;
  */
 public final class AccessTokens {
     public static final String TYPE = "at+jwt";
-    private static final Set<String> ROLES = Set.of("user", "admin", "superadmin");
     private static final ObjectWriter JSON = JsonMapper.builder().build().writer();
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
@@ -132,7 +130,7 @@ public final class AccessTokens {
             }
             final io.jsonwebtoken.Claims claims = jws.getPayload();
             final String role = claims.get("role", String.class);
-            if (claims.getExpiration() == null || !ROLES.contains(role)) {
+            if (claims.getExpiration() == null || !Roles.ALL.contains(role)) {
                 return Optional.empty();
             }
             return Optional.of(new AccessTokenClaims(

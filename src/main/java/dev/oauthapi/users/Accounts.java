@@ -17,6 +17,7 @@ import dev.oauthapi.identity.Provider;
 import dev.oauthapi.identity.VerifiedIdToken;
 import dev.oauthapi.sessions.Audit;
 import dev.oauthapi.sessions.SessionLifecycle;
+import dev.oauthapi.tokens.Roles;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -381,7 +382,7 @@ public final class Accounts {
     /** The actor as of now; one who is no longer an active admin may no longer act on others. */
     private static Actor reread(UserDao users, Actor actor) {
         return users.lockShared(actor.id())
-                .filter(row -> !row.isDisabled() && (Roles.ADMIN.equals(row.role()) || Roles.SUPERADMIN.equals(row.role())))
+                .filter(row -> !row.isDisabled() && Roles.isAdmin(row.role()))
                 .map(row -> Actor.signedIn(row.id(), row.role()))
                 .orElseThrow(() -> forbidden("Your account can no longer do this."));
     }

@@ -2,6 +2,7 @@ package dev.oauthapi.users;
 
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.tokens.Roles;
 
 import java.util.Map;
 import java.util.UUID;

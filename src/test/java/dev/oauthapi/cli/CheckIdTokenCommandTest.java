@@ -2,7 +2,6 @@ package dev.oauthapi.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.oauthapi.OAuthApiApplication;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.testing.FakeProvider;
 import dev.oauthapi.testing.TestApp;
@@ -44,7 +43,7 @@ class CheckIdTokenCommandTest {
     }
 
     private static int exitCode(CommandResult result) {
-        return result.error().map(OAuthApiApplication::exitCode).orElse(0);
+        return result.error().map(CommandExit::codeOf).orElse(0);
     }
 
     @Test

@@ -341,7 +341,7 @@ class SessionsTest {
         assertThat(TestApp.run(ENV, "users", "enable", "--id", session.userId(), TestApp.CONFIG).succeeded()).isTrue();
         assertThat(signIn(subject).userId()).isEqualTo(session.userId());
         assertThat(TestApp.run(ENV, "users", "disable", "--id", UUID.randomUUID().toString(), TestApp.CONFIG)
-                .error()).hasValueSatisfying(error -> assertThat(OAuthApiApplication.exitCode(error)).isEqualTo(1));
+                .error()).hasValueSatisfying(error -> assertThat(dev.oauthapi.cli.CommandExit.codeOf(error)).isEqualTo(1));
     }
 
     // --- Account deletion ---

@@ -5,6 +5,7 @@ import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.redis.UserVersions;
 import dev.oauthapi.testing.TestDatabase;
 import dev.oauthapi.testing.TestStores;
+import dev.oauthapi.tokens.Roles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
