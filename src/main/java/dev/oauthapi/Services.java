@@ -75,6 +75,26 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
 
         MetricRegistry metrics();
 
+        /** The server: workers start and stop with Jetty, tasks on the admin port. */
+        static Host server(io.dropwizard.core.setup.Environment environment) {
+            return new Host() {
+                @Override
+                public void manage(Managed managed) {
+                    environment.lifecycle().manage(managed);
+                }
+
+                @Override
+                public void addTask(Task task) {
+                    environment.admin().addTask(task);
+                }
+
+                @Override
+                public MetricRegistry metrics() {
+                    return environment.metrics();
+                }
+            };
+        }
+
         /** A command line: nothing runs in the background, no task is served. */
         static Host command(MetricRegistry metrics) {
             return new Host() {

@@ -35,6 +35,14 @@ public final class Drain extends HealthCheck {
         this.delay = delay;
     }
 
+    /** The readiness check ("drain"), and the stop that drains once the server runs. */
+    public static Drain register(io.dropwizard.core.setup.Environment environment, Duration delay) {
+        final Drain drain = new Drain(delay);
+        environment.healthChecks().register("drain", drain);
+        environment.lifecycle().addServerLifecycleListener(drain::installFor);
+        return drain;
+    }
+
     /** Called once the server runs: from now on, SIGTERM drains it. */
     public void installFor(Server server) {
         server.setStopAtShutdown(false);

@@ -65,6 +65,21 @@ public final class AuthMetrics {
                 .labelNames("method", "route", "status").register(registry);
     }
 
+    /**
+     * The product's metrics, and the Dropwizard registry (pools, JVM, Jetty) through Prometheus's
+     * own bridge, at {@code /prometheus} on the admin port. One registry per application, so that
+     * instances in one JVM (the tests) do not share counters.
+     */
+    public static AuthMetrics exported(io.dropwizard.core.setup.Environment environment) {
+        final PrometheusRegistry registry = new PrometheusRegistry();
+        io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports.builder()
+                .dropwizardRegistry(SnakeCaseMirror.of(environment.metrics())).register(registry);
+        io.prometheus.metrics.instrumentation.jvm.JvmMetrics.builder().register(registry);
+        environment.admin().addServlet("prometheus",
+                new io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet(registry)).addMapping("/prometheus");
+        return new AuthMetrics(registry);
+    }
+
     /** Metrics that go nowhere: for tools and tests that build a part of the service alone. */
     public static AuthMetrics unexported() {
         return new AuthMetrics(new PrometheusRegistry());

@@ -59,6 +59,14 @@ public final class DocsResource {
             });
             """;
 
+    /** Swagger UI: our page at {@code /docs}, the webjar's files under {@code /docs/assets/}. */
+    public static void register(io.dropwizard.core.setup.Environment environment) {
+        environment.jersey().register(new DocsResource());
+        environment.servlets().addServlet("docs-assets", new io.dropwizard.servlets.assets.AssetServlet(ASSETS,
+                        "/docs/assets", null, java.nio.charset.StandardCharsets.UTF_8))
+                .addMapping("/docs/assets/*");
+    }
+
     @GET
     @Produces("text/html; charset=utf-8")
     public Response page() {
