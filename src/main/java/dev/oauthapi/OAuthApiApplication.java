@@ -134,8 +134,8 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         environment.jersey().register(new WebSignInResource(services.webSignIn(), clock));
         environment.jersey().register(new SessionsResource(services.rotation(), services.sessions(), clock));
         environment.jersey().register(new ProviderEventsResource(services.providerEvents()));
-        environment.jersey().register(new UsersResource(services.accounts()));
-        environment.jersey().register(new ProfileResource(services.accounts()));
+        environment.jersey().register(new UsersResource(services.profiles()));
+        environment.jersey().register(new ProfileResource(services.profiles(), services.identities(), services.deletion()));
         environment.jersey().register(new AdminResource(services.adminUsers(), services.auditTrail(), services.usageStats()));
     }
 

@@ -34,13 +34,17 @@ import dev.oauthapi.tokens.ServerSecrets;
 import dev.oauthapi.tokens.SigningKeyReload;
 import dev.oauthapi.tokens.SigningKeys;
 import dev.oauthapi.tokens.SuccessorSeal;
-import dev.oauthapi.users.Accounts;
-import dev.oauthapi.users.AppleTokens;
+import dev.oauthapi.admin.AccountAdministration;
+import dev.oauthapi.users.AccountDeletion;
+import dev.oauthapi.users.AccountResolution;
+import dev.oauthapi.users.Identities;
+import dev.oauthapi.users.Profiles;
+import dev.oauthapi.signin.AppleTokens;
 import dev.oauthapi.users.ProfileCache;
-import dev.oauthapi.users.ProviderEvents;
-import dev.oauthapi.users.RetryRevocationsTask;
-import dev.oauthapi.users.SignInService;
-import dev.oauthapi.users.WebSignIn;
+import dev.oauthapi.signin.ProviderEvents;
+import dev.oauthapi.signin.RetryRevocationsTask;
+import dev.oauthapi.signin.SignInService;
+import dev.oauthapi.signin.WebSignIn;
 import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.servlets.tasks.Task;
 import io.prometheus.metrics.model.snapshots.Unit;
@@ -61,7 +65,8 @@ import java.util.function.Supplier;
  * ({@link OAuthApiApplication#run}), the command line ({@code users}) and dev mode all use this one.
  * Services get plain values, never the whole configuration.
  */
-public record Services(SigningKeys signingKeys, AccessTokens accessTokens, SessionGate sessionGate, Accounts accounts,
+public record Services(SigningKeys signingKeys, AccessTokens accessTokens, SessionGate sessionGate, Profiles profiles,
+                       Identities identities, AccountDeletion deletion, AccountAdministration administration,
                        RefreshRotation rotation, Sessions sessions, SignInService signIn, WebSignIn webSignIn,
                        ProviderEvents providerEvents, AdminUsers adminUsers, AuditTrail auditTrail, UsageStats usageStats) {
     /** Profiles kept for {@code /api/users/me}: under 1 KiB each, so at most some 10 MiB. */
@@ -137,7 +142,8 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
         final SessionLifecycle lifecycle = new SessionLifecycle(jdbi, sessionGate, refreshTokens, rowIds, clock,
                 config.sessions().refreshTokenTtl().toJavaDuration(), config.sessions().maxLifetime().toJavaDuration(),
                 metrics, profiles::changed);
-        final Accounts accounts = new Accounts(jdbi, lifecycle, rowIds, clock, profiles);
+        final Identities identities = new Identities(lifecycle, rowIds, clock);
+        final AccountDeletion deletion = new AccountDeletion(lifecycle, clock);
         final RefreshRotation rotation = new RefreshRotation(jdbi, accessTokens, refreshTokens,
                 new SuccessorSeal(random), lifecycle, clock, config.sessions().refreshTokenTtl().toJavaDuration(),
                 config.sessions().reuseGrace().toJavaDuration(), metrics);
@@ -154,7 +160,8 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
                 Provider.APPLE, apple(config, appleKeys, clock));
         final SignInService signIn = new SignInService(verifiers,
                 new Nonces(new SingleUseKeys(redis, SingleUseKeys.NONCES), keys.shared(ServerSecrets.NONCES), random, clock),
-                new SingleUseKeys(redis, SingleUseKeys.PROVIDER_TOKENS), config.idTokens().replayProtection(), accounts,
+                new SingleUseKeys(redis, SingleUseKeys.PROVIDER_TOKENS), config.idTokens().replayProtection(),
+                new AccountResolution(lifecycle, rowIds, clock), identities,
                 accessTokens, clock, appleTokens(config.apple(), jdbi, random, clock, host, metrics), metrics);
         final WebSignIn webSignIn = webSignIn(config.web(), signIn, redis,
                 new ServerSeal(keys.shared(ServerSecrets.WEB_SIGN_IN), random), metrics, random, clock);
@@ -162,12 +169,14 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
         // cannot spend the fetches that sign-in relies on.
         final ProviderEvents providerEvents = new ProviderEvents(
                 apple(config, new RemoteJwks(Provider.APPLE, config.apple().jwksUrl(), keyFetches, clock, metrics), clock),
-                googleSecurityEvents(config, keyFetches, clock, metrics), lifecycle, clock, metrics);
+                googleSecurityEvents(config, keyFetches, clock, metrics), lifecycle, deletion, clock, metrics);
 
         // Administration
         final PageCursors cursors = new PageCursors(keys.shared(ServerSecrets.CURSORS));
-        return new Services(signingKeys, accessTokens, sessionGate, accounts, rotation, sessions, signIn, webSignIn,
-                providerEvents, new AdminUsers(jdbi, accounts, sessions, cursors, clock), new AuditTrail(jdbi, cursors),
+        final AccountAdministration administration = new AccountAdministration(jdbi, lifecycle, deletion, clock);
+        return new Services(signingKeys, accessTokens, sessionGate, new Profiles(jdbi, lifecycle, clock, profiles),
+                identities, deletion, administration, rotation, sessions, signIn, webSignIn,
+                providerEvents, new AdminUsers(jdbi, administration, sessions, cursors, clock), new AuditTrail(jdbi, cursors),
                 new UsageStats(jdbi, clock));
     }
 

@@ -27,13 +27,15 @@ class LayeringTest {
     static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.oauthapi");
-    static final String[] DOMAIN_AND_WEB = {"dev.oauthapi.users..", "dev.oauthapi.sessions..", "dev.oauthapi.tokens..",
-            "dev.oauthapi.identity..", "dev.oauthapi.admin..", "dev.oauthapi.resources..", "dev.oauthapi.http..",
-            "dev.oauthapi.auth..", "dev.oauthapi.api.."};
+    static final String[] DOMAIN_AND_WEB = {"dev.oauthapi.users..", "dev.oauthapi.signin..", "dev.oauthapi.sessions..",
+            "dev.oauthapi.tokens..", "dev.oauthapi.identity..", "dev.oauthapi.admin..", "dev.oauthapi.resources..",
+            "dev.oauthapi.http..", "dev.oauthapi.auth..", "dev.oauthapi.api.."};
+    static final String[] WEB = {"dev.oauthapi.resources..", "dev.oauthapi.http..", "dev.oauthapi.auth..",
+            "dev.oauthapi.api.."};
 
     @Test
     void theImportSeesMain() {
-        assertThat(MAIN.contain("dev.oauthapi.users.Accounts")).isTrue();
+        assertThat(MAIN.contain("dev.oauthapi.users.AccountResolution")).isTrue();
         assertThat(MAIN.contain("dev.oauthapi.dev.DevMode")).as("dev mode is test code").isFalse();
     }
 
@@ -70,6 +72,42 @@ class LayeringTest {
         noClasses().that().resideInAnyPackage("dev.oauthapi.resources..", "dev.oauthapi.api..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.oauthapi.db..", "dev.oauthapi.redis..")
                 .check(MAIN);
+    }
+
+    /**
+     * The domain's own order, each layer using only those below it: {@code admin} and
+     * {@code signin} over {@code users}, over {@code sessions}, over {@code tokens} and
+     * {@code identity}; none of them knows the web.
+     */
+    @Test
+    void theDomainPointsOneWay() {
+        final String admin = "dev.oauthapi.admin..";
+        final String signin = "dev.oauthapi.signin..";
+        final String users = "dev.oauthapi.users..";
+        final String sessions = "dev.oauthapi.sessions..";
+        below(admin, WEB);
+        below(signin, concat(WEB, admin));
+        below(users, concat(WEB, admin, signin));
+        below(sessions, concat(WEB, admin, signin, users));
+        below("dev.oauthapi.tokens..", concat(WEB, admin, signin, users, sessions));
+        below("dev.oauthapi.identity..", concat(WEB, admin, signin, users, sessions));
+    }
+
+    /** HTTP plumbing knows requests, not who makes them: the auth glue hands it what it needs. */
+    @Test
+    void httpKnowsNoDomainOrAuth() {
+        below("dev.oauthapi.http..", concat(new String[] {"dev.oauthapi.resources..", "dev.oauthapi.auth..",
+                "dev.oauthapi.admin..", "dev.oauthapi.signin..", "dev.oauthapi.users..", "dev.oauthapi.sessions.."}));
+    }
+
+    private static void below(String layer, String[] above) {
+        noClasses().that().resideInAPackage(layer).should().dependOnClassesThat().resideInAnyPackage(above)
+                .check(MAIN);
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(first), java.util.Arrays.stream(more))
+                .toArray(String[]::new);
     }
 
     @Test

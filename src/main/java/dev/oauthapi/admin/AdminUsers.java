@@ -8,8 +8,6 @@ import dev.oauthapi.db.UserWithIdentities;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.sessions.Sessions;
-import dev.oauthapi.users.Accounts;
-import dev.oauthapi.users.Actor;
 import dev.oauthapi.users.UserProfile;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -23,18 +21,18 @@ import java.util.stream.Collectors;
 
 /**
  * What the admin API does to users: finding them, and changing, deleting and signing them out
- * through the same code as everything else ({@link Accounts}, {@link Sessions}), so that an admin
+ * through the same code as everything else ({@link AccountAdministration}, {@link Sessions}), so that an admin
  * action ends sessions, revokes provider tokens and writes its audit row exactly as the user's own
  * would, with the admin as the actor.
  */
 public final class AdminUsers {
     private final Jdbi jdbi;
-    private final Accounts accounts;
+    private final AccountAdministration accounts;
     private final Sessions sessions;
     private final PageCursors cursors;
     private final Clock clock;
 
-    public AdminUsers(Jdbi jdbi, Accounts accounts, Sessions sessions, PageCursors cursors, Clock clock) {
+    public AdminUsers(Jdbi jdbi, AccountAdministration accounts, Sessions sessions, PageCursors cursors, Clock clock) {
         this.jdbi = jdbi;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -76,13 +74,13 @@ public final class AdminUsers {
                 .orElseThrow(AdminUsers::noSuchUser));
     }
 
-    /** {@code PATCH /api/admin/users/{id}}: see {@link Accounts#update}. */
+    /** {@code PATCH /api/admin/users/{id}}: see {@link AccountAdministration#update}. */
     public Account update(Actor actor, UUID userId, String role, Boolean disabled, String ipAddress) {
         accounts.update(userId, actor, role, disabled, ipAddress);
         return find(userId);
     }
 
-    /** Exactly the user's own deletion, with the admin as the actor: see {@link Accounts#delete}. */
+    /** Exactly the user's own deletion, with the admin as the actor: see {@link AccountAdministration#delete}. */
     public void delete(Actor actor, UUID userId, String ipAddress) {
         accounts.delete(userId, actor, ipAddress);
     }

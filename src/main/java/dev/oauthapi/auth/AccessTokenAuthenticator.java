@@ -5,6 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import dev.oauthapi.http.RateLimiter;
 import dev.oauthapi.sessions.SessionGate;
 import dev.oauthapi.tokens.AccessTokenClaims;
 import dev.oauthapi.tokens.AccessTokens;
@@ -20,11 +21,11 @@ import java.util.Optional;
  * entry dropped when its token expires. Only tokens that verified are cached, so garbage cannot
  * crowd out good entries. The session behind the token is checked on every request
  * ({@link SessionGate}), in the one Redis round trip that also counts the per-user rate limit and
- * reads the user's current role and profile version, all handed on in the principal. A bad token
+ * reads the user's current role (in the principal) and profile version (left on the request). A bad token
  * or an ended session is an empty result (the filter answers 401); an exception only when the
  * session cannot be checked at all. Each refusal is counted.
  */
-public final class AccessTokenAuthenticator implements Authenticator<String, AuthenticatedUser> {
+public final class AccessTokenAuthenticator implements Authenticator<BearerToken, AuthenticatedUser> {
     private final AccessTokens tokens;
     private final SessionGate sessions;
     private final Clock clock;
@@ -49,7 +50,8 @@ public final class AccessTokenAuthenticator implements Authenticator<String, Aut
     }
 
     @Override
-    public Optional<AuthenticatedUser> authenticate(String token) {
+    public Optional<AuthenticatedUser> authenticate(BearerToken bearer) {
+        final String token = bearer.value();
         AccessTokenClaims claims = verified.getIfPresent(token);
         if (claims == null) {
             final Optional<AccessTokenClaims> checked = tokens.verify(token);
@@ -70,14 +72,14 @@ public final class AccessTokenAuthenticator implements Authenticator<String, Aut
         // Checked on every request, cached token or not: a revocation must bite on the next request.
         // The per-user rate limit is counted in the same Redis round trip.
         final SessionGate.Check check = sessions.check(claims.sessionId(), claims.userId(),
-                AuthenticatedUser.rateCounter(claims.userId()), rateWindow);
+                RateLimiter.userCounter(claims.userId()), rateWindow);
+        bearer.learnt(check.counted(), check.userVersion());
         if (!check.live()) {
             revoked.mark();
             return Optional.empty();
         }
         // The role as of now, not as the token was signed: a demotion bites on the next request.
-        return Optional.of(new AuthenticatedUser(claims.userId(), claims.sessionId(), check.role(), check.counted(),
-                check.userVersion()));
+        return Optional.of(new AuthenticatedUser(claims.userId(), claims.sessionId(), check.role()));
     }
 
     private Duration untilExpiry(AccessTokenClaims claims) {

@@ -17,7 +17,7 @@ import java.security.Principal;
  * ({@link dev.oauthapi.http.QueryTokenFilter}).
  */
 @Priority(Priorities.AUTHENTICATION)
-public final class BearerTokenFilter<P extends Principal> extends AuthFilter<String, P> {
+public final class BearerTokenFilter<P extends Principal> extends AuthFilter<BearerToken, P> {
     private static final String SCHEME = "Bearer";
 
     private BearerTokenFilter() {
@@ -25,7 +25,8 @@ public final class BearerTokenFilter<P extends Principal> extends AuthFilter<Str
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (!authenticate(request, token(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION)), SCHEME)) {
+        final String token = token(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
+        if (!authenticate(request, token == null ? null : new BearerToken(token, request), SCHEME)) {
             throw unauthorizedHandler.buildException(prefix, realm);
         }
         // Who the request is from, for every log line of it and the request log: the id only.
@@ -47,7 +48,7 @@ public final class BearerTokenFilter<P extends Principal> extends AuthFilter<Str
         return token.isEmpty() ? null : token;
     }
 
-    public static final class Builder<P extends Principal> extends AuthFilterBuilder<String, P, BearerTokenFilter<P>> {
+    public static final class Builder<P extends Principal> extends AuthFilterBuilder<BearerToken, P, BearerTokenFilter<P>> {
         @Override
         protected BearerTokenFilter<P> newInstance() {
             return new BearerTokenFilter<>();

@@ -6,8 +6,8 @@ import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.redis.Redis;
 import dev.oauthapi.sessions.SessionGate;
-import dev.oauthapi.users.Accounts;
-import dev.oauthapi.users.Actor;
+import dev.oauthapi.admin.AccountAdministration;
+import dev.oauthapi.admin.Actor;
 import dev.oauthapi.tokens.Roles;
 import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
@@ -65,7 +65,7 @@ public final class UsersCommand extends ConfiguredCommand<OAuthApiConfiguration>
             // The same object graph as the service's; nothing runs in the background here.
             final Services services = Services.build(config, Jdbi.create(dataSource), redis, AuthMetrics.unexported(),
                     Clock.systemUTC(), Services.Host.command(bootstrap.getMetricRegistry()));
-            final Accounts accounts = services.accounts();
+            final AccountAdministration accounts = services.administration();
             final SessionGate gate = services.sessionGate();
             if (userId == null) {
                 userId = accounts.userWithEmail(namespace.getString("email"));

@@ -22,7 +22,7 @@ final class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
             LOG.debug("Client closed the connection while sending its request", exception);
             return ProblemResponses.of(Problem.of(ErrorCode.INVALID_REQUEST, "The request body ended early."));
         }
-        if (isDatabaseUnavailable(exception) || isRedisUnavailable(exception)) {
+        if (DataStores.areUnavailable(exception)) {
             // Bounded by the pools' waits: the app gets an answer it may retry, and no token that
             // was not stored.
             LOG.warn("A dependency is unavailable: {}", rootCause(exception).toString());
@@ -33,28 +33,6 @@ final class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
                 "Unexpected error. Quote the requestId when reporting it.");
         LOG.error("Unexpected error serving request {}", problem.requestId(), exception);
         return ProblemResponses.of(problem);
-    }
-
-    /** No connection could be had, or the one we had broke: SQL state class 08, or the pool gave up. */
-    private static boolean isDatabaseUnavailable(Throwable exception) {
-        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
-            if (cause instanceof org.jdbi.v3.core.ConnectionException
-                    || cause instanceof java.sql.SQLTransientConnectionException
-                    || cause instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")
-                    || cause.getClass().getName().equals("org.apache.tomcat.jdbc.pool.PoolExhaustedException")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isRedisUnavailable(Throwable exception) {
-        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
-            if (cause instanceof dev.oauthapi.redis.RedisUnavailable) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Throwable rootCause(Throwable exception) {

@@ -1,9 +1,9 @@
 package dev.oauthapi.http;
 
-import dev.oauthapi.auth.AuthenticatedUser;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.metrics.AuthMetrics;
+import dev.oauthapi.redis.RateLimitCounters;
 import io.dropwizard.auth.Auth;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
@@ -20,6 +20,7 @@ import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Puts the rate limits on the endpoints: per client IP (an IPv6 client by its /64) in the bucket of
@@ -31,6 +32,7 @@ import java.util.Map;
  */
 public final class RateLimitFeature implements DynamicFeature {
     private static final String DECISION = "oauth-api.rate-limit";
+    private static final String COUNTED = "oauth-api.rate-counted";
 
     private final RateLimiter limiter;
     private final Map<RateLimited.Bucket, Integer> perIpPerMinute;
@@ -62,6 +64,11 @@ public final class RateLimitFeature implements DynamicFeature {
             context.register(new PerUser());
             context.register(new Headers());
         }
+    }
+
+    /** The session check counted this request in the user's window already, in its own round trip. */
+    public static void alreadyCounted(ContainerRequestContext request, RateLimitCounters.Count counted) {
+        request.setProperty(COUNTED, counted);
     }
 
     private static boolean takesAuthenticatedUser(Method method) {
@@ -113,12 +120,11 @@ public final class RateLimitFeature implements DynamicFeature {
     private final class PerUser implements ContainerRequestFilter {
         @Override
         public void filter(ContainerRequestContext request) {
-            if (request.getSecurityContext().getUserPrincipal() instanceof AuthenticatedUser user) {
-                if (user.counted() != null) {
-                    enforce(request, "user", limiter.decide(perUserPerMinute, user.counted()));
-                } else {
-                    enforce(request, "user", AuthenticatedUser.rateCounter(user.userId()), perUserPerMinute);
-                }
+            if (request.getProperty(COUNTED) instanceof RateLimitCounters.Count counted) {
+                enforce(request, "user", limiter.decide(perUserPerMinute, counted));
+            } else if (request.getSecurityContext().getUserPrincipal() != null) {
+                final UUID userId = UUID.fromString(request.getSecurityContext().getUserPrincipal().getName());
+                enforce(request, "user", RateLimiter.userCounter(userId), perUserPerMinute);
             }
         }
     }

@@ -5,10 +5,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.oauthapi.redis.RateLimitCounters;
 import dev.oauthapi.redis.RedisBackoff;
 import dev.oauthapi.redis.RedisException;
+import dev.oauthapi.redis.UserSlot;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 
 /**
  * Fixed-window rate limits per key (a client IP or a user id), counted in Redis so that all
@@ -33,6 +35,11 @@ public final class RateLimiter {
     public RateLimiter(RateLimitCounters counters, Clock clock) {
         this.counters = counters;
         this.clock = clock;
+    }
+
+    /** The per-user counter's name; the session check counts into it, in the user's slot. */
+    public static String userCounter(UUID userId) {
+        return "user:" + UserSlot.tag(userId);
     }
 
     public Decision check(String key, int limit) {

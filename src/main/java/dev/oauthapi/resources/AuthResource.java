@@ -9,7 +9,7 @@ import dev.oauthapi.auth.AuthenticatedUser;
 import dev.oauthapi.http.RateLimited;
 import dev.oauthapi.identity.Nonces;
 import dev.oauthapi.identity.Provider;
-import dev.oauthapi.users.SignInService;
+import dev.oauthapi.signin.SignInService;
 import io.dropwizard.auth.Auth;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;

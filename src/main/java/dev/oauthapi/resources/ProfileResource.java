@@ -6,7 +6,9 @@ import dev.oauthapi.auth.AuthenticatedUser;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.identity.Provider;
-import dev.oauthapi.users.Accounts;
+import dev.oauthapi.users.AccountDeletion;
+import dev.oauthapi.users.Identities;
+import dev.oauthapi.users.Profiles;
 import io.dropwizard.auth.Auth;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -23,23 +25,27 @@ import jakarta.ws.rs.core.MediaType;
 @Path("/api/profile")
 @Produces(MediaType.APPLICATION_JSON)
 public final class ProfileResource {
-    private final Accounts accounts;
+    private final Profiles profiles;
+    private final Identities identities;
+    private final AccountDeletion deletion;
 
-    public ProfileResource(Accounts accounts) {
-        this.accounts = accounts;
+    public ProfileResource(Profiles profiles, Identities identities, AccountDeletion deletion) {
+        this.profiles = profiles;
+        this.identities = identities;
+        this.deletion = deletion;
     }
 
     @PATCH
     @Consumes(MediaType.APPLICATION_JSON)
     public UserResponse update(@Auth AuthenticatedUser user, @NotNull @Valid ProfileUpdateRequest request) {
-        return Wire.user(accounts.updateProfile(user.userId(),
+        return Wire.user(profiles.update(user.userId(),
                 request.name() == null ? null : request.name().strip(), request.avatarUrl()));
     }
 
     /** Deletes the account, its identities and sessions; every token of it stops working at once. */
     @DELETE
     public void delete(@Auth AuthenticatedUser user, @Context HttpServletRequest http) {
-        accounts.deleteOwn(user.userId(), ClientContext.address(http));
+        deletion.deleteOwn(user.userId(), ClientContext.address(http));
     }
 
     @DELETE
@@ -48,6 +54,6 @@ public final class ProfileResource {
                                @Context HttpServletRequest http) {
         final Provider which = Provider.fromWireName(provider).orElseThrow(() ->
                 new ApiException(ErrorCode.NOT_FOUND, "Unknown provider; use google or apple."));
-        return Wire.user(accounts.unlink(user.userId(), which, ClientContext.address(http)));
+        return Wire.user(identities.unlink(user.userId(), which, ClientContext.address(http)));
     }
 }

@@ -2,7 +2,7 @@ package dev.oauthapi.resources;
 
 import dev.oauthapi.api.AppleNotificationRequest;
 import dev.oauthapi.http.RateLimited;
-import dev.oauthapi.users.ProviderEvents;
+import dev.oauthapi.signin.ProviderEvents;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;

@@ -2,7 +2,6 @@ package dev.oauthapi.resources;
 
 import dev.oauthapi.api.LogoutRequest;
 import dev.oauthapi.api.RefreshRequest;
-import dev.oauthapi.api.SessionResponse;
 import dev.oauthapi.api.SessionResponse.SessionsResponse;
 import dev.oauthapi.api.TokensResponse;
 import dev.oauthapi.auth.AuthenticatedUser;

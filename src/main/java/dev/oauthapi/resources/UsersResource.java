@@ -2,7 +2,10 @@ package dev.oauthapi.resources;
 
 import dev.oauthapi.api.UserResponse;
 import dev.oauthapi.auth.AuthenticatedUser;
-import dev.oauthapi.users.Accounts;
+import dev.oauthapi.auth.BearerToken;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import dev.oauthapi.users.Profiles;
 import io.dropwizard.auth.Auth;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -12,15 +15,15 @@ import jakarta.ws.rs.core.MediaType;
 @Path("/api/users")
 @Produces(MediaType.APPLICATION_JSON)
 public final class UsersResource {
-    private final Accounts accounts;
+    private final Profiles profiles;
 
-    public UsersResource(Accounts accounts) {
-        this.accounts = accounts;
+    public UsersResource(Profiles profiles) {
+        this.profiles = profiles;
     }
 
     @GET
     @Path("/me")
-    public UserResponse me(@Auth AuthenticatedUser user) {
-        return Wire.user(accounts.profile(user.userId(), user.userVersion()));
+    public UserResponse me(@Auth AuthenticatedUser user, @Context ContainerRequestContext request) {
+        return Wire.user(profiles.profile(user.userId(), BearerToken.userVersion(request)));
     }
 }

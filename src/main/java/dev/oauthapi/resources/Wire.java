@@ -13,7 +13,7 @@ import dev.oauthapi.api.UserResponse;
 import dev.oauthapi.api.WireTime;
 import dev.oauthapi.sessions.Sessions.DeviceSession;
 import dev.oauthapi.users.LinkedIdentity;
-import dev.oauthapi.users.SignInService;
+import dev.oauthapi.signin.SignInService;
 import dev.oauthapi.users.UserProfile;
 
 import java.time.Clock;

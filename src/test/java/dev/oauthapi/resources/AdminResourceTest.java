@@ -19,7 +19,7 @@ import dev.oauthapi.errors.ProblemJsonFeature;
 import dev.oauthapi.http.NoStoreFilter;
 import dev.oauthapi.http.StorableTextModule;
 import dev.oauthapi.sessions.Sessions;
-import dev.oauthapi.users.Actor;
+import dev.oauthapi.admin.Actor;
 import dev.oauthapi.users.LinkedIdentity;
 import dev.oauthapi.users.UserProfile;
 import dev.oauthapi.testing.TestHttp;
@@ -85,7 +85,7 @@ class AdminResourceTest {
             .setRegisterDefaultExceptionMappers(false)
             .setTestContainerFactory(new GrizzlyWebTestContainerFactory())
             .addProvider(new AuthDynamicFeature(new BearerTokenFilter.Builder<AuthenticatedUser>()
-                    .setAuthenticator(token -> Optional.ofNullable(TOKENS.get(token)))
+                    .setAuthenticator(token -> Optional.ofNullable(TOKENS.get(token.value())))
                     .setPrefix("Bearer")
                     .setUnauthorizedHandler(new ProblemUnauthorizedHandler())
                     .setAuthorizer(new RoleAuthorizer())

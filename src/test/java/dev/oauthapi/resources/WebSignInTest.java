@@ -12,7 +12,6 @@ import dev.oauthapi.testing.TestEnvironment;
 import dev.oauthapi.testing.TestHttp;
 import dev.oauthapi.testing.TestHttp.Answer;
 import dev.oauthapi.testing.TestRedis;
-import dev.oauthapi.tokens.Sha256;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package dev.oauthapi.users;
+package dev.oauthapi.signin;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;

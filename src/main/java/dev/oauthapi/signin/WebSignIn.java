@@ -1,37 +1,29 @@
-package dev.oauthapi.users;
+package dev.oauthapi.signin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oauthapi.errors.ApiException;
+import dev.oauthapi.errors.DataStores;
 import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.signin.BrowserSeals.Grant;
+import dev.oauthapi.signin.BrowserSeals.Pending;
+import dev.oauthapi.users.SignInContext;
 import dev.oauthapi.identity.GoogleCodeExchange;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.identity.VerifiedIdToken;
 import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.redis.SingleUseKeys;
 import dev.oauthapi.redis.WebSignInStore;
-import dev.oauthapi.text.StorableText;
 import dev.oauthapi.tokens.ServerSeal;
 import dev.oauthapi.tokens.Sha256;
-import io.dropwizard.jackson.Jackson;
 
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Sign-in through the browser, for web apps and for native apps that use the system browser
@@ -56,12 +48,6 @@ public final class WebSignIn {
     public static final Duration STATE_LIFETIME = Duration.ofMinutes(10);
     public static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
     private static final int MAX_APP_STATE = 256;
-    /** Far above what a sealed pending authorization takes (under 1,000 characters). */
-    private static final int MAX_STATE = 2048;
-    private static final byte[] STATE_PURPOSE = "oauth-api web-state v1".getBytes(StandardCharsets.US_ASCII);
-    private static final String GRANT_PURPOSE = "oauth-api web-grant v1 ";
-    private static final ObjectMapper JSON = Jackson.newObjectMapper();
-    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WebSignIn.class);
 
     /** Where the providers send the browser, and where the app may be sent back. */
@@ -69,25 +55,14 @@ public final class WebSignIn {
                             URI googleAuthorizationUrl, URI appleAuthorizationUrl) {
     }
 
-    /** What a state stands for until the provider sends the browser back; sealed into the state. */
-    record Pending(Provider provider, String redirectUri, String codeChallenge, String appState, String nonce,
-                   String googleVerifier, Instant expiresAt) {
-    }
-
-    /** What a one-time code stands for until the app exchanges it. */
-    record Grant(VerifiedIdToken token, String fullName, String appleCode, String redirectUri, String codeChallenge,
-                 Instant expiresAt) {
-    }
-
     private final SignInService signIn;
     private final WebSignInStore store;
     private final SingleUseKeys usedStates;
-    private final ServerSeal seal;
+    private final BrowserSeals seals;
     private final AuthMetrics metrics;
     private final Endpoints endpoints;
     private final GoogleCodeExchange google;
     private final String appleClientId;
-    private final SecureRandom random;
     private final Clock clock;
 
     /**
@@ -100,12 +75,11 @@ public final class WebSignIn {
         this.signIn = signIn;
         this.store = store;
         this.usedStates = usedStates;
-        this.seal = seal;
+        this.seals = new BrowserSeals(seal, random);
         this.metrics = metrics;
         this.endpoints = endpoints;
         this.google = google;
         this.appleClientId = appleClientId;
-        this.random = random;
         this.clock = clock;
     }
 
@@ -125,32 +99,13 @@ public final class WebSignIn {
         if (appState != null && (appState.length() > MAX_APP_STATE || !appState.matches("\\p{Graph}*"))) {
             throw invalid("state: at most " + MAX_APP_STATE + " printable characters.");
         }
-        final String nonce = secret();
-        final String verifier = which == Provider.GOOGLE ? secret() : null;
-        final String state = BASE64URL.encodeToString(seal.seal(STATE_PURPOSE, write(new Pending(which, redirectUri,
-                codeChallenge, appState, nonce, verifier, clock.instant().plus(STATE_LIFETIME)))));
-        final Map<String, String> query = new LinkedHashMap<>();
-        if (which == Provider.GOOGLE) {
-            query.put("response_type", "code");
-            query.put("client_id", google.clientId());
-            query.put("redirect_uri", endpoints.googleCallback().toString());
-            query.put("scope", "openid email profile");
-            // The user always sees which Google account is used (RFC 9700 §4.1): no silent sign-in
-            // with whichever account the browser happens to hold.
-            query.put("prompt", "select_account");
-            query.put("code_challenge", Sha256.base64url(verifier));
-            query.put("code_challenge_method", "S256");
-        } else {
-            query.put("response_type", "code id_token");
-            query.put("response_mode", "form_post");
-            query.put("client_id", appleClientId);
-            query.put("redirect_uri", endpoints.appleCallback().toString());
-            query.put("scope", "name email");
-        }
-        query.put("state", state);
-        query.put("nonce", nonce);
-        return withQuery((which == Provider.GOOGLE ? endpoints.googleAuthorizationUrl()
-                : endpoints.appleAuthorizationUrl()).toString(), query);
+        final String nonce = seals.secret();
+        final String verifier = which == Provider.GOOGLE ? seals.secret() : null;
+        final String state = seals.state(new Pending(which, redirectUri, codeChallenge, appState, nonce, verifier,
+                clock.instant().plus(STATE_LIFETIME)));
+        return which == Provider.GOOGLE
+                ? BrowserRedirects.toGoogle(endpoints, google.clientId(), state, nonce, verifier)
+                : BrowserRedirects.toApple(endpoints, appleClientId, state, nonce);
     }
 
     /** Step 2 for Google: {@code ?code&state}, or {@code ?error&state} when the user said no. */
@@ -186,7 +141,8 @@ public final class WebSignIn {
         // Apple's codes are short and plain; anything else is not passed on to Apple or kept.
         final String appleCode = code != null && code.matches("[A-Za-z0-9._-]{1,512}") ? code : null;
         try {
-            return success(state, pending, signIn.verifyOnce(Provider.APPLE, idToken, pending.nonce()), appleName(user),
+            return success(state, pending, signIn.verifyOnce(Provider.APPLE, idToken, pending.nonce()),
+                    BrowserRedirects.appleName(user),
                     appleCode, endpoints.appleCallback().toString());
         } catch (RuntimeException e) {
             return failure(pending, e);
@@ -238,22 +194,13 @@ public final class WebSignIn {
      */
     private Pending takeState(String state, Provider provider) {
         final Instant now = clock.instant();
-        final Pending pending = Optional.ofNullable(state)
-                .filter(value -> value.length() <= MAX_STATE)
-                .flatMap(WebSignIn::decode)
-                .flatMap(sealed -> seal.open(STATE_PURPOSE, sealed))
-                .map(plain -> read(plain, Pending.class))
+        final Pending pending = seals.pending(state)
                 .filter(candidate -> candidate.provider() == provider && now.isBefore(candidate.expiresAt()))
                 .orElseThrow(WebSignIn::unknownState);
-        if (usedStates.isUsed(stateKey(state))) {
+        if (usedStates.isUsed(BrowserSeals.stateKey(state))) {
             throw unknownState();
         }
         return pending;
-    }
-
-    /** 128 bits of the state's hash name it in Redis: as unique, and half the memory of all 256 in hex. */
-    private static String stateKey(String state) {
-        return BASE64URL.encodeToString(Arrays.copyOf(Sha256.of(state), 16));
     }
 
     private static ApiException unknownState() {
@@ -267,39 +214,26 @@ public final class WebSignIn {
     private Optional<Grant> takeGrant(String code) {
         final String codeHash = Sha256.hex(code);
         return store.takeCode(codeHash).flatMap(stored -> {
-            final Optional<byte[]> plain = decode(stored).flatMap(sealed -> seal.open(grantPurpose(codeHash), sealed));
-            if (plain.isEmpty()) {
+            final Optional<Grant> grant = seals.grant(codeHash, stored);
+            if (grant.isEmpty()) {
                 metrics.untrustedRedisValue("web_grant");
                 LOG.warn("Refused a browser sign-in grant from Redis that we did not seal");
             }
-            return plain.map(bytes -> read(bytes, Grant.class));
+            return grant;
         });
-    }
-
-    private static byte[] grantPurpose(String codeHash) {
-        return (GRANT_PURPOSE + codeHash).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static Optional<byte[]> decode(String base64url) {
-        try {
-            return Optional.of(Base64.getUrlDecoder().decode(base64url));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
     }
 
     private URI success(String state, Pending pending, VerifiedIdToken token, String fullName, String appleCode,
                         String redirectUri) {
         // Remembered until it would have expired anyway; of two callbacks with one state, one wins.
-        if (!usedStates.markUsed(stateKey(state), Duration.between(clock.instant(), pending.expiresAt()))) {
+        if (!usedStates.markUsed(BrowserSeals.stateKey(state), Duration.between(clock.instant(), pending.expiresAt()))) {
             throw unknownState();
         }
-        final String code = secret();
+        final String code = seals.secret();
         final String codeHash = Sha256.hex(code);
-        store.putCode(codeHash, BASE64URL.encodeToString(seal.seal(grantPurpose(codeHash), write(new Grant(token,
-                fullName, appleCode, redirectUri, pending.codeChallenge(), clock.instant().plus(CODE_LIFETIME))))),
-                CODE_LIFETIME);
-        return back(pending, "code", code);
+        store.putCode(codeHash, seals.grant(codeHash, new Grant(token, fullName, appleCode, redirectUri,
+                pending.codeChallenge(), clock.instant().plus(CODE_LIFETIME))), CODE_LIFETIME);
+        return BrowserRedirects.toApp(pending, "code", code);
     }
 
     /**
@@ -311,67 +245,12 @@ public final class WebSignIn {
             return failure(pending, refusal.code().code());
         }
         LOG.warn("The browser sign-in failed after its state was taken: {}", e.toString());
-        return failure(pending, e instanceof dev.oauthapi.redis.RedisException
-                || e instanceof org.jdbi.v3.core.JdbiException
+        return failure(pending, DataStores.areUnavailable(e)
                 ? ErrorCode.SERVICE_UNAVAILABLE.code() : ErrorCode.INTERNAL_ERROR.code());
     }
 
     private static URI failure(Pending pending, String error) {
-        return back(pending, "error", error);
-    }
-
-    /** To the app: one parameter, and its own state when it sent one. */
-    private static URI back(Pending pending, String name, String value) {
-        final Map<String, String> query = new LinkedHashMap<>();
-        query.put(name, value);
-        if (pending.appState() != null) {
-            query.put("state", pending.appState());
-        }
-        return withQuery(pending.redirectUri(), query);
-    }
-
-    /** Apple's {@code user}: {@code {"name": {"firstName", "lastName"}, "email"}}; anything else is no name. */
-    private static String appleName(String user) {
-        if (user == null || user.length() > 4096) {
-            return null;
-        }
-        try {
-            final JsonNode name = JSON.readTree(user).path("name");
-            final String full = (name.path("firstName").asText("") + " " + name.path("lastName").asText("")).strip();
-            return full.isEmpty() ? null : StorableText.strip(full);
-        } catch (JsonProcessingException e) {
-            return null;
-        }
-    }
-
-    private static URI withQuery(String base, Map<String, String> query) {
-        final String encoded = query.entrySet().stream()
-                .map(entry -> entry.getKey() + "=" + URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8)
-                        .replace("+", "%20"))
-                .collect(Collectors.joining("&"));
-        return URI.create(base + (base.contains("?") ? "&" : "?") + encoded);
-    }
-
-    private String secret() {
-        final byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        return BASE64URL.encodeToString(bytes);
-    }
-
-    private static byte[] write(Object value) {
-        try {
-            return JSON.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static <T> T read(byte[] stored, Class<T> type) {
-        try {
-            return JSON.readValue(stored, type);
-        } catch (java.io.IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return BrowserRedirects.toApp(pending, "error", error);
     }
 
     private static ApiException invalid(String detail) {

@@ -1,4 +1,4 @@
-package dev.oauthapi.users;
+package dev.oauthapi.signin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +14,7 @@ import dev.oauthapi.identity.Provider;
 import dev.oauthapi.sessions.Audit;
 import dev.oauthapi.sessions.SessionLifecycle;
 import dev.oauthapi.text.StorableText;
+import dev.oauthapi.users.AccountDeletion;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,11 +54,13 @@ public final class ProviderEvents {
     private final IdTokenVerifier appleNotifications;
     private final IdTokenVerifier googleSecurityEvents;
     private final SessionLifecycle lifecycle;
+    private final AccountDeletion deletion;
     private final Clock clock;
     private final AuthMetrics metrics;
 
     public ProviderEvents(IdTokenVerifier appleNotifications, IdTokenVerifier googleSecurityEvents,
-                          SessionLifecycle lifecycle, Clock clock, AuthMetrics metrics) {
+                          SessionLifecycle lifecycle, AccountDeletion deletion, Clock clock, AuthMetrics metrics) {
+        this.deletion = deletion;
         this.metrics = metrics;
         this.appleNotifications = appleNotifications;
         this.googleSecurityEvents = googleSecurityEvents;
@@ -82,7 +85,7 @@ public final class ProviderEvents {
                     identities.forgetProviderToken("apple", subject);
                     endSessions(tx, "apple", subject, "apple_consent_revoked");
                 }
-                case "account-delete" -> removeIdentity(tx, "apple", subject, now);
+                case "account-delete" -> removeIdentity(tx, "apple", subject);
                 case "email-disabled" -> identities.setEmailRelayDisabled("apple", subject, true);
                 case "email-enabled" -> identities.setEmailRelayDisabled("apple", subject, false);
                 default -> LOG.info("Ignoring an Apple notification of type '{}'", type);
@@ -118,7 +121,7 @@ public final class ProviderEvents {
                 endSessions(tx, "google", subject, "google_account_disabled");
             }
             case "account-enabled" -> identities.setSignInDisabled("google", subject, null);
-            case "account-purged" -> removeIdentity(tx, "google", subject, now);
+            case "account-purged" -> removeIdentity(tx, "google", subject);
             default -> { } // verification, account-credential-change-required: nothing to do
         }
     }
@@ -153,8 +156,8 @@ public final class ProviderEvents {
                 .ifPresent(found -> tx.endOfProvider(found.userId(), provider, reason));
     }
 
-    /** Removes the identity; its user too when it was the last one. */
-    private static void removeIdentity(SessionLifecycle.Transaction tx, String provider, String subject, Instant now) {
+    /** Removes the identity; its user too when it was the last one, as any deletion of an account. */
+    private void removeIdentity(SessionLifecycle.Transaction tx, String provider, String subject) {
         final Handle handle = tx.handle();
         final Optional<IdentityRow> identity = new IdentityDao(handle).find(provider, subject);
         if (identity.isEmpty()) {
@@ -166,9 +169,7 @@ public final class ProviderEvents {
         tx.endOfProvider(userId, provider, provider + "_account_deleted");
         new IdentityDao(handle).deleteBySubject(provider, subject);
         if (new IdentityDao(handle).countOfUser(userId) == 0) {
-            tx.endForDeletion(userId);
-            new UserDao(handle).delete(userId);
-            tx.audit(Audit.Event.ACCOUNT_DELETED, userId, null, null, null, Map.of("by", provider));
+            deletion.delete(tx, userId, null, Map.of("by", provider), null);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.oauthapi.users;
+package dev.oauthapi.signin;
 
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
@@ -11,6 +11,11 @@ import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.redis.SingleUseKeys;
 import dev.oauthapi.tokens.AccessTokens;
 import dev.oauthapi.tokens.Sha256;
+import dev.oauthapi.users.AccountResolution;
+import dev.oauthapi.users.Identities;
+import dev.oauthapi.users.SignInContext;
+import dev.oauthapi.users.SignedIn;
+import dev.oauthapi.users.UserProfile;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +37,8 @@ public final class SignInService {
     private final Nonces nonces;
     private final SingleUseKeys usedTokens;
     private final boolean replayProtection;
-    private final Accounts accounts;
+    private final AccountResolution accounts;
+    private final Identities identities;
     private final AccessTokens accessTokens;
     private final Clock clock;
     private final AppleTokens appleTokens;
@@ -40,7 +46,7 @@ public final class SignInService {
 
     /** @param appleTokens null when Apple code exchange is not configured */
     public SignInService(Map<Provider, IdTokenVerifier> verifiers, Nonces nonces, SingleUseKeys usedTokens,
-                         boolean replayProtection, Accounts accounts, AccessTokens accessTokens, Clock clock,
+                         boolean replayProtection, AccountResolution accounts, Identities identities, AccessTokens accessTokens, Clock clock,
                          AppleTokens appleTokens, AuthMetrics metrics) {
         this.metrics = metrics;
         this.clock = clock;
@@ -50,6 +56,7 @@ public final class SignInService {
         this.usedTokens = usedTokens;
         this.replayProtection = replayProtection;
         this.accounts = accounts;
+        this.identities = identities;
         this.accessTokens = accessTokens;
     }
 
@@ -119,7 +126,7 @@ public final class SignInService {
                             String authorizationCode, String ipAddress) {
         final VerifiedIdToken token = verify(provider, idToken, nonce);
         final UserProfile linked = acceptOnce(idToken, nonce, token,
-                verified -> accounts.link(userId, verified, fullName, ipAddress));
+                verified -> identities.link(userId, verified, fullName, ipAddress));
         if (appleTokens != null) {
             appleTokens.afterSignIn(token, authorizationCode); // so that unlinking can revoke it
         }

@@ -1,4 +1,4 @@
-package dev.oauthapi.users;
+package dev.oauthapi.admin;
 
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;

@@ -1,11 +1,11 @@
-package dev.oauthapi.users;
+package dev.oauthapi.admin;
 
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
-import dev.oauthapi.redis.UserVersions;
 import dev.oauthapi.testing.TestDatabase;
 import dev.oauthapi.testing.TestStores;
 import dev.oauthapi.tokens.Roles;
+import dev.oauthapi.users.AccountDeletion;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,14 +19,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * admin just before: every change to another account reads the actor's row again under a lock and
  * requires the role there, not the one the request carried.
  */
-class DemotedAdminTest {
+class AccountAdministrationTest {
     static final TestStores STORES = TestStores.fresh();
     static final TestDatabase DB = new TestDatabase(STORES.environment());
-    static final Accounts ACCOUNTS = accounts();
+    static final AccountAdministration ACCOUNTS = administration();
 
-    private static Accounts accounts() {
-        final ProfileCache profiles = new ProfileCache(new UserVersions(STORES.redis()), 10);
-        return new Accounts(STORES.jdbi(), STORES.lifecycle(profiles::changed), STORES.ids(), STORES.clock(), profiles);
+    private static AccountAdministration administration() {
+        final var lifecycle = STORES.lifecycle(userId -> { });
+        return new AccountAdministration(STORES.jdbi(), lifecycle, new AccountDeletion(lifecycle, STORES.clock()),
+                STORES.clock());
     }
 
     @AfterAll

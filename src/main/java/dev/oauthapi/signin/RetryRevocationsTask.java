@@ -1,4 +1,4 @@
-package dev.oauthapi.users;
+package dev.oauthapi.signin;
 
 import io.dropwizard.servlets.tasks.Task;
 

@@ -1,0 +1,177 @@
+package dev.oauthapi.users;
+
+import dev.oauthapi.db.IdentityDao;
+import dev.oauthapi.db.IdentityWithUser;
+import dev.oauthapi.db.RowIds;
+import dev.oauthapi.db.UniqueViolation;
+import dev.oauthapi.db.UserDao;
+import dev.oauthapi.db.UserRow;
+import dev.oauthapi.db.UserWithIdentities;
+import dev.oauthapi.errors.ApiException;
+import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.identity.IdTokenVerifier;
+import dev.oauthapi.identity.VerifiedIdToken;
+import dev.oauthapi.sessions.Audit;
+import dev.oauthapi.sessions.SessionLifecycle;
+import dev.oauthapi.tokens.Roles;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Which account a verified provider token signs in to, in three named steps: the identity's own
+ * user; else the one user an e-mail links it to; else a new user. An identity is (provider,
+ * subject), never an e-mail address; an e-mail links a new identity to an existing user only when
+ * both addresses are verified by their authority, equal ignoring case, and neither is an Apple
+ * private relay. The account, the session and the audit row commit in one transaction.
+ */
+public final class AccountResolution {
+    private final SessionLifecycle lifecycle;
+    private final RowIds ids;
+    private final Clock clock;
+
+    public AccountResolution(SessionLifecycle lifecycle, RowIds ids, Clock clock) {
+        this.lifecycle = lifecycle;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    /**
+     * The account the token resolves to, and the user of it.
+     *
+     * @param profileChanged whether the sign-in changed what the profile shows (copies are stale)
+     * @param profile        the profile, when known without reading it again; else null
+     * @param linkedBy       "email" when the identity joined an existing user by its e-mail; else null
+     */
+    private record Resolved(UserRow user, boolean isNewUser, String linkedBy, boolean profileChanged,
+                            UserProfile profile) {
+    }
+
+    /**
+     * Signs in: resolves the account and starts a session. Two concurrent first sign-ins of one
+     * identity race on the (provider, subject) key; the loser's transaction rolls back and runs
+     * again, finding the winner's user.
+     */
+    public SignedIn signIn(VerifiedIdToken token, String fullName, SignInContext context) {
+        try {
+            return lifecycle.inTransaction(tx -> signIn(tx, token, fullName, context));
+        } catch (UnableToExecuteStatementException e) {
+            if (!UniqueViolation.is(e)) {
+                throw e;
+            }
+            return lifecycle.inTransaction(tx -> signIn(tx, token, fullName, context));
+        }
+    }
+
+    /**
+     * An existing identity costs four statements: the identity with its user and profile, the
+     * sign-in record, the session with its first refresh token, and the audit row. The profile is
+     * read again only when the sign-in changed it.
+     */
+    private SignedIn signIn(SessionLifecycle.Transaction tx, VerifiedIdToken token, String fullName,
+                            SignInContext context) {
+        final Instant now = clock.instant();
+        final ClaimedProfile claimed = ClaimedProfile.of(token, fullName);
+        final Resolved resolved = new IdentityDao(tx.handle()).findWithUser(token.provider().wireName(), token.subject())
+                .map(found -> existingIdentity(tx, found, token, claimed, now))
+                .or(() -> linkByEmail(tx, token, claimed, now))
+                .orElseGet(() -> newUser(tx, token, claimed, now));
+        final UUID userId = resolved.user().id();
+        final String provider = token.provider().wireName();
+        final SessionLifecycle.Started started = tx.start(new SessionLifecycle.NewSession(userId, provider,
+                token.clientId(), context.platform(), context.deviceName(), context.appVersion(), context.ipAddress(),
+                context.userAgent()));
+        final Map<String, Object> details = new LinkedHashMap<>();
+        details.put("provider", provider);
+        details.put("newUser", resolved.isNewUser());
+        if (resolved.linkedBy() != null) {
+            details.put("linkedBy", resolved.linkedBy());
+        }
+        tx.audit(Audit.Event.SIGN_IN, userId, userId, started.session().id(), context.ipAddress(), details);
+        if (resolved.profileChanged()) {
+            tx.profileChanged(userId);
+        }
+        return new SignedIn(resolved.profile() != null ? resolved.profile() : Profiles.read(tx.handle(), userId),
+                resolved.isNewUser(), started.session().id(), token.clientId(), started.refreshToken(),
+                started.session().expiresAt());
+    }
+
+    /** Step one: the identity is known. What the provider says now is recorded, and fills an empty profile. */
+    private static Resolved existingIdentity(SessionLifecycle.Transaction tx, IdentityWithUser found,
+                                             VerifiedIdToken token, ClaimedProfile claimed, Instant now) {
+        final UserRow user = found.user().user();
+        requireEnabled(user);
+        if (found.identity().signInDisabledAt() != null) {
+            // The provider told us this account is disabled there (Google RISC).
+            throw new ApiException(ErrorCode.ACCOUNT_DISABLED,
+                    "Sign-in with this " + token.provider().wireName() + " account is disabled.");
+        }
+        new IdentityDao(tx.handle()).recordSignIn(found.identity().id(), token.email(), token.emailVerified(),
+                token.isPrivateEmail(), now);
+        boolean changed = token.email() != null && (!token.email().equals(found.identity().email())
+                || token.emailVerified() != found.identity().emailVerified()
+                || token.isPrivateEmail() != found.identity().isPrivateEmail());
+        if (claimed.wouldFill(user)) {
+            claimed.fill(new UserDao(tx.handle()), user.id(), now);
+            changed = true;
+        }
+        // Unchanged, the profile read with the identity is the one to answer.
+        return new Resolved(user, false, null, changed, changed ? null : UserProfile.of(found.user()));
+    }
+
+    /** Step two: a new identity joins the one user its authoritative, verified e-mail names. */
+    private Optional<Resolved> linkByEmail(SessionLifecycle.Transaction tx, VerifiedIdToken token,
+                                           ClaimedProfile claimed, Instant now) {
+        return userWithSameVerifiedEmail(tx, token).map(user -> {
+            requireEnabled(user);
+            claimed.fill(new UserDao(tx.handle()), user.id(), now);
+            new IdentityDao(tx.handle()).insert(Identities.newRow(ids, user.id(), token, now));
+            // An identity more: copies of its profile are out of date.
+            return new Resolved(user, false, "email", true, null);
+        });
+    }
+
+    /** Step three: a new user. "Verified" on the account means: by the authority for the address. */
+    private Resolved newUser(SessionLifecycle.Transaction tx, VerifiedIdToken token, ClaimedProfile claimed,
+                             Instant now) {
+        final UserRow user = new UserRow(ids.next(), claimed.email(), claimed.emailAuthoritative(), claimed.name(),
+                claimed.picture(), Roles.USER, null, now, now);
+        new UserDao(tx.handle()).insert(user);
+        final var identity = Identities.newRow(ids, user.id(), token, now);
+        new IdentityDao(tx.handle()).insert(identity);
+        // Nobody can have a copy of a profile that did not exist; all of it was written just now.
+        return new Resolved(user, true, null, false, UserProfile.of(new UserWithIdentities(user, List.of(identity))));
+    }
+
+    /** The one user an e-mail may link to, under the linking rule above; none when in doubt. */
+    private static Optional<UserRow> userWithSameVerifiedEmail(SessionLifecycle.Transaction tx, VerifiedIdToken token) {
+        if (!token.isEmailAuthoritative() || token.isPrivateEmail()) {
+            return Optional.empty();
+        }
+        final UserDao users = new UserDao(tx.handle());
+        // Two first sign-ins with one address (say Google and Apple at once) take turns here.
+        users.lockEmail(token.email());
+        final List<UserRow> candidates = users.findByVerifiedEmail(token.email()).stream()
+                .filter(user -> !IdTokenVerifier.isPrivateRelayAddress(user.email()))
+                .toList();
+        if (candidates.size() != 1) {
+            return Optional.empty();
+        }
+        final UserRow candidate = candidates.getFirst();
+        final boolean hasThisProvider = new IdentityDao(tx.handle()).findByUser(candidate.id()).stream()
+                .anyMatch(identity -> identity.provider().equals(token.provider().wireName()));
+        return hasThisProvider ? Optional.empty() : Optional.of(candidate);
+    }
+
+    private static void requireEnabled(UserRow user) {
+        if (user.isDisabled()) {
+            throw new ApiException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.");
+        }
+    }
+}

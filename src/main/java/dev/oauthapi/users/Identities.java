@@ -1,0 +1,108 @@
+package dev.oauthapi.users;
+
+import dev.oauthapi.db.IdentityDao;
+import dev.oauthapi.db.IdentityRow;
+import dev.oauthapi.db.RowIds;
+import dev.oauthapi.db.UniqueViolation;
+import dev.oauthapi.db.UserDao;
+import dev.oauthapi.errors.ApiException;
+import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.identity.Provider;
+import dev.oauthapi.identity.VerifiedIdToken;
+import dev.oauthapi.sessions.Audit;
+import dev.oauthapi.sessions.SessionLifecycle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The provider accounts a signed-in user links to their account, and unlinks: at most one a
+ * provider, never one that belongs to another user, and never the last one.
+ */
+public final class Identities {
+    private final SessionLifecycle lifecycle;
+    private final RowIds ids;
+    private final Clock clock;
+
+    public Identities(SessionLifecycle lifecycle, RowIds ids, Clock clock) {
+        this.lifecycle = lifecycle;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    /** Links another provider account to a signed-in user. Linking the same one again changes nothing. */
+    public UserProfile link(UUID userId, VerifiedIdToken token, String fullName, String ipAddress) {
+        final String provider = token.provider().wireName();
+        try {
+            return lifecycle.inTransaction(tx -> {
+                new UserDao(tx.handle()).lock(userId).orElseThrow(Profiles::userGone);
+                final IdentityDao identities = new IdentityDao(tx.handle());
+                final Optional<IdentityRow> existing = identities.find(provider, token.subject());
+                if (existing.isPresent()) {
+                    if (!existing.get().userId().equals(userId)) {
+                        throw alreadyLinked("This " + provider + " account belongs to another user.");
+                    }
+                    return Profiles.read(tx.handle(), userId);
+                }
+                if (identities.findByUser(userId).stream().anyMatch(identity -> identity.provider().equals(provider))) {
+                    throw alreadyLinked("Another " + provider + " account is already linked; unlink it first.");
+                }
+                final Instant now = clock.instant();
+                identities.insert(newRow(ids, userId, token, now));
+                ClaimedProfile.of(token, fullName).fill(new UserDao(tx.handle()), userId, now);
+                tx.audit(Audit.Event.IDENTITY_LINKED, userId, userId, null, ipAddress, Map.of("provider", provider));
+                tx.profileChanged(userId);
+                return Profiles.read(tx.handle(), userId);
+            });
+        } catch (UnableToExecuteStatementException e) {
+            if (UniqueViolation.is(e)) {
+                throw alreadyLinked("This " + provider + " account was linked elsewhere meanwhile.");
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Unlinks a provider account; the last one stays, or the user could never sign in again. The
+     * sessions signed in through that provider end with it (the current one too, when it is one of
+     * them): they were opened by an identity the account no longer has, and no later event from
+     * the provider could reach them.
+     */
+    public UserProfile unlink(UUID userId, Provider provider, String ipAddress) {
+        final String name = provider.wireName();
+        return lifecycle.inTransaction(tx -> {
+            new UserDao(tx.handle()).lock(userId).orElseThrow(Profiles::userGone);
+            final IdentityDao identities = new IdentityDao(tx.handle());
+            final List<IdentityRow> linked = identities.findByUser(userId);
+            if (linked.stream().noneMatch(identity -> identity.provider().equals(name))) {
+                throw new ApiException(ErrorCode.NOT_FOUND, "No " + name + " account is linked.");
+            }
+            if (linked.size() == 1) {
+                throw new ApiException(ErrorCode.LAST_IDENTITY,
+                        "This is the only way to sign in to this account; link another provider first.");
+            }
+            ProviderTokenOutbox.queue(tx.handle(), userId, name, clock.instant());
+            identities.delete(userId, name);
+            final int ended = tx.endOfProvider(userId, name, "identity_unlinked");
+            tx.audit(Audit.Event.IDENTITY_UNLINKED, userId, userId, null, ipAddress,
+                    Map.of("provider", name, "sessionsEnded", ended));
+            tx.profileChanged(userId);
+            return Profiles.read(tx.handle(), userId);
+        });
+    }
+
+    /** The row of a provider account joining {@code userId}: what the provider said of it, as of now. */
+    static IdentityRow newRow(RowIds ids, UUID userId, VerifiedIdToken token, Instant now) {
+        return new IdentityRow(ids.next(), userId, token.provider().wireName(), token.subject(), token.email(),
+                token.emailVerified(), token.isPrivateEmail(), now, now);
+    }
+
+    private static ApiException alreadyLinked(String detail) {
+        return new ApiException(ErrorCode.IDENTITY_ALREADY_LINKED, detail);
+    }
+}

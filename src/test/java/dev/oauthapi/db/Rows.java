@@ -1,0 +1,68 @@
+package dev.oauthapi.db;
+
+import dev.oauthapi.testing.TestStores;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * One migrated database for every DAO test (each test makes rows of its own, with fresh ids), and
+ * the rows they start from. Each DAO is tested on the real changelog, as it runs in production.
+ */
+final class Rows {
+    private static final TestStores STORES = TestStores.fresh();
+    static final Jdbi JDBI = STORES.jdbi();
+    /** Each statement on it commits by itself: what a test reads back is what others would see. */
+    static final Handle HANDLE = JDBI.open();
+    /** Microseconds, as PostgreSQL keeps them: what is read back equals what was written. */
+    static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+    private Rows() {
+    }
+
+    static <T> T in(Function<Handle, T> work) {
+        return JDBI.inTransaction(work::apply);
+    }
+
+    static UserRow user(String role) {
+        final UUID id = UUID.randomUUID();
+        final UserRow user = new UserRow(id, "u" + id.toString().substring(0, 8) + "@example.com", true, "Ada", null,
+                role, null, NOW, NOW);
+        in(handle -> {
+            new UserDao(handle).insert(user);
+            return null;
+        });
+        return user;
+    }
+
+    static IdentityRow identity(UserRow user, String provider) {
+        final IdentityRow identity = new IdentityRow(UUID.randomUUID(), user.id(), provider, UUID.randomUUID().toString(),
+                user.email(), true, false, NOW, NOW);
+        in(handle -> {
+            new IdentityDao(handle).insert(identity);
+            return null;
+        });
+        return identity;
+    }
+
+    static SessionRow session(UserRow user, String provider, byte[] refreshTokenHash) {
+        final SessionRow session = new SessionRow(UUID.randomUUID(), user.id(), provider, "client", "ios", "iPhone", "1.0",
+                "192.0.2.1", "test", NOW, NOW, NOW.plus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(180)), null, null);
+        in(handle -> {
+            new SessionDao(handle).insert(session, refreshTokenHash);
+            return null;
+        });
+        return session;
+    }
+
+    static byte[] hash() {
+        final byte[] hash = new byte[32];
+        new java.security.SecureRandom().nextBytes(hash);
+        return hash;
+    }
+}
