@@ -1,37 +1,24 @@
 package dev.oauthapi.resources;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oauthapi.admin.AdminUsers;
 import dev.oauthapi.admin.AuditEvent;
 import dev.oauthapi.admin.AuditTrail;
 import dev.oauthapi.admin.Page;
 import dev.oauthapi.admin.UsageStats;
 import dev.oauthapi.auth.AuthenticatedUser;
-import dev.oauthapi.auth.BearerTokenFilter;
-import dev.oauthapi.auth.ProblemUnauthorizedHandler;
-import dev.oauthapi.auth.RoleAuthorizer;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
-import dev.oauthapi.errors.ProblemJsonFeature;
-import dev.oauthapi.http.NoStoreFilter;
-import dev.oauthapi.http.StorableTextModule;
 import dev.oauthapi.sessions.Sessions;
 import dev.oauthapi.admin.Actor;
 import dev.oauthapi.users.LinkedIdentity;
 import dev.oauthapi.users.UserProfile;
 import dev.oauthapi.testing.TestHttp;
+import dev.oauthapi.testing.TestResources;
 import dev.oauthapi.testing.TestHttp.Answer;
-import io.dropwizard.auth.AuthDynamicFeature;
-import io.dropwizard.auth.AuthValueFactoryProvider;
-import io.dropwizard.jackson.Jackson;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.dropwizard.testing.junit5.ResourceExtension;
 import jakarta.ws.rs.client.WebTarget;
-import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
-import org.glassfish.jersey.test.grizzly.GrizzlyWebTestContainerFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,7 +29,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -80,31 +66,9 @@ class AdminResourceTest {
     static final AuditTrail AUDIT = mock(AuditTrail.class);
     static final UsageStats STATS = mock(UsageStats.class);
 
-    static final ResourceExtension RESOURCES = ResourceExtension.builder()
-            .setMapper(mapper())
-            .setRegisterDefaultExceptionMappers(false)
-            .setTestContainerFactory(new GrizzlyWebTestContainerFactory())
-            .addProvider(new AuthDynamicFeature(new BearerTokenFilter.Builder<AuthenticatedUser>()
-                    .setAuthenticator(token -> Optional.ofNullable(TOKENS.get(token.value())))
-                    .setPrefix("Bearer")
-                    .setUnauthorizedHandler(new ProblemUnauthorizedHandler())
-                    .setAuthorizer(new RoleAuthorizer())
-                    .buildAuthFilter()))
-            .addProvider(RolesAllowedDynamicFeature.class)
-            .addProvider(new AuthValueFactoryProvider.Binder<>(AuthenticatedUser.class))
-            .addProvider(new ProblemJsonFeature())
-            .addProvider(new NoStoreFilter())
+    static final ResourceExtension RESOURCES = TestResources.builder(TOKENS)
             .addResource(new AdminResource(USERS, AUDIT, STATS))
             .build();
-
-    /** The application's JSON settings (see {@code OAuthApiApplication.http}). */
-    private static ObjectMapper mapper() {
-        final ObjectMapper mapper = Jackson.newObjectMapper();
-        mapper.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        mapper.registerModule(new StorableTextModule());
-        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        return mapper;
-    }
 
     /** One request of each admin operation: method, path, body (null for none). */
     record Operation(String method, String path, String body) {
