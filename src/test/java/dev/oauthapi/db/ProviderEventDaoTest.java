@@ -6,7 +6,6 @@ import java.util.UUID;
 
 import static dev.oauthapi.db.Rows.HANDLE;
 import static dev.oauthapi.db.Rows.NOW;
-import static dev.oauthapi.db.Rows.in;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ProviderEventDaoTest {

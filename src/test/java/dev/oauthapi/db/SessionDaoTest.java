@@ -9,7 +9,6 @@ import java.util.UUID;
 import static dev.oauthapi.db.Rows.HANDLE;
 import static dev.oauthapi.db.Rows.NOW;
 import static dev.oauthapi.db.Rows.hash;
-import static dev.oauthapi.db.Rows.in;
 import static dev.oauthapi.db.Rows.session;
 import static dev.oauthapi.db.Rows.user;
 import static org.assertj.core.api.Assertions.assertThat;
