@@ -109,7 +109,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         });
 
         // The domain, built once (the command line builds the same)
-        final Services services = Services.build(config, jdbi, redis, metrics, clock, Services.Host.server(environment));
+        final Services services = Services.build(config, jdbi, redis, metrics, clock, Host.server(environment));
 
         // HTTP plumbing, auth and rate limits
         HttpSetup.register(environment, config.network());

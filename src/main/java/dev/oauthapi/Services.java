@@ -1,6 +1,5 @@
 package dev.oauthapi;
 
-import com.codahale.metrics.MetricRegistry;
 import dev.oauthapi.admin.AdminUsers;
 import dev.oauthapi.admin.AuditTrail;
 import dev.oauthapi.admin.PageCursors;
@@ -46,7 +45,6 @@ import dev.oauthapi.signin.RetryRevocationsTask;
 import dev.oauthapi.signin.SignInService;
 import dev.oauthapi.signin.WebSignIn;
 import io.dropwizard.lifecycle.Managed;
-import io.dropwizard.servlets.tasks.Task;
 import io.prometheus.metrics.model.snapshots.Unit;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.LoggerFactory;
@@ -72,55 +70,6 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
     /** Profiles kept for {@code /api/users/me}: under 1 KiB each, so at most some 10 MiB. */
     private static final long PROFILE_CACHE_SIZE = 10_000;
 
-    /** What the graph needs from where it runs: a server starts and stops its workers; a command starts none. */
-    public interface Host {
-        void manage(Managed managed);
-
-        void addTask(Task task);
-
-        MetricRegistry metrics();
-
-        /** The server: workers start and stop with Jetty, tasks on the admin port. */
-        static Host server(io.dropwizard.core.setup.Environment environment) {
-            return new Host() {
-                @Override
-                public void manage(Managed managed) {
-                    environment.lifecycle().manage(managed);
-                }
-
-                @Override
-                public void addTask(Task task) {
-                    environment.admin().addTask(task);
-                }
-
-                @Override
-                public MetricRegistry metrics() {
-                    return environment.metrics();
-                }
-            };
-        }
-
-        /** A command line: nothing runs in the background, no task is served. */
-        static Host command(MetricRegistry metrics) {
-            return new Host() {
-                @Override
-                public void manage(Managed managed) {
-                    // a command runs its work in the foreground and exits
-                }
-
-                @Override
-                public void addTask(Task task) {
-                    // no admin port
-                }
-
-                @Override
-                public MetricRegistry metrics() {
-                    return metrics;
-                }
-            };
-        }
-    }
-
     public static Services build(OAuthApiConfiguration config, Jdbi jdbi, Redis redis, AuthMetrics metrics, Clock clock,
                                  Host host) {
         final SecureRandom random = new SecureRandom();
@@ -142,42 +91,53 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
         final SessionLifecycle lifecycle = new SessionLifecycle(jdbi, sessionGate, refreshTokens, rowIds, clock,
                 config.sessions().refreshTokenTtl().toJavaDuration(), config.sessions().maxLifetime().toJavaDuration(),
                 metrics, profiles::changed);
-        final Identities identities = new Identities(lifecycle, rowIds, clock);
-        final AccountDeletion deletion = new AccountDeletion(lifecycle, clock);
         final RefreshRotation rotation = new RefreshRotation(jdbi, accessTokens, refreshTokens,
                 new SuccessorSeal(random), lifecycle, clock, config.sessions().refreshTokenTtl().toJavaDuration(),
                 config.sessions().reuseGrace().toJavaDuration(), metrics);
         final Sessions sessions = new Sessions(jdbi, lifecycle, clock);
         host.manage(new SessionPurge(jdbi, clock));
 
-        // Sign-in
+        // Accounts, sign-in, administration
+        final Identities identities = new Identities(lifecycle, rowIds, clock);
+        final AccountDeletion deletion = new AccountDeletion(lifecycle, clock);
+        final SignIn signIn = signIn(config, jdbi, redis, metrics, clock, host, random, keys, accessTokens,
+                new AccountResolution(lifecycle, rowIds, clock), identities);
+        final ProviderEvents providerEvents = new ProviderEvents(signIn.appleEvents(), signIn.googleEvents(), lifecycle,
+                deletion, clock, metrics);
+        final AccountAdministration administration = new AccountAdministration(jdbi, lifecycle, deletion, clock);
+        final PageCursors cursors = new PageCursors(keys.shared(ServerSecrets.CURSORS));
+        return new Services(signingKeys, accessTokens, sessionGate, new Profiles(jdbi, lifecycle, clock, profiles),
+                identities, deletion, administration, rotation, sessions, signIn.service(), signIn.web(), providerEvents,
+                new AdminUsers(jdbi, administration, sessions, cursors, clock), new AuditTrail(jdbi, cursors),
+                new UsageStats(jdbi, clock));
+    }
+
+    /** Sign-in by app and by browser, and the verifiers of the providers' events. */
+    private record SignIn(SignInService service, WebSignIn web, IdTokenVerifier appleEvents,
+                          IdTokenVerifier googleEvents) {
+    }
+
+    private static SignIn signIn(OAuthApiConfiguration config, Jdbi jdbi, Redis redis, AuthMetrics metrics, Clock clock,
+                                 Host host, SecureRandom random, Keys keys, AccessTokens accessTokens,
+                                 AccountResolution accounts, Identities identities) {
         final HttpClient keyFetches = RemoteJwks.httpClient();
         final RemoteJwks googleKeys = new RemoteJwks(Provider.GOOGLE, config.google().jwksUrl(), keyFetches, clock, metrics);
         final RemoteJwks appleKeys = new RemoteJwks(Provider.APPLE, config.apple().jwksUrl(), keyFetches, clock, metrics);
         metrics.gauge("oauth_provider_keys_age_seconds", "Age of the provider signing keys sign-in verifies with",
                 Unit.SECONDS, "provider", () -> Map.of("google", googleKeys.ageSeconds(), "apple", appleKeys.ageSeconds()));
-        final Map<Provider, IdTokenVerifier> verifiers = Map.of(Provider.GOOGLE, google(config, googleKeys, clock),
-                Provider.APPLE, apple(config, appleKeys, clock));
-        final SignInService signIn = new SignInService(verifiers,
+        final SignInService signIn = new SignInService(Map.of(Provider.GOOGLE, google(config, googleKeys, clock),
+                Provider.APPLE, apple(config, appleKeys, clock)),
                 new Nonces(new SingleUseKeys(redis, SingleUseKeys.NONCES), keys.shared(ServerSecrets.NONCES), random, clock),
                 new SingleUseKeys(redis, SingleUseKeys.PROVIDER_TOKENS), config.idTokens().replayProtection(),
-                new AccountResolution(lifecycle, rowIds, clock), identities,
-                accessTokens, clock, appleTokens(config.apple(), jdbi, random, clock, host, metrics), metrics);
-        final WebSignIn webSignIn = webSignIn(config.web(), signIn, redis,
+                accounts, identities, accessTokens, clock, appleTokens(config.apple(), jdbi, random, clock, host, metrics),
+                metrics);
+        final WebSignIn web = webSignIn(config.web(), signIn, redis,
                 new ServerSeal(keys.shared(ServerSecrets.WEB_SIGN_IN), random), metrics, random, clock);
         // Events verify with key caches of their own: unknown key ids in a flood of forged events
         // cannot spend the fetches that sign-in relies on.
-        final ProviderEvents providerEvents = new ProviderEvents(
+        return new SignIn(signIn, web,
                 apple(config, new RemoteJwks(Provider.APPLE, config.apple().jwksUrl(), keyFetches, clock, metrics), clock),
-                googleSecurityEvents(config, keyFetches, clock, metrics), lifecycle, deletion, clock, metrics);
-
-        // Administration
-        final PageCursors cursors = new PageCursors(keys.shared(ServerSecrets.CURSORS));
-        final AccountAdministration administration = new AccountAdministration(jdbi, lifecycle, deletion, clock);
-        return new Services(signingKeys, accessTokens, sessionGate, new Profiles(jdbi, lifecycle, clock, profiles),
-                identities, deletion, administration, rotation, sessions, signIn, webSignIn,
-                providerEvents, new AdminUsers(jdbi, administration, sessions, cursors, clock), new AuditTrail(jdbi, cursors),
-                new UsageStats(jdbi, clock));
+                googleSecurityEvents(config, keyFetches, clock, metrics));
     }
 
     /** The keys every instance shares through PostgreSQL ({@link ServerSecrets}). */

@@ -1,6 +1,7 @@
 package dev.oauthapi.cli;
 
 import dev.oauthapi.OAuthApiConfiguration;
+import dev.oauthapi.Host;
 import dev.oauthapi.Services;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.metrics.AuthMetrics;
@@ -42,6 +43,19 @@ public final class UsersCommand extends ConfiguredCommand<OAuthApiConfiguration>
         super.configure(subparser); // the configuration file comes last: users disable --id ID config.yml
     }
 
+    /** The {@code --id} given, or null when the user is named by {@code --email}. */
+    private static UUID userId(String id) throws CommandExit {
+        if (id == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            System.err.println("--id must be a user id (a UUID)");
+            throw new CommandExit(CommandExit.USAGE, "bad --id");
+        }
+    }
+
     @Override
     protected void run(Bootstrap<OAuthApiConfiguration> bootstrap, Namespace namespace, OAuthApiConfiguration config)
             throws Exception {
@@ -50,52 +64,47 @@ public final class UsersCommand extends ConfiguredCommand<OAuthApiConfiguration>
             System.err.println("--role goes with promote, and only with it");
             throw new CommandExit(CommandExit.USAGE, "bad --role");
         }
-        UUID userId = null;
-        if (namespace.getString("id") != null) {
-            try {
-                userId = UUID.fromString(namespace.getString("id"));
-            } catch (IllegalArgumentException e) {
-                System.err.println("--id must be a user id (a UUID)");
-                throw new CommandExit(CommandExit.USAGE, "bad --id");
-            }
-        }
+        UUID userId = userId(namespace.getString("id"));
         final ManagedDataSource dataSource = config.database().build(bootstrap.getMetricRegistry(), "users-command");
         final Redis redis = Redis.connect(config.redis());
         try {
             // The same object graph as the service's; nothing runs in the background here.
             final Services services = Services.build(config, Jdbi.create(dataSource), redis, AuthMetrics.unexported(),
-                    Clock.systemUTC(), Services.Host.command(bootstrap.getMetricRegistry()));
+                    Clock.systemUTC(), Host.command(bootstrap.getMetricRegistry()));
             final AccountAdministration accounts = services.administration();
             final SessionGate gate = services.sessionGate();
             if (userId == null) {
                 userId = accounts.userWithEmail(namespace.getString("email"));
             }
-            switch (action) {
-                case "disable" -> {
-                    accounts.update(userId, Actor.commandLine(), null, true, null);
-                    System.out.println("Disabled user " + userId + " and ended all of its sessions.");
-                    if (gate.unwrittenTombstones() > 0) {
-                        System.out.println("Redis could not be told: other instances may honour its access tokens for"
-                                + " up to 10 seconds more.");
-                    }
-                }
-                case "enable" -> {
-                    accounts.update(userId, Actor.commandLine(), null, false, null);
-                    System.out.println("Enabled user " + userId + "; it may sign in again.");
-                }
-                default -> {
-                    final String role = namespace.getString("role");
-                    accounts.update(userId, Actor.commandLine(), role, null, null);
-                    System.out.println("User " + userId + " now has the role " + role
-                            + "; it takes effect on their next request.");
-                }
-            }
+            apply(action, userId, namespace.getString("role"), accounts, gate);
         } catch (ApiException e) {
             System.err.println(e.detail());
             throw new CommandExit(CommandExit.REJECTED, e.detail());
         } finally {
             redis.stop();
             dataSource.stop();
+        }
+    }
+
+    private static void apply(String action, UUID userId, String role, AccountAdministration accounts, SessionGate gate) {
+        switch (action) {
+            case "disable" -> {
+                accounts.update(userId, Actor.commandLine(), null, true, null);
+                System.out.println("Disabled user " + userId + " and ended all of its sessions.");
+                if (gate.unwrittenTombstones() > 0) {
+                    System.out.println("Redis could not be told: other instances may honour its access tokens for"
+                            + " up to 10 seconds more.");
+                }
+            }
+            case "enable" -> {
+                accounts.update(userId, Actor.commandLine(), null, false, null);
+                System.out.println("Enabled user " + userId + "; it may sign in again.");
+            }
+            default -> {
+                accounts.update(userId, Actor.commandLine(), role, null, null);
+                System.out.println("User " + userId + " now has the role " + role
+                        + "; it takes effect on their next request.");
+            }
         }
     }
 }

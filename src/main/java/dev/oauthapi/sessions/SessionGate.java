@@ -8,7 +8,6 @@ import dev.oauthapi.redis.RateLimitCounters;
 import dev.oauthapi.redis.RedisBackoff;
 import dev.oauthapi.redis.SessionRef;
 import dev.oauthapi.redis.SessionStates;
-import dev.oauthapi.tokens.Roles;
 import dev.oauthapi.tokens.ServerMac;
 import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Jdbi;
@@ -17,12 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.oauthapi.redis.RedisException;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -61,10 +57,9 @@ public final class SessionGate implements Managed {
     static final Duration LIVE_CACHE = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(SessionGate.class);
 
-    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final SessionStates states;
-    private final ServerMac mac;
+    private final LiveEntries entries;
     private final AuthMetrics metrics;
     private final Jdbi jdbi;
     private final Clock clock;
@@ -78,7 +73,7 @@ public final class SessionGate implements Managed {
     public SessionGate(SessionStates states, ServerMac mac, Jdbi jdbi, Clock clock, Duration accessTokenTtl,
                        AuthMetrics metrics) {
         this.states = states;
-        this.mac = mac;
+        this.entries = new LiveEntries(mac, metrics);
         this.metrics = metrics;
         this.jdbi = jdbi;
         this.clock = clock;
@@ -113,7 +108,7 @@ public final class SessionGate implements Managed {
                 if (lookup.revoked()) {
                     return new Check(false, null, counted, userVersion);
                 }
-                final String role = cachedRole(session, lookup.live(), userVersion);
+                final String role = entries.roleIn(session, lookup.live(), userVersion);
                 if (role != null) {
                     return new Check(true, role, counted, userVersion);
                 }
@@ -121,12 +116,22 @@ public final class SessionGate implements Managed {
                 redis.failed(e);
             }
         }
+        final Optional<SessionDao.Liveness> liveUntil = fromDatabase(session, userVersion);
+        return new Check(liveUntil.isPresent(), liveUntil.map(SessionDao.Liveness::role).orElse(null), counted,
+                userVersion);
+    }
+
+    /**
+     * What PostgreSQL says of a session Redis could not vouch for, remembered in Redis: a live
+     * session for its version of the user, an ended one as a tombstone.
+     */
+    private Optional<SessionDao.Liveness> fromDatabase(SessionRef session, String userVersion) {
         final Instant now = clock.instant();
         final Optional<SessionDao.Liveness> liveUntil;
         try {
-            liveUntil = jdbi.withHandle(handle -> new SessionDao(handle).liveUntil(sessionId, now));
+            liveUntil = jdbi.withHandle(handle -> new SessionDao(handle).liveUntil(session.sessionId(), now));
         } catch (JdbiException e) {
-            LOG.warn("Cannot check session {}: PostgreSQL did not answer ({})", sessionId, e.toString());
+            LOG.warn("Cannot check session {}: PostgreSQL did not answer ({})", session.sessionId(), e.toString());
             throw new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "The session cannot be checked right now.",
                     Map.of("Retry-After", "5"));
         }
@@ -135,7 +140,7 @@ public final class SessionGate implements Managed {
                 if (liveUntil.isPresent()) {
                     if (userVersion != null) {
                         // Never cached past the session's own expiry, idle or absolute.
-                        states.markLive(session, liveEntry(session, liveUntil.get().role(), userVersion),
+                        states.markLive(session, entries.of(session, liveUntil.get().role(), userVersion),
                                 min(LIVE_CACHE, Duration.between(now, liveUntil.get().until())));
                     }
                 } else {
@@ -146,38 +151,7 @@ public final class SessionGate implements Managed {
                 redis.failed(e);
             }
         }
-        return new Check(liveUntil.isPresent(), liveUntil.map(SessionDao.Liveness::role).orElse(null), counted,
-                userVersion);
-    }
-
-    /**
-     * The role in a live entry, if it is {@code role.version.mac} with our MAC over the session,
-     * the role and the version, and the version is the user's current one; else null.
-     */
-    private String cachedRole(SessionRef session, String entry, String userVersion) {
-        if (entry == null || userVersion == null) {
-            return null;
-        }
-        final String[] parts = entry.split("\\.", -1);
-        if (parts.length != 3 || !Roles.ALL.contains(parts[0])) {
-            return null; // an older release's entry, or none of ours: PostgreSQL decides
-        }
-        if (!MessageDigest.isEqual(signature(session, parts[0], parts[1]).getBytes(StandardCharsets.US_ASCII),
-                parts[2].getBytes(StandardCharsets.US_ASCII))) {
-            metrics.untrustedRedisValue("session_role");
-            return null;
-        }
-        return parts[1].equals(userVersion) ? parts[0] : null;
-    }
-
-    private String liveEntry(SessionRef session, String role, String userVersion) {
-        return role + "." + userVersion + "." + signature(session, role, userVersion);
-    }
-
-    private String signature(SessionRef session, String role, String userVersion) {
-        final byte[] signed = (session.userId() + " " + session.sessionId() + " " + role + " " + userVersion)
-                .getBytes(StandardCharsets.US_ASCII);
-        return BASE64URL.encodeToString(mac.of(signed, signed.length));
+        return liveUntil;
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -11,6 +11,7 @@ import io.dropwizard.jackson.Jackson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;
@@ -75,6 +76,13 @@ final class BrowserSeals {
     Optional<Grant> grant(String codeHash, String stored) {
         return decode(stored).flatMap(sealed -> seal.open(grantPurpose(codeHash), sealed))
                 .map(plain -> read(plain, Grant.class));
+    }
+
+    /** Whether a PKCE code verifier is well formed and hashes to the challenge (S256, RFC 7636 §4.6). */
+    static boolean proves(String codeVerifier, String codeChallenge) {
+        return codeVerifier != null && codeVerifier.matches("[A-Za-z0-9._~-]{43,128}")
+                && MessageDigest.isEqual(Sha256.base64url(codeVerifier).getBytes(StandardCharsets.US_ASCII),
+                codeChallenge.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** 256 random bits, BASE64URL: nonces, PKCE verifiers and one-time codes. */

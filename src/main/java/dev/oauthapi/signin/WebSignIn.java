@@ -16,8 +16,6 @@ import dev.oauthapi.tokens.ServerSeal;
 import dev.oauthapi.tokens.Sha256;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -163,9 +161,7 @@ public final class WebSignIn {
                 .filter(stored -> clock.instant().isBefore(stored.expiresAt()))
                 .orElseThrow(() -> new ApiException(ErrorCode.INVALID_CODE,
                         "code: unknown, used or expired (a code lives " + CODE_LIFETIME.toSeconds() + " s); sign in again."));
-        if (codeVerifier == null || !codeVerifier.matches("[A-Za-z0-9._~-]{43,128}")
-                || !MessageDigest.isEqual(Sha256.base64url(codeVerifier).getBytes(StandardCharsets.US_ASCII),
-                grant.codeChallenge().getBytes(StandardCharsets.US_ASCII))) {
+        if (!BrowserSeals.proves(codeVerifier, grant.codeChallenge())) {
             throw new ApiException(ErrorCode.INVALID_CODE,
                     "codeVerifier: does not match the code_challenge the sign-in started with; sign in again.");
         }

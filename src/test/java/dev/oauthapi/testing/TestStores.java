@@ -27,11 +27,12 @@ public final class TestStores implements AutoCloseable {
     private final Map<String, String> env;
     private final Jdbi jdbi;
     private final Redis redis;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    private TestStores(Map<String, String> env) {
+    private TestStores(Map<String, String> env, Clock clock) {
         this.env = env;
+        this.clock = clock;
         TestApp.migrate(env);
         this.jdbi = Jdbi.create(TestPostgres.shared().jdbcUrl(env.get("DATABASE_NAME")), env.get("DATABASE_USERNAME"),
                 env.get("DATABASE_PASSWORD"));
@@ -41,7 +42,12 @@ public final class TestStores implements AutoCloseable {
     }
 
     public static TestStores fresh() {
-        return new TestStores(TestEnvironment.withFreshDatabase());
+        return fresh(Clock.systemUTC());
+    }
+
+    /** With the clock the domain reads time from: a {@link MutableClock} to move it. */
+    public static TestStores fresh(Clock clock) {
+        return new TestStores(TestEnvironment.withFreshDatabase(), clock);
     }
 
     public Map<String, String> environment() {

@@ -9,15 +9,15 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 import java.util.UUID;
 
-import static dev.oauthapi.users.Accounts.gmail;
-import static dev.oauthapi.users.Accounts.subject;
-import static dev.oauthapi.users.Accounts.token;
+import static dev.oauthapi.users.AccountStores.gmail;
+import static dev.oauthapi.users.AccountStores.subject;
+import static dev.oauthapi.users.AccountStores.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The one deletion: everything of the account goes in one transaction, the audit row and the outbox stay. */
 class AccountDeletionTest {
-    static final Accounts ACCOUNTS = new Accounts();
+    static final AccountStores ACCOUNTS = new AccountStores();
 
     @AfterAll
     static void close() {

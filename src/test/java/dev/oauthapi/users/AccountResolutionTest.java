@@ -10,15 +10,15 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 
-import static dev.oauthapi.users.Accounts.gmail;
-import static dev.oauthapi.users.Accounts.subject;
-import static dev.oauthapi.users.Accounts.token;
+import static dev.oauthapi.users.AccountStores.gmail;
+import static dev.oauthapi.users.AccountStores.subject;
+import static dev.oauthapi.users.AccountStores.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The three steps a sign-in resolves an account by, on the real changelog; only the HTTP layer is left out. */
 class AccountResolutionTest {
-    static final Accounts ACCOUNTS = new Accounts();
+    static final AccountStores ACCOUNTS = new AccountStores();
 
     @AfterAll
     static void close() {
@@ -126,7 +126,7 @@ class AccountResolutionTest {
         final VerifiedIdToken token = new VerifiedIdToken(Provider.APPLE, subject(), "apple-client", null, false, false,
                 null, null, "http://example.com/p.png", null, Instant.now(), Instant.now().plusSeconds(600));
 
-        final SignedIn signedIn = ACCOUNTS.resolution.signIn(token, "  Grace Hopper  ", Accounts.PHONE);
+        final SignedIn signedIn = ACCOUNTS.resolution.signIn(token, "  Grace Hopper  ", AccountStores.PHONE);
 
         assertThat(signedIn.user().name()).isEqualTo("Grace Hopper");
         assertThat(signedIn.user().avatarUrl()).isNull();

@@ -9,15 +9,15 @@ import org.junit.jupiter.api.Test;
 
 import java.util.UUID;
 
-import static dev.oauthapi.users.Accounts.gmail;
-import static dev.oauthapi.users.Accounts.subject;
-import static dev.oauthapi.users.Accounts.token;
+import static dev.oauthapi.users.AccountStores.gmail;
+import static dev.oauthapi.users.AccountStores.subject;
+import static dev.oauthapi.users.AccountStores.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The profile: read through the cached copy of its version, changed by its owner, published after commit. */
 class ProfilesTest {
-    static final Accounts ACCOUNTS = new Accounts();
+    static final AccountStores ACCOUNTS = new AccountStores();
     static final ProfileCache CACHE = new ProfileCache(new UserVersions(ACCOUNTS.stores.redis()), 100);
     static final Profiles PROFILES = new Profiles(ACCOUNTS.stores.jdbi(), ACCOUNTS.lifecycle, ACCOUNTS.stores.clock(),
             CACHE);

@@ -1,4 +1,4 @@
-package dev.oauthapi.resources;
+package dev.oauthapi.http;
 
 import dev.oauthapi.OAuthApiConfiguration;
 import dev.oauthapi.identity.Provider;

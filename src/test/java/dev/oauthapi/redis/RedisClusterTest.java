@@ -1,4 +1,4 @@
-package dev.oauthapi.resources;
+package dev.oauthapi.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.oauthapi.OAuthApiConfiguration;

@@ -1,4 +1,4 @@
-package dev.oauthapi.resources;
+package dev.oauthapi.sessions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oauthapi.OAuthApiApplication;

@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The account classes of {@code users/} over one fresh, migrated database and the test Redis, with
  * the unit of work recording what it publishes after commit: the fixture of their unit tests.
  */
-final class Accounts implements AutoCloseable {
+final class AccountStores implements AutoCloseable {
     static final SignInContext PHONE = new SignInContext("ios", "iPhone", "1.0", "192.0.2.7", "test");
 
     final TestStores stores = TestStores.fresh();

@@ -1,4 +1,4 @@
-package dev.oauthapi.resources;
+package dev.oauthapi.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

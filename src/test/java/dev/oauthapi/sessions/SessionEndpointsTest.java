@@ -1,4 +1,4 @@
-package dev.oauthapi.resources;
+package dev.oauthapi.sessions;
 
 import dev.oauthapi.OAuthApiApplication;
 import dev.oauthapi.OAuthApiConfiguration;
@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * injected clock, logout scopes, the device list, account deletion, and the purge job.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
-class SessionsTest {
+class SessionEndpointsTest {
     static final String CLIENT = "com.example.app";
     static final FakeProvider APPLE = FakeProvider.start(Provider.APPLE);
     static final FakeProvider GOOGLE = FakeProvider.start(Provider.GOOGLE);

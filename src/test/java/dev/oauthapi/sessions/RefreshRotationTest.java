@@ -1,0 +1,143 @@
+package dev.oauthapi.sessions;
+
+import dev.oauthapi.errors.ApiException;
+import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.metrics.AuthMetrics;
+import dev.oauthapi.testing.MutableClock;
+import dev.oauthapi.testing.TestDatabase;
+import dev.oauthapi.testing.TestStores;
+import dev.oauthapi.tokens.AccessTokens;
+import dev.oauthapi.tokens.RefreshTokens;
+import dev.oauthapi.tokens.SigningKeyFiles;
+import dev.oauthapi.tokens.SigningKeys;
+import dev.oauthapi.tokens.SuccessorSeal;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Refresh rotation on the real changelog, with the clock moved by hand: the current token rotates,
+ * its predecessor within the grace gets the same successor, anything older is reuse and ends the
+ * session, and an ended or expired session refreshes nothing.
+ */
+class RefreshRotationTest {
+    static final MutableClock CLOCK = MutableClock.startingNow();
+    static final TestStores STORES = TestStores.fresh(CLOCK);
+    static final TestDatabase DB = new TestDatabase(STORES.environment());
+    static final SessionLifecycle LIFECYCLE = STORES.lifecycle(user -> { });
+    static final Duration GRACE = Duration.ofSeconds(30);
+    static final RefreshRotation ROTATION = new RefreshRotation(STORES.jdbi(), accessTokens(), new RefreshTokens(new SecureRandom()),
+            new SuccessorSeal(new SecureRandom()), LIFECYCLE, CLOCK, Duration.ofDays(30), GRACE, AuthMetrics.unexported());
+
+    @AfterAll
+    static void close() {
+        STORES.close();
+    }
+
+    private static AccessTokens accessTokens() {
+        try {
+            final Path keys = Files.createTempDirectory("refresh-rotation-keys");
+            new SigningKeyFiles(keys).generate(CLOCK, new SecureRandom());
+            return new AccessTokens(SigningKeys.load(keys), "https://issuer.example", "api", Duration.ofMinutes(15), CLOCK);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A user signed in once: the session's first refresh token. */
+    private static SessionLifecycle.Started signedIn() {
+        final UUID user = UUID.randomUUID();
+        DB.execute("INSERT INTO users (id, role, created_at, updated_at) VALUES (?::uuid, 'user', now(), now())",
+                user.toString());
+        return LIFECYCLE.inTransaction(tx -> tx.start(new SessionLifecycle.NewSession(user, "google", "app", "ios",
+                "iPhone", "1.0", "192.0.2.1", "test")));
+    }
+
+    private static ErrorCode refused(String token) {
+        try {
+            ROTATION.refresh(token, null);
+        } catch (ApiException e) {
+            return e.code();
+        }
+        throw new AssertionError("refreshed");
+    }
+
+    @Test
+    void theCurrentTokenRotatesAndMovesTheIdleExpiry() {
+        final SessionLifecycle.Started started = signedIn();
+        CLOCK.advance(Duration.ofHours(1));
+
+        final RefreshRotation.Refreshed refreshed = ROTATION.refresh(started.refreshToken(), null);
+
+        assertThat(refreshed.sessionId()).isEqualTo(started.session().id());
+        assertThat(refreshed.refreshToken()).isNotEqualTo(started.refreshToken());
+        assertThat(refreshed.accessToken().token()).isNotBlank();
+        assertThat(refreshed.refreshExpiresAt()).isAfter(started.session().expiresAt());
+        assertThat(ROTATION.refresh(refreshed.refreshToken(), null).sessionId()).isEqualTo(started.session().id());
+    }
+
+    @Test
+    void thePredecessorWithinTheGraceGetsTheSameSuccessor() {
+        final SessionLifecycle.Started started = signedIn();
+        final RefreshRotation.Refreshed first = ROTATION.refresh(started.refreshToken(), null);
+        CLOCK.advance(GRACE.minusSeconds(1));
+
+        final RefreshRotation.Refreshed retried = ROTATION.refresh(started.refreshToken(), null);
+
+        assertThat(retried.refreshToken()).isEqualTo(first.refreshToken());
+        assertThat(DB.one("SELECT revoked_at FROM sessions WHERE id = ?::uuid", started.session().id().toString()))
+                .containsEntry("revoked_at", null);
+    }
+
+    @Test
+    void anOlderTokenIsReuseAndEndsTheSession() {
+        final SessionLifecycle.Started started = signedIn();
+        final RefreshRotation.Refreshed next = ROTATION.refresh(started.refreshToken(), null);
+        CLOCK.advance(GRACE.plusSeconds(1));
+
+        assertThat(refused(started.refreshToken())).isEqualTo(ErrorCode.REFRESH_TOKEN_REUSED);
+
+        final String session = started.session().id().toString();
+        assertThat(DB.one("SELECT revoked_reason FROM sessions WHERE id = ?::uuid", session))
+                .containsEntry("revoked_reason", "refresh_token_reused");
+        assertThat(DB.one("SELECT count(*) AS n FROM audit_log WHERE session_id = ?::uuid AND event = 'refresh_token_reused'",
+                session)).containsEntry("n", 1L);
+        assertThat(refused(next.refreshToken())).as("the thief's copy is dead too").isEqualTo(ErrorCode.SESSION_REVOKED);
+    }
+
+    @Test
+    void anUnknownAnEndedOrAnExpiredSessionRefreshesNothing() {
+        assertThat(refused("not-a-token")).isEqualTo(ErrorCode.INVALID_REFRESH_TOKEN);
+        assertThat(refused("x".repeat(300))).isEqualTo(ErrorCode.INVALID_REFRESH_TOKEN);
+
+        final SessionLifecycle.Started ended = signedIn();
+        LIFECYCLE.inTransaction(tx -> tx.end(ended.session().userId(), ended.session().id(), "logout"));
+        assertThat(refused(ended.refreshToken())).isEqualTo(ErrorCode.SESSION_REVOKED);
+
+        final SessionLifecycle.Started idle = signedIn();
+        CLOCK.advance(Duration.ofDays(31));
+        assertThat(refused(idle.refreshToken())).isEqualTo(ErrorCode.SESSION_EXPIRED);
+        assertThat(DB.one("SELECT count(*) AS n FROM refresh_tokens WHERE session_id = ?::uuid",
+                idle.session().id().toString())).as("a refused refresh writes nothing").containsEntry("n", 1L);
+    }
+
+    @Test
+    void aDisabledUserRefreshesNothing() {
+        final SessionLifecycle.Started started = signedIn();
+        DB.execute("UPDATE users SET disabled_at = now() WHERE id = ?::uuid", started.session().userId().toString());
+
+        assertThat(refused(started.refreshToken())).isEqualTo(ErrorCode.ACCOUNT_DISABLED);
+    }
+}
