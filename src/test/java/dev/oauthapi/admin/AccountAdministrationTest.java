@@ -72,4 +72,62 @@ class AccountAdministrationTest {
         assertThat(DB.one("SELECT disabled_at IS NOT NULL AS disabled FROM users WHERE id = ?::uuid", target.toString()))
                 .containsEntry("disabled", true);
     }
+
+    @Test
+    void theLastActiveSuperadminKeepsTheRoleStaysEnabledAndIsNotDeleted() {
+        DB.execute("UPDATE users SET role = 'admin' WHERE role = 'superadmin'");
+        final UUID last = user("superadmin");
+
+        for (Runnable change : new Runnable[] {
+                () -> ACCOUNTS.update(last, Actor.commandLine(), Roles.USER, null, null),
+                () -> ACCOUNTS.update(last, Actor.commandLine(), null, true, null),
+                () -> ACCOUNTS.delete(last, Actor.commandLine(), null)}) {
+            assertThatThrownBy(change::run).isInstanceOfSatisfying(ApiException.class,
+                    refused -> assertThat(refused.code()).isEqualTo(ErrorCode.LAST_SUPERADMIN));
+        }
+        assertThat(DB.one("SELECT role, disabled_at FROM users WHERE id = ?::uuid", last.toString()))
+                .containsEntry("role", "superadmin").containsEntry("disabled_at", null);
+    }
+
+    @Test
+    void nobodyChangesTheirOwnRoleAndAnAdminManagesNoSuperadmin() {
+        final UUID superadmin = user("superadmin");
+        user("superadmin"); // not the last
+        final UUID admin = user("admin");
+
+        assertThatThrownBy(() -> ACCOUNTS.update(superadmin, Actor.signedIn(superadmin, Roles.SUPERADMIN), Roles.USER,
+                null, null)).isInstanceOfSatisfying(ApiException.class,
+                refused -> assertThat(refused.code()).isEqualTo(ErrorCode.FORBIDDEN));
+        assertThatThrownBy(() -> ACCOUNTS.update(superadmin, Actor.signedIn(admin, Roles.ADMIN), null, true, null))
+                .isInstanceOfSatisfying(ApiException.class,
+                        refused -> assertThat(refused.code()).isEqualTo(ErrorCode.FORBIDDEN));
+        assertThatThrownBy(() -> ACCOUNTS.update(user("user"), Actor.signedIn(admin, Roles.ADMIN), Roles.ADMIN, null,
+                null)).as("roles are a superadmin's to give").isInstanceOfSatisfying(ApiException.class,
+                refused -> assertThat(refused.code()).isEqualTo(ErrorCode.FORBIDDEN));
+    }
+
+    @Test
+    void theCommandLineDeletesAnyoneAndTheAuditRowNamesTheOperator() {
+        final UUID target = user("admin");
+
+        ACCOUNTS.delete(target, Actor.commandLine(), null);
+
+        assertThat(DB.one("SELECT count(*) AS n FROM users WHERE id = ?::uuid", target.toString())).containsEntry("n", 0L);
+        assertThat(DB.one("SELECT actor_id, details->>'by' AS by FROM audit_log WHERE user_id = ?::uuid"
+                + " AND event = 'account_deleted'", target.toString()))
+                .containsEntry("actor_id", null).containsEntry("by", "command line");
+    }
+
+    @Test
+    void aRoleChangeIsAuditedWithTheOldRoleAndAChangeToWhatItIsIsNone() {
+        final UUID superadmin = user("superadmin");
+        final UUID target = user("user");
+
+        final var promoted = ACCOUNTS.update(target, Actor.signedIn(superadmin, Roles.SUPERADMIN), Roles.ADMIN, null, null);
+        ACCOUNTS.update(target, Actor.signedIn(superadmin, Roles.SUPERADMIN), Roles.ADMIN, false, null);
+
+        assertThat(promoted.role()).isEqualTo("admin");
+        assertThat(DB.one("SELECT count(*) AS n, max(details->>'previousRole') AS was FROM audit_log"
+                + " WHERE user_id = ?::uuid", target.toString())).containsEntry("n", 1L).containsEntry("was", "user");
+    }
 }
