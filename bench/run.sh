@@ -238,7 +238,7 @@ log "signing key generated, schema migrated"
 
 # --- seed -------------------------------------------------------------------------------------
 
-log "seeding $USERS users ($((USERS * 2)) sessions, $((USERS * 6)) refresh tokens)"
+log "seeding $USERS users ($((USERS * 2)) sessions, each refreshed twice)"
 SEED_START=$(now_ms)
 psql_ -d "$DB_NAME" -v users="$USERS" -v client_id="$CLIENT_ID" -f "$BENCH_DIR/seed.sql" >"$WORK/seed.log" 2>&1 \
   || die "seeding failed: $(tail -5 "$WORK/seed.log")"

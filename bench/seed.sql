@@ -1,7 +1,8 @@
 -- Seeds the benchmark database after `db migrate`: :users users, each with one Google identity
--- (subject seed-<i>, seed-<i>@gmail.com, verified), two sessions (a few revoked), three refresh
--- tokens per session (generations 0..2, the older two superseded) and an audit row per sign-in and
--- per logout. Set-based (generate_series) so that a million users take minutes, not hours.
+-- (subject seed-<i>, seed-<i>@gmail.com, verified), two sessions (a few revoked), each refreshed
+-- twice (generation 2 on the session row, with the previous secret's hash and the sealed successor),
+-- and an audit row per sign-in and per logout. refresh_tokens stays empty, as it is one
+-- REFRESH_TOKEN_TTL after an upgrade. Set-based (generate_series) so that a million users take minutes, not hours.
 -- Run with: psql -v users=N -v client_id=ID -f seed.sql
 -- Ids are md5-derived UUIDs: deterministic, and spread over the key space like random ones.
 \set ON_ERROR_STOP on
@@ -73,7 +74,8 @@ FROM seed_users;
 -- Last used halfway between creation and now; idle expiry 30 days after that, absolute 180 days
 -- after creation (so expires_at <= absolute_expires_at, as the check wants).
 INSERT INTO sessions (id, user_id, provider, client_id, platform, device_name, app_version, ip_address,
-                      user_agent, created_at, last_used_at, expires_at, absolute_expires_at, revoked_at, revoked_reason)
+                      user_agent, created_at, last_used_at, expires_at, absolute_expires_at, revoked_at, revoked_reason,
+                      refresh_generation, refresh_hash, previous_refresh_hash, successor_sealed, refreshed_at)
 SELECT md5('session-' || u.i || '-' || k)::uuid, u.user_id, 'google', :'client_id',
        CASE k WHEN 0 THEN 'ios' ELSE 'android' END,
        CASE k WHEN 0 THEN 'iPhone 15' ELSE 'Pixel 8' END,
@@ -82,23 +84,19 @@ SELECT md5('session-' || u.i || '-' || k)::uuid, u.user_id, 'google', :'client_i
        CASE k WHEN 0 THEN 'BenchApp/3 CFNetwork/1490 Darwin/23.2.0' ELSE 'BenchApp/3 okhttp/4.12.0' END,
        t.created, t.used, t.used + interval '30 days', t.created + interval '180 days',
        CASE WHEN k = 1 AND u.i % 40 = 0 THEN t.used + (now() - t.used) / 2 END,
-       CASE WHEN k = 1 AND u.i % 40 = 0 THEN 'logout' END
+       CASE WHEN k = 1 AND u.i % 40 = 0 THEN 'logout' END,
+       -- Refreshed twice; the successor sealed is 119 bytes, like a real AES-GCM seal of a 91-character token.
+       2, sha256(convert_to('bench-refresh:' || u.i || ':' || k || ':2', 'UTF8')),
+       sha256(convert_to('bench-refresh:' || u.i || ':' || k || ':1', 'UTF8')),
+       substring(sha256(convert_to('seal-a:' || u.i || ':' || k, 'UTF8'))
+                 || sha256(convert_to('seal-b:' || u.i || ':' || k, 'UTF8'))
+                 || sha256(convert_to('seal-c:' || u.i || ':' || k, 'UTF8'))
+                 || sha256(convert_to('seal-d:' || u.i || ':' || k, 'UTF8')) FROM 1 FOR 119),
+       t.used
 FROM seed_users u
 CROSS JOIN generate_series(0, 1) AS k
 CROSS JOIN LATERAL (SELECT u.born + k * interval '1 hour' AS created,
                            u.born + k * interval '1 hour' + (now() - u.born - k * interval '1 hour') / 2 AS used) t;
-
--- The rotation history: generation 0 at sign-in, 2 (current) at the last use; each superseded
--- token holds its successor sealed (71 bytes, like a real AES-GCM seal of a 43-character token).
-INSERT INTO refresh_tokens (token_hash, session_id, generation, issued_at, superseded_at, successor_sealed)
-SELECT sha256(convert_to('bench-refresh:' || s.id || ':' || g, 'UTF8')), s.id, g,
-       s.created_at + (s.last_used_at - s.created_at) * g / 2,
-       CASE WHEN g < 2 THEN s.created_at + (s.last_used_at - s.created_at) * (g + 1) / 2 END,
-       CASE WHEN g < 2 THEN substring(sha256(convert_to('seal-a:' || s.id || ':' || g, 'UTF8'))
-                                      || sha256(convert_to('seal-b:' || s.id || ':' || g, 'UTF8'))
-                                      || sha256(convert_to('seal-c:' || s.id || ':' || g, 'UTF8')) FROM 1 FOR 71) END
-FROM sessions s
-CROSS JOIN generate_series(0, 2) AS g;
 
 -- What the service writes: a sign_in per session, a logout per ended one.
 INSERT INTO audit_log (occurred_at, event, user_id, session_id, ip_address, request_id, details)

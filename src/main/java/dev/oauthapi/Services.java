@@ -82,7 +82,7 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
         final Duration accessTokenTtl = config.tokens().accessTokenTtl().toJavaDuration();
         final AccessTokens accessTokens = new AccessTokens(signingKeys, config.tokens().issuer(),
                 config.tokens().audience(), accessTokenTtl, clock);
-        final RefreshTokens refreshTokens = new RefreshTokens(random);
+        final RefreshTokens refreshTokens = new RefreshTokens(random, new ServerMac(keys.shared(ServerSecrets.REFRESH_TOKENS)));
         final SessionGate sessionGate = new SessionGate(new SessionStates(redis),
                 new ServerMac(keys.shared(ServerSecrets.SESSION_CACHE)), jdbi, clock, accessTokenTtl, metrics);
         host.manage(sessionGate);
@@ -90,7 +90,7 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
         final RowIds rowIds = new RowIds(clock, random);
         final SessionLifecycle lifecycle = new SessionLifecycle(jdbi, sessionGate, refreshTokens, rowIds, clock,
                 config.sessions().refreshTokenTtl().toJavaDuration(), config.sessions().maxLifetime().toJavaDuration(),
-                metrics, profiles::changed);
+                metrics, profiles::changed, config.sessions().issuesLegacyRefreshTokens());
         final RefreshRotation rotation = new RefreshRotation(jdbi, accessTokens, refreshTokens,
                 new SuccessorSeal(random), lifecycle, clock, config.sessions().refreshTokenTtl().toJavaDuration(),
                 config.sessions().reuseGrace().toJavaDuration(), metrics);

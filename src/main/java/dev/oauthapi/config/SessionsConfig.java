@@ -6,6 +6,7 @@ import io.dropwizard.validation.MaxDuration;
 import io.dropwizard.validation.MinDuration;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 import java.util.concurrent.TimeUnit;
 
@@ -19,7 +20,17 @@ public record SessionsConfig(
         @NotNull @MinDuration(value = 1, unit = TimeUnit.MINUTES) Duration refreshTokenTtl,
         @NotNull @MinDuration(value = 1, unit = TimeUnit.MINUTES) Duration maxLifetime,
         @NotNull @MinDuration(value = 0, unit = TimeUnit.SECONDS) @MaxDuration(value = 5, unit = TimeUnit.MINUTES)
-        Duration reuseGrace) {
+        Duration reuseGrace,
+        @NotNull @Pattern(regexp = "v1|v2", message = "REFRESH_TOKEN_FORMAT must be v1 or v2") String refreshTokenFormat) {
+
+    /**
+     * {@code v1}: refresh tokens of the kind older releases read (43 characters, found by their hash in
+     * {@code refresh_tokens}), while such a release serves beside this one in a rolling upgrade (see the README).
+     */
+    @JsonIgnore
+    public boolean issuesLegacyRefreshTokens() {
+        return "v1".equals(refreshTokenFormat);
+    }
 
     @JsonIgnore
     @AssertTrue(message = "SESSION_MAX_LIFETIME must not be shorter than REFRESH_TOKEN_TTL")

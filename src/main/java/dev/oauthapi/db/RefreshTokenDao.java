@@ -5,11 +5,16 @@ import org.jdbi.v3.core.Handle;
 import java.time.Instant;
 import java.util.Optional;
 
-/** SQL on {@code refresh_tokens}; see {@link UserDao}. */
+/**
+ * SQL on {@code refresh_tokens}, where older releases keep their refresh tokens (one row a
+ * rotation); see {@link UserDao}. Tokens that name their session live on the session row instead
+ * ({@link SessionDao#rotate}); this table goes one release after every token in it has expired.
+ */
 public final class RefreshTokenDao {
     private static final String FOR_REFRESH = """
             SELECT t.token_hash, t.session_id, t.generation, t.issued_at, t.superseded_at, t.successor_sealed,
                    (SELECT max(generation) FROM refresh_tokens c WHERE c.session_id = t.session_id) AS current_generation,
+                   s.refresh_hash IS NOT NULL AS moved_to_session,
                    """ + "u." + UserDao.COLUMNS.replace(", ", ", u.") + """
 
               FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
@@ -32,7 +37,8 @@ public final class RefreshTokenDao {
                         new RefreshTokenRow(row.getBytes("token_hash"), Columns.uuid(row, "session_id"),
                                 row.getInt("generation"), Columns.instant(row, "issued_at"),
                                 Columns.instant(row, "superseded_at"), row.getBytes("successor_sealed")),
-                        row.getInt("current_generation"), UserDao.MAPPER.map(row, ctx)))
+                        row.getInt("current_generation"), row.getBoolean("moved_to_session"),
+                        UserDao.MAPPER.map(row, ctx)))
                 .findOne();
     }
 
@@ -64,8 +70,35 @@ public final class RefreshTokenDao {
                         RETURNING s.id, s.user_id, s.client_id, s.expires_at, u.role""")
                 .bind("now", now).bind("sealed", successorSealed).bind("presented", presentedHash)
                 .bind("next", nextHash).bind("idleExpiry", idleExpiry)
-                .map((row, ctx) -> new Rotation(Columns.uuid(row, "id"), Columns.uuid(row, "user_id"),
-                        row.getString("client_id"), row.getString("role"), Columns.instant(row, "expires_at")))
+                .map(Rotation.MAPPER)
+                .findOne();
+    }
+
+    /**
+     * The same for a token of an older release when tokens that name their session are issued: the
+     * presented token is superseded (its successor sealed under it, for the grace rule) and the
+     * session row takes over, at generation {@code generation}, with the successor's secret hash;
+     * no token row is added. Empty, and to be rolled back, like {@link #rotateIfCurrent}.
+     */
+    public Optional<Rotation> moveToSessionIfCurrent(byte[] presentedHash, byte[] successorSealed, int generation,
+                                                     byte[] nextHash, Instant now, Instant idleExpiry) {
+        return handle.createQuery("""
+                        WITH superseded AS (
+                            UPDATE refresh_tokens SET superseded_at = :now, successor_sealed = :sealed
+                            WHERE token_hash = :presented AND superseded_at IS NULL
+                            RETURNING session_id)
+                        UPDATE sessions s
+                           SET refresh_generation = :generation, refresh_hash = :next, previous_refresh_hash = NULL,
+                               successor_sealed = NULL, refreshed_at = :now, last_used_at = :now,
+                               expires_at = LEAST(CAST(:idleExpiry AS timestamptz), s.absolute_expires_at)
+                          FROM users u
+                         WHERE s.id = (SELECT session_id FROM superseded) AND s.refresh_hash IS NULL
+                           AND u.id = s.user_id AND s.revoked_at IS NULL AND s.expires_at > :now
+                           AND s.absolute_expires_at > :now AND u.disabled_at IS NULL
+                        RETURNING s.id, s.user_id, s.client_id, s.expires_at, u.role""")
+                .bind("now", now).bind("sealed", successorSealed).bind("presented", presentedHash)
+                .bind("generation", generation).bind("next", nextHash).bind("idleExpiry", idleExpiry)
+                .map(Rotation.MAPPER)
                 .findOne();
     }
 }

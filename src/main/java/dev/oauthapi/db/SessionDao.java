@@ -27,9 +27,25 @@ public final class SessionDao {
         this.handle = handle;
     }
 
-    /** Stores a new session and its first refresh token (generation 0), in one statement. */
-    public void insert(SessionRow session, byte[] refreshTokenHash) {
-        handle.createUpdate("""
+    /** Stores a new session with the hash of its first refresh token's secret (generation 0). */
+    public void insert(SessionRow session, byte[] refreshHash) {
+        bindSession(handle.createUpdate("""
+                        INSERT INTO sessions (id, user_id, provider, client_id, platform, device_name, app_version,
+                                              ip_address, user_agent, created_at, last_used_at, expires_at,
+                                              absolute_expires_at, refresh_generation, refresh_hash)
+                        VALUES (:id, :userId, :provider, :clientId, :platform, :deviceName, :appVersion,
+                                CAST(:ipAddress AS inet), :userAgent, :createdAt, :lastUsedAt, :expiresAt,
+                                :absoluteExpiresAt, 0, :refreshHash)"""), session)
+                .bind("refreshHash", refreshHash)
+                .execute();
+    }
+
+    /**
+     * Stores a new session the way older releases do: its first refresh token as a row of
+     * {@code refresh_tokens} (generation 0), in one statement ({@code REFRESH_TOKEN_FORMAT=v1}).
+     */
+    public void insertLegacy(SessionRow session, byte[] refreshTokenHash) {
+        bindSession(handle.createUpdate("""
                         WITH session AS (
                             INSERT INTO sessions (id, user_id, provider, client_id, platform, device_name, app_version,
                                                   ip_address, user_agent, created_at, last_used_at, expires_at,
@@ -39,17 +55,70 @@ public final class SessionDao {
                                     :absoluteExpiresAt)
                             RETURNING id)
                         INSERT INTO refresh_tokens (token_hash, session_id, generation, issued_at)
-                        SELECT :tokenHash, id, 0, :createdAt FROM session""")
-                .bind("id", session.id()).bind("userId", session.userId()).bind("provider", session.provider())
+                        SELECT :tokenHash, id, 0, :createdAt FROM session"""), session)
+                .bind("tokenHash", refreshTokenHash)
+                .execute();
+    }
+
+    private static org.jdbi.v3.core.statement.Update bindSession(org.jdbi.v3.core.statement.Update update,
+                                                                  SessionRow session) {
+        return update.bind("id", session.id()).bind("userId", session.userId()).bind("provider", session.provider())
                 .bind("clientId", session.clientId()).bindByType("platform", session.platform(), String.class)
                 .bindByType("deviceName", session.deviceName(), String.class)
                 .bindByType("appVersion", session.appVersion(), String.class)
                 .bindByType("ipAddress", session.ipAddress(), String.class)
                 .bindByType("userAgent", session.userAgent(), String.class)
                 .bind("createdAt", session.createdAt()).bind("lastUsedAt", session.lastUsedAt())
-                .bind("expiresAt", session.expiresAt()).bind("absoluteExpiresAt", session.absoluteExpiresAt())
-                .bind("tokenHash", refreshTokenHash)
-                .execute();
+                .bind("expiresAt", session.expiresAt()).bind("absoluteExpiresAt", session.absoluteExpiresAt());
+    }
+
+    /**
+     * The whole of an ordinary refresh, one statement on one row found by its key: when the
+     * presented secret is the session's current one, of the generation the token names, and the
+     * session and its user may still be used, the generation moves on, the previous secret's hash
+     * and the successor sealed under it are kept for the grace rule, and the idle expiry moves
+     * (never past the absolute one). No column it writes is indexed: a HOT update. Empty when any
+     * of that does not hold, and then nothing changed.
+     */
+    public Optional<Rotation> rotate(UUID sessionId, int generation, byte[] presentedHash, byte[] nextHash,
+                                     byte[] successorSealed, Instant now, Instant idleExpiry) {
+        return handle.createQuery("""
+                        UPDATE sessions s
+                           SET refresh_generation = s.refresh_generation + 1, previous_refresh_hash = s.refresh_hash,
+                               refresh_hash = :next, successor_sealed = :sealed, refreshed_at = :now,
+                               last_used_at = :now,
+                               expires_at = LEAST(CAST(:idleExpiry AS timestamptz), s.absolute_expires_at)
+                          FROM users u
+                         WHERE s.id = :id AND s.refresh_generation = :generation AND s.refresh_hash = :presented
+                           AND s.revoked_at IS NULL AND s.expires_at > :now AND s.absolute_expires_at > :now
+                           AND u.id = s.user_id AND u.disabled_at IS NULL
+                        RETURNING s.id, s.user_id, s.client_id, s.expires_at, u.role""")
+                .bind("id", sessionId).bind("generation", generation).bind("presented", presentedHash)
+                .bind("next", nextHash).bind("sealed", successorSealed).bind("now", now).bind("idleExpiry", idleExpiry)
+                .map(Rotation.MAPPER)
+                .findOne();
+    }
+
+    /**
+     * Locks a session for a refresh that was not the ordinary one, with what deciding it needs: the
+     * session, its refresh state and its user's role and state. Empty when there is no such session.
+     */
+    public Optional<RefreshState> lockForRefresh(UUID sessionId) {
+        return handle.createQuery("""
+                        SELECT s.id, s.user_id, s.provider, s.client_id, s.platform, s.device_name, s.app_version,
+                               host(s.ip_address) AS ip_address, s.user_agent, s.created_at, s.last_used_at,
+                               s.expires_at, s.absolute_expires_at, s.revoked_at, s.revoked_reason,
+                               s.refresh_generation, s.refresh_hash, s.previous_refresh_hash, s.successor_sealed,
+                               s.refreshed_at, u.role, u.disabled_at IS NOT NULL AS user_disabled
+                          FROM sessions s JOIN users u ON u.id = s.user_id
+                         WHERE s.id = :id
+                           FOR UPDATE OF s""")
+                .bind("id", sessionId)
+                .map((row, ctx) -> new RefreshState(MAPPER.map(row, ctx), row.getString("role"),
+                        row.getBoolean("user_disabled"), row.getInt("refresh_generation"), row.getBytes("refresh_hash"),
+                        row.getBytes("previous_refresh_hash"), row.getBytes("successor_sealed"),
+                        Columns.instant(row, "refreshed_at")))
+                .findOne();
     }
 
     public Optional<SessionRow> find(UUID id) {
@@ -132,16 +201,37 @@ public final class SessionDao {
     }
 
     /**
-     * Deletes, a bounded batch at a time, sessions that can never be used again: revoked, or past
-     * their idle or absolute expiry, for longer than {@code before} allows. Their refresh tokens go
-     * with them.
+     * Deletes a bounded batch of sessions revoked, or past their absolute expiry, before
+     * {@code before}, each found by its index; their refresh tokens go with them.
      */
-    public int purge(Instant before, int batch) {
+    public int purgeEnded(Instant before, int batch) {
         return handle.createUpdate("""
                         DELETE FROM sessions WHERE id IN (
-                            SELECT id FROM sessions
-                            WHERE revoked_at < :before OR expires_at < :before OR absolute_expires_at < :before
-                            LIMIT :batch)""")
+                            (SELECT id FROM sessions WHERE revoked_at < :before LIMIT :batch)
+                            UNION
+                            (SELECT id FROM sessions WHERE absolute_expires_at < :before LIMIT :batch))""")
                 .bind("before", before).bind("batch", batch).execute();
+    }
+
+    /** One step of the sweep for idle expiry: where it got to (null at the end), and how many went. */
+    public record Sweep(UUID reached, int deleted) {
+    }
+
+    /**
+     * Reads the next {@code batch} sessions in key order after {@code after} and deletes those past
+     * their idle expiry before {@code before}. The idle expiry moves with every refresh, so it has no
+     * index (a rotation stays a HOT update): the purge walks the table in key order instead.
+     */
+    public Sweep sweepIdle(UUID after, Instant before, int batch) {
+        return handle.createQuery("""
+                        WITH chunk AS (
+                            SELECT id, expires_at FROM sessions WHERE id > :after ORDER BY id LIMIT :batch),
+                        gone AS (
+                            DELETE FROM sessions WHERE id IN (SELECT id FROM chunk WHERE expires_at < :before)
+                            RETURNING 1)
+                        SELECT (SELECT id FROM chunk ORDER BY id DESC LIMIT 1) AS reached, (SELECT count(*) FROM gone) AS deleted""")
+                .bind("after", after).bind("before", before).bind("batch", batch)
+                .map((row, ctx) -> new Sweep(Columns.uuid(row, "reached"), row.getInt("deleted")))
+                .one();
     }
 }

@@ -18,12 +18,16 @@ public final class DataStores {
         return isDatabaseUnavailable(failure) || isRedisUnavailable(failure);
     }
 
-    /** No connection could be had, or the one we had broke: SQL state class 08, or the pool gave up. */
+    /**
+     * No connection could be had, or the one we had broke: SQL state class 08, a server shutting
+     * down or starting (57P01-57P03: the connection a pool kept is terminated), or the pool gave up.
+     */
     private static boolean isDatabaseUnavailable(Throwable exception) {
         for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
             if (cause instanceof org.jdbi.v3.core.ConnectionException
                     || cause instanceof SQLTransientConnectionException
-                    || cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")
+                    || cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))
                     || cause.getClass().getName().equals("org.apache.tomcat.jdbc.pool.PoolExhaustedException")) {
                 return true;
             }

@@ -41,15 +41,18 @@ public final class SessionLifecycle {
     private final Duration maxLifetime;
     private final AuthMetrics metrics;
     private final Consumer<UUID> profileChanged;
+    private final boolean legacyTokens;
 
     /**
      * @param idleLifetime {@code REFRESH_TOKEN_TTL}, renewed by each refresh
      * @param maxLifetime  {@code SESSION_MAX_LIFETIME}, from sign-in
      * @param profileChanged told, after commit, of each user whose profile a transaction changed
+     * @param legacyTokens   {@code REFRESH_TOKEN_FORMAT=v1}: refresh tokens of the kind older releases
+     *                       read, for a rolling upgrade from one ({@link RefreshTokens})
      */
     public SessionLifecycle(Jdbi jdbi, SessionGate gate, RefreshTokens refreshTokens, RowIds ids, Clock clock,
                             Duration idleLifetime, Duration maxLifetime, AuthMetrics metrics,
-                            Consumer<UUID> profileChanged) {
+                            Consumer<UUID> profileChanged, boolean legacyTokens) {
         this.jdbi = jdbi;
         this.gate = gate;
         this.refreshTokens = refreshTokens;
@@ -59,6 +62,7 @@ public final class SessionLifecycle {
         this.maxLifetime = maxLifetime;
         this.metrics = metrics;
         this.profileChanged = profileChanged;
+        this.legacyTokens = legacyTokens;
     }
 
     /** What a new session is started for: the user, how they signed in, and from what. */
@@ -72,6 +76,11 @@ public final class SessionLifecycle {
         public String toString() {
             return "Started[session=" + session.id() + ", refreshToken=[REDACTED]]";
         }
+    }
+
+    /** Whether refresh tokens are of the kind older releases read ({@code REFRESH_TOKEN_FORMAT=v1}). */
+    boolean issuesLegacyTokens() {
+        return legacyTokens;
     }
 
     /** Runs {@code work} in one transaction, then publishes the tombstones of what it ended. */
@@ -137,9 +146,14 @@ public final class SessionLifecycle {
                     started.clientId(), started.platform(), started.deviceName(), started.appVersion(),
                     started.ipAddress(), started.userAgent(), now, now,
                     idleExpiry.isBefore(absoluteExpiry) ? idleExpiry : absoluteExpiry, absoluteExpiry, null, null);
-            final String refreshToken = refreshTokens.generate();
-            new SessionDao(handle).insert(session, RefreshTokens.hash(refreshToken));
-            return new Started(session, refreshToken);
+            if (legacyTokens) {
+                final String refreshToken = refreshTokens.legacy();
+                new SessionDao(handle).insertLegacy(session, RefreshTokens.hash(refreshToken));
+                return new Started(session, refreshToken);
+            }
+            final RefreshTokens.Issued refreshToken = refreshTokens.issue(session.id(), 0);
+            new SessionDao(handle).insert(session, refreshToken.hash());
+            return new Started(session, refreshToken.token());
         }
 
         /** Ends one session of the user, if it is not ended yet; returns whether it did. */

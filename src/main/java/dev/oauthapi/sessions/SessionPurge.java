@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,7 @@ public final class SessionPurge implements Managed {
     static final Duration RETENTION = Duration.ofDays(1);
     static final Duration INTERVAL = Duration.ofMinutes(10);
     static final int BATCH = 1000;
+    static final int SWEEP_BATCH = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(SessionPurge.class);
 
     private final Jdbi jdbi;
@@ -40,9 +42,18 @@ public final class SessionPurge implements Managed {
         int total = 0;
         int deleted;
         do {
-            deleted = jdbi.withHandle(handle -> new SessionDao(handle).purge(before, BATCH));
+            deleted = jdbi.withHandle(handle -> new SessionDao(handle).purgeEnded(before, BATCH));
             total += deleted;
         } while (deleted == BATCH);
+        // Past their idle expiry: a walk over the whole table in key order, a batch a statement.
+        UUID reached = new UUID(0, 0);
+        while (reached != null) {
+            final UUID after = reached;
+            final SessionDao.Sweep sweep = jdbi.withHandle(handle -> new SessionDao(handle).sweepIdle(after, before,
+                    SWEEP_BATCH));
+            total += sweep.deleted();
+            reached = sweep.reached();
+        }
         return total;
     }
 

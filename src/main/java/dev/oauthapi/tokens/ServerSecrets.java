@@ -21,6 +21,8 @@ public final class ServerSecrets {
     public static final String WEB_SIGN_IN = "web-sign-in-seal";
     /** Signs the session answers (with the user's role) cached in Redis. */
     public static final String SESSION_CACHE = "session-cache-hmac";
+    /** Signs refresh tokens: proves one ours for its session and generation. */
+    public static final String REFRESH_TOKENS = "refresh-token-hmac";
 
     private ServerSecrets() {
     }

@@ -30,7 +30,8 @@ class MigrationsTest {
         assertThat(applied).containsExactly(
                 "001-users", "002-identities", "003-sessions", "004-refresh-tokens", "005-audit-log", "006-provider-lifecycle",
                 "007-server-secrets", "008-fillfactor", "009-audit-actor", "009-audit-actor-index", "009-audit-event-index",
-                "009-users-created-index", "009-users-email-prefix-index", "009-users-name-prefix-index");
+                "009-users-created-index", "009-users-email-prefix-index", "009-users-name-prefix-index",
+                "010-session-refresh", "010-sessions-absolute-expiry-index", "010-sessions-drop-expires-index");
 
         final CommandResult second = TestApp.run(env, "db", "migrate", TestApp.CONFIG);
         assertThat(second.succeeded()).as(second.stderr()).isTrue();
@@ -46,7 +47,7 @@ class MigrationsTest {
         final CommandResult status = TestApp.run(env, "db", "status", TestApp.CONFIG);
 
         assertThat(status.succeeded()).as(status.stderr()).isTrue();
-        assertThat(status.stdout()).contains("14 changesets have not been applied");
+        assertThat(status.stdout()).contains("17 changesets have not been applied");
     }
 
     @Test

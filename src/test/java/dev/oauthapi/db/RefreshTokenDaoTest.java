@@ -8,7 +8,7 @@ import java.util.Optional;
 import static dev.oauthapi.db.Rows.HANDLE;
 import static dev.oauthapi.db.Rows.NOW;
 import static dev.oauthapi.db.Rows.hash;
-import static dev.oauthapi.db.Rows.session;
+import static dev.oauthapi.db.Rows.legacySession;
 import static dev.oauthapi.db.Rows.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +17,7 @@ class RefreshTokenDaoTest {
     void aRotationSupersedesTheCurrentTokenStoresTheNextAndMovesTheIdleExpiry() {
         final UserRow user = user("user");
         final byte[] first = hash();
-        final SessionRow session = session(user, "google", first);
+        final SessionRow session = legacySession(user, "google", first);
         final byte[] second = hash();
         final var idle = NOW.plus(Duration.ofDays(31));
 
@@ -39,7 +39,7 @@ class RefreshTokenDaoTest {
     void aSupersededTokenOrAnUnknownOneRotatesNothing() {
         final UserRow user = user("user");
         final byte[] first = hash();
-        session(user, "google", first);
+        legacySession(user, "google", first);
         new RefreshTokenDao(HANDLE).rotateIfCurrent(first, new byte[] {1}, hash(), NOW, NOW.plusSeconds(60));
 
         assertThat(new RefreshTokenDao(HANDLE).rotateIfCurrent(first, new byte[] {1}, hash(), NOW,
@@ -51,7 +51,7 @@ class RefreshTokenDaoTest {
     void theIdleExpiryNeverPassesTheAbsoluteOne() {
         final UserRow user = user("user");
         final byte[] first = hash();
-        final SessionRow session = session(user, "google", first);
+        final SessionRow session = legacySession(user, "google", first);
 
         final Optional<Rotation> rotated = new RefreshTokenDao(HANDLE)
                 .rotateIfCurrent(first, new byte[] {1}, hash(), NOW, NOW.plus(Duration.ofDays(365)));
@@ -64,10 +64,35 @@ class RefreshTokenDaoTest {
     void aDisabledUsersSessionDoesNotRotate() {
         final UserRow user = user("user");
         final byte[] first = hash();
-        session(user, "google", first);
+        legacySession(user, "google", first);
         new UserDao(HANDLE).disable(user.id(), NOW);
 
         assertThat(new RefreshTokenDao(HANDLE).rotateIfCurrent(first, new byte[] {1}, hash(), NOW,
                 NOW.plusSeconds(60))).isEmpty();
+    }
+
+    @Test
+    void aTokenOfTheOldKindHandsItsSessionToTheSessionRow() {
+        final UserRow user = user("user");
+        final byte[] first = hash();
+        final SessionRow session = legacySession(user, "google", first);
+        final byte[] nextSecret = hash();
+
+        final Optional<Rotation> moved = new RefreshTokenDao(HANDLE).moveToSessionIfCurrent(first, new byte[] {3}, 1,
+                nextSecret, NOW, NOW.plus(Duration.ofDays(31)));
+
+        assertThat(moved).hasValueSatisfying(rotation -> assertThat(rotation.sessionId()).isEqualTo(session.id()));
+        assertThat(new SessionDao(HANDLE).lockForRefresh(session.id())).hasValueSatisfying(state -> {
+            assertThat(state.generation()).isEqualTo(1);
+            assertThat(state.refreshHash()).isEqualTo(nextSecret);
+            assertThat(state.previousHash()).isNull();
+        });
+        assertThat(new RefreshTokenDao(HANDLE).findForRefresh(first)).hasValueSatisfying(old -> {
+            assertThat(old.token().successorSealed()).containsExactly(3);
+            assertThat(old.movedToSession()).isTrue();
+            assertThat(old.currentGeneration()).as("no token row was added").isZero();
+        });
+        assertThat(new RefreshTokenDao(HANDLE).moveToSessionIfCurrent(first, new byte[] {3}, 1, hash(), NOW,
+                NOW.plusSeconds(60))).as("only once").isEmpty();
     }
 }

@@ -50,14 +50,23 @@ final class Rows {
         return identity;
     }
 
-    static SessionRow session(UserRow user, String provider, byte[] refreshTokenHash) {
-        final SessionRow session = new SessionRow(UUID.randomUUID(), user.id(), provider, "client", "ios", "iPhone", "1.0",
-                "192.0.2.1", "test", NOW, NOW, NOW.plus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(180)), null, null);
-        in(handle -> {
-            new SessionDao(handle).insert(session, refreshTokenHash);
-            return null;
-        });
+    /** A session with the hash of its first refresh token's secret (generation 0) on its row. */
+    static SessionRow session(UserRow user, String provider, byte[] refreshHash) {
+        final SessionRow session = newSession(user, provider);
+        new SessionDao(HANDLE).insert(session, refreshHash);
         return session;
+    }
+
+    /** A session as older releases start one: its first refresh token a row of {@code refresh_tokens}. */
+    static SessionRow legacySession(UserRow user, String provider, byte[] refreshTokenHash) {
+        final SessionRow session = newSession(user, provider);
+        new SessionDao(HANDLE).insertLegacy(session, refreshTokenHash);
+        return session;
+    }
+
+    private static SessionRow newSession(UserRow user, String provider) {
+        return new SessionRow(UUID.randomUUID(), user.id(), provider, "client", "ios", "iPhone", "1.0",
+                "192.0.2.1", "test", NOW, NOW, NOW.plus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(180)), null, null);
     }
 
     static byte[] hash() {

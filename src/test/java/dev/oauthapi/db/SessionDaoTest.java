@@ -3,10 +3,10 @@ package dev.oauthapi.db;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 
 import static dev.oauthapi.db.Rows.HANDLE;
+import static dev.oauthapi.db.Rows.JDBI;
 import static dev.oauthapi.db.Rows.NOW;
 import static dev.oauthapi.db.Rows.hash;
 import static dev.oauthapi.db.Rows.session;
@@ -15,14 +15,70 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SessionDaoTest {
     @Test
-    void aSessionIsStoredWithItsFirstRefreshTokenAndReadBackWhole() {
+    void aSessionIsStoredWithItsFirstRefreshSecretAndReadBackWhole() {
         final UserRow user = user("user");
-        final byte[] token = hash();
-        final SessionRow session = session(user, "google", token);
+        final byte[] secret = hash();
+        final SessionRow session = session(user, "google", secret);
 
         assertThat(new SessionDao(HANDLE).find(session.id())).contains(session);
-        assertThat(new RefreshTokenDao(HANDLE).findForRefresh(token))
-                .hasValueSatisfying(found -> assertThat(found.token().generation()).isZero());
+        assertThat(new SessionDao(HANDLE).lockForRefresh(session.id())).hasValueSatisfying(state -> {
+            assertThat(state.session()).isEqualTo(session);
+            assertThat(state.generation()).isZero();
+            assertThat(state.refreshHash()).isEqualTo(secret);
+            assertThat(state.previousHash()).isNull();
+            assertThat(state.role()).isEqualTo("user");
+            assertThat(state.userDisabled()).isFalse();
+        });
+        assertThat(HANDLE.createQuery("SELECT count(*) FROM refresh_tokens WHERE session_id = :id")
+                .bind("id", session.id()).mapTo(Long.class).one()).as("no token row").isZero();
+    }
+
+    @Test
+    void aRotationMovesTheGenerationKeepsThePreviousSecretAndTheIdleExpiry() {
+        final UserRow user = user("user");
+        final byte[] first = hash();
+        final SessionRow session = session(user, "apple", first);
+        final byte[] second = hash();
+        final var idle = NOW.plus(Duration.ofDays(31));
+
+        assertThat(new SessionDao(HANDLE).rotate(session.id(), 0, first, second, new byte[] {5}, NOW, idle))
+                .contains(new Rotation(session.id(), user.id(), "client", "user", idle));
+
+        assertThat(new SessionDao(HANDLE).lockForRefresh(session.id())).hasValueSatisfying(state -> {
+            assertThat(state.generation()).isEqualTo(1);
+            assertThat(state.refreshHash()).isEqualTo(second);
+            assertThat(state.previousHash()).isEqualTo(first);
+            assertThat(state.successorSealed()).containsExactly(5);
+            assertThat(state.refreshedAt()).isEqualTo(NOW);
+        });
+        assertThat(new SessionDao(HANDLE).rotate(session.id(), 0, first, hash(), new byte[] {5}, NOW, idle))
+                .as("the same generation twice").isEmpty();
+        assertThat(new SessionDao(HANDLE).rotate(session.id(), 1, first, hash(), new byte[] {5}, NOW, idle))
+                .as("another secret").isEmpty();
+        assertThat(new SessionDao(HANDLE).rotate(session.id(), 1, second, hash(), new byte[] {5}, NOW, NOW.plus(Duration.ofDays(999))))
+                .hasValueSatisfying(rotation -> assertThat(rotation.expiresAt()).isEqualTo(session.absoluteExpiresAt()));
+    }
+
+    /** Every column a rotation writes is unindexed, and the pages keep room: PostgreSQL updates the row in place. */
+    @Test
+    void aRotationIsAHotUpdate() {
+        final UserRow user = user("user");
+        byte[] current = hash();
+        final SessionRow session = session(user, "google", current);
+        for (int generation = 0; generation < 5; generation++) {
+            final byte[] presented = current;
+            final byte[] next = hash();
+            final int from = generation;
+            final long[] updated = JDBI.inTransaction(handle -> {
+                assertThat(new SessionDao(handle).rotate(session.id(), from, presented, next, new byte[] {1}, NOW,
+                        NOW.plus(Duration.ofDays(30)))).isPresent();
+                return handle.createQuery("SELECT pg_stat_get_xact_tuples_updated('sessions'::regclass) AS updated,"
+                                + " pg_stat_get_xact_tuples_hot_updated('sessions'::regclass) AS hot")
+                        .map((row, ctx) -> new long[] {row.getLong("updated"), row.getLong("hot")}).one();
+            });
+            assertThat(updated).as("rows updated, of them HOT, in rotation %d", generation).containsExactly(1, 1);
+            current = next;
+        }
     }
 
     @Test
@@ -72,16 +128,26 @@ class SessionDaoTest {
     @Test
     void purgeDeletesOnlySessionsEndedLongerAgoThanAllowed() {
         final UserRow user = user("user");
-        final SessionRow ended = session(user, "google", hash());
+        final SessionRow revoked = session(user, "google", hash());
+        final SessionRow idle = session(user, "google", hash());
         final SessionRow live = session(user, "google", hash());
-        new SessionDao(HANDLE).revoke(user.id(), ended.id(), "logout", NOW.minus(Duration.ofDays(40)));
+        new SessionDao(HANDLE).revoke(user.id(), revoked.id(), "logout", NOW.minus(Duration.ofDays(40)));
+        HANDLE.createUpdate("UPDATE sessions SET expires_at = :at WHERE id = :id")
+                .bind("at", NOW.minus(Duration.ofDays(35))).bind("id", idle.id()).execute();
+        final var before = NOW.minus(Duration.ofDays(30));
 
-        int purged;
-        do {
-            purged = new SessionDao(HANDLE).purge(NOW.minus(Duration.ofDays(30)), 1000);
-        } while (purged == 1000);
+        while (new SessionDao(HANDLE).purgeEnded(before, 1000) == 1000) {
+            // a batch at a time
+        }
+        assertThat(new SessionDao(HANDLE).idsOfUser(user.id())).containsExactlyInAnyOrder(idle.id(), live.id());
+        SessionDao.Sweep sweep = new SessionDao.Sweep(new UUID(0, 0), 0);
+        int swept = 0;
+        while (sweep.reached() != null) {
+            sweep = new SessionDao(HANDLE).sweepIdle(sweep.reached(), before, 2);
+            swept += sweep.deleted();
+        }
 
-        final List<UUID> left = new SessionDao(HANDLE).idsOfUser(user.id());
-        assertThat(left).containsExactly(live.id());
+        assertThat(swept).isGreaterThanOrEqualTo(1);
+        assertThat(new SessionDao(HANDLE).idsOfUser(user.id())).containsExactly(live.id());
     }
 }

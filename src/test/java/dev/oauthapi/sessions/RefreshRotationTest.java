@@ -7,7 +7,6 @@ import dev.oauthapi.testing.MutableClock;
 import dev.oauthapi.testing.TestDatabase;
 import dev.oauthapi.testing.TestStores;
 import dev.oauthapi.tokens.AccessTokens;
-import dev.oauthapi.tokens.RefreshTokens;
 import dev.oauthapi.tokens.SigningKeyFiles;
 import dev.oauthapi.tokens.SigningKeys;
 import dev.oauthapi.tokens.SuccessorSeal;
@@ -20,10 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Refresh rotation on the real changelog, with the clock moved by hand: the current token rotates,
@@ -34,10 +33,19 @@ class RefreshRotationTest {
     static final MutableClock CLOCK = MutableClock.startingNow();
     static final TestStores STORES = TestStores.fresh(CLOCK);
     static final TestDatabase DB = new TestDatabase(STORES.environment());
-    static final SessionLifecycle LIFECYCLE = STORES.lifecycle(user -> { });
+    static final SessionGate GATE = STORES.gate();
+    static final SessionLifecycle LIFECYCLE = STORES.lifecycle(GATE, user -> { }, false);
+    /** As a rolling upgrade from an older release runs ({@code REFRESH_TOKEN_FORMAT=v1}). */
+    static final SessionLifecycle OLD_KIND = STORES.lifecycle(GATE, user -> { }, true);
     static final Duration GRACE = Duration.ofSeconds(30);
-    static final RefreshRotation ROTATION = new RefreshRotation(STORES.jdbi(), accessTokens(), new RefreshTokens(new SecureRandom()),
-            new SuccessorSeal(new SecureRandom()), LIFECYCLE, CLOCK, Duration.ofDays(30), GRACE, AuthMetrics.unexported());
+    static final AccessTokens ACCESS_TOKENS = accessTokens();
+    static final RefreshRotation ROTATION = rotation(LIFECYCLE);
+    static final RefreshRotation OLD_KIND_ROTATION = rotation(OLD_KIND);
+
+    private static RefreshRotation rotation(SessionLifecycle lifecycle) {
+        return new RefreshRotation(STORES.jdbi(), ACCESS_TOKENS, STORES.refreshTokens(), new SuccessorSeal(new SecureRandom()),
+                lifecycle, CLOCK, Duration.ofDays(30), GRACE, AuthMetrics.unexported());
+    }
 
     @AfterAll
     static void close() {
@@ -58,10 +66,14 @@ class RefreshRotationTest {
 
     /** A user signed in once: the session's first refresh token. */
     private static SessionLifecycle.Started signedIn() {
+        return signedIn(LIFECYCLE);
+    }
+
+    private static SessionLifecycle.Started signedIn(SessionLifecycle lifecycle) {
         final UUID user = UUID.randomUUID();
         DB.execute("INSERT INTO users (id, role, created_at, updated_at) VALUES (?::uuid, 'user', now(), now())",
                 user.toString());
-        return LIFECYCLE.inTransaction(tx -> tx.start(new SessionLifecycle.NewSession(user, "google", "app", "ios",
+        return lifecycle.inTransaction(tx -> tx.start(new SessionLifecycle.NewSession(user, "google", "app", "ios",
                 "iPhone", "1.0", "192.0.2.1", "test")));
     }
 
@@ -72,6 +84,11 @@ class RefreshRotationTest {
             return e.code();
         }
         throw new AssertionError("refreshed");
+    }
+
+    private static Object revokedReason(SessionLifecycle.Started started) {
+        return DB.one("SELECT revoked_reason FROM sessions WHERE id = ?::uuid", started.session().id().toString())
+                .get("revoked_reason");
     }
 
     @Test
@@ -129,8 +146,9 @@ class RefreshRotationTest {
         final SessionLifecycle.Started idle = signedIn();
         CLOCK.advance(Duration.ofDays(31));
         assertThat(refused(idle.refreshToken())).isEqualTo(ErrorCode.SESSION_EXPIRED);
-        assertThat(DB.one("SELECT count(*) AS n FROM refresh_tokens WHERE session_id = ?::uuid",
-                idle.session().id().toString())).as("a refused refresh writes nothing").containsEntry("n", 1L);
+        assertThat(DB.one("SELECT refresh_generation, refreshed_at FROM sessions WHERE id = ?::uuid",
+                idle.session().id().toString())).as("a refused refresh writes nothing")
+                .containsEntry("refresh_generation", 0).containsEntry("refreshed_at", null);
     }
 
     @Test
@@ -139,5 +157,66 @@ class RefreshRotationTest {
         DB.execute("UPDATE users SET disabled_at = now() WHERE id = ?::uuid", started.session().userId().toString());
 
         assertThat(refused(started.refreshToken())).isEqualTo(ErrorCode.ACCOUNT_DISABLED);
+    }
+
+    @Test
+    void aTokenNamesItsSessionAndOnlyItsMacMakesItOurs() {
+        final SessionLifecycle.Started started = signedIn();
+        final String token = started.refreshToken();
+        final byte[] bytes = Base64.getUrlDecoder().decode(token);
+
+        // Knowing the session id (it is public) is not enough: a token of an earlier generation,
+        // made up with the right id, is unknown, and the session lives on.
+        final byte[] forged = bytes.clone();
+        java.nio.ByteBuffer.wrap(forged).putInt(16, 0);
+        forged[30] ^= 1; // another secret, the MAC of the old one
+        final byte[] anotherSession = bytes.clone();
+        anotherSession[0] ^= 1;
+        for (byte[] attempt : new byte[][] {forged, anotherSession}) {
+            assertThat(refused(Base64.getUrlEncoder().withoutPadding().encodeToString(attempt)))
+                    .isEqualTo(ErrorCode.INVALID_REFRESH_TOKEN);
+        }
+        assertThat(refused(token.substring(0, 90) + (token.endsWith("A") ? "B" : "A"))).isEqualTo(ErrorCode.INVALID_REFRESH_TOKEN);
+
+        assertThat(token).hasSize(91);
+        assertThat(revokedReason(started)).isNull();
+        assertThat(DB.one("SELECT count(*) AS n FROM audit_log WHERE session_id = ?::uuid", started.session().id().toString()))
+                .containsEntry("n", 0L);
+        assertThat(ROTATION.refresh(token, null).sessionId()).as("the real one still works").isEqualTo(started.session().id());
+    }
+
+    @Test
+    void aTokenOfAnOlderReleaseKeepsWorkingAndHandsItsSessionOver() {
+        final SessionLifecycle.Started started = signedIn(OLD_KIND);
+        assertThat(started.refreshToken()).hasSize(43);
+
+        final RefreshRotation.Refreshed moved = ROTATION.refresh(started.refreshToken(), null);
+        final RefreshRotation.Refreshed retried = ROTATION.refresh(started.refreshToken(), null);
+        final RefreshRotation.Refreshed next = ROTATION.refresh(moved.refreshToken(), null);
+
+        assertThat(moved.refreshToken()).as("now a token that names its session").hasSize(91);
+        assertThat(retried.refreshToken()).as("the grace rule, across the two kinds").isEqualTo(moved.refreshToken());
+        assertThat(next.sessionId()).isEqualTo(started.session().id());
+        assertThat(DB.one("SELECT count(*) AS n FROM refresh_tokens WHERE session_id = ?::uuid",
+                started.session().id().toString())).as("no token row after the first").containsEntry("n", 1L);
+
+        CLOCK.advance(GRACE.plusSeconds(1));
+        assertThat(refused(started.refreshToken())).isEqualTo(ErrorCode.REFRESH_TOKEN_REUSED);
+        assertThat(revokedReason(started)).isEqualTo("refresh_token_reused");
+    }
+
+    @Test
+    void whileTheOldKindIsIssuedAnOlderReleaseCanRefreshEveryToken() {
+        final SessionLifecycle.Started started = signedIn(OLD_KIND);
+
+        final RefreshRotation.Refreshed refreshed = OLD_KIND_ROTATION.refresh(started.refreshToken(), null);
+
+        assertThat(refreshed.refreshToken()).hasSize(43);
+        assertThat(DB.one("SELECT count(*) AS n FROM refresh_tokens WHERE session_id = ?::uuid",
+                started.session().id().toString())).as("each token a row, as older releases find them")
+                .containsEntry("n", 2L);
+        CLOCK.advance(GRACE.plusSeconds(1));
+        assertThat(OLD_KIND_ROTATION.refresh(refreshed.refreshToken(), null).refreshToken()).hasSize(43);
+        assertThat(refused(started.refreshToken())).isEqualTo(ErrorCode.REFRESH_TOKEN_REUSED);
     }
 }

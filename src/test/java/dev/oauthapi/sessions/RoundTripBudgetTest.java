@@ -38,10 +38,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <tr><td>{@code GET /api/users/me}</td><td>none while this instance has the profile under the
  *       user's current version, else 1: the user with its identities</td><td>1</td></tr>
  *   <tr><td>{@code GET /api/auth/sessions}</td><td>1: the live sessions</td><td>1</td></tr>
- *   <tr><td>{@code POST /api/auth/refresh}</td><td>1: the rotation, in one statement</td>
- *       <td>1: the per-address rate limit</td></tr>
- *   <tr><td>the same, any other case (the grace answer, reuse, an ended session)</td><td>+2 after a
- *       rollback: lock, read (+1 for what it decides: a reuse revokes)</td><td>1</td></tr>
+ *   <tr><td>{@code POST /api/auth/refresh}</td><td>1: the rotation, one UPDATE of the session row
+ *       found by its key (a HOT update)</td><td>1: the per-address rate limit</td></tr>
+ *   <tr><td>the same, any other case (the grace answer, reuse, an ended session)</td><td>+1: the
+ *       session locked with its refresh state and user (+2 for what it decides: a reuse revokes and
+ *       audits)</td><td>1</td></tr>
+ *   <tr><td>the same, a token we did not issue</td><td>none: its MAC fails first</td><td>1</td></tr>
  *   <tr><td>sign-in, existing user, no nonce</td><td>4 in one transaction: identity with its
  *       user and profile, sign-in record, session with its refresh token, audit (+1 to read the
  *       profile again when the sign-in changed it)</td>
@@ -122,15 +124,25 @@ class RoundTripBudgetTest {
             refresh = answer.json().path("refreshToken").asText();
             final RoundTrips.Counts counts = ROUND_TRIPS.of(id);
             assertThat(counts.statements()).as(counts.toString()).hasSize(1);
+            assertThat(counts.statements().getFirst()).contains("UPDATE sessions s");
             assertThat(counts.redisRoundTrips()).as(counts.toString()).isEqualTo(1);
         }
 
-        // The predecessor within the grace period: the one statement finds nothing, then the named steps.
+        // The predecessor within the grace period: the one statement finds nothing, then the lock.
         final String graceId = requestId();
         assertThat(refresh(predecessor, graceId).json().path("refreshToken").asText()).isEqualTo(refresh);
         final RoundTrips.Counts grace = ROUND_TRIPS.of(graceId);
-        assertThat(grace.statements()).as(grace.toString()).hasSize(3);
+        assertThat(grace.statements()).as(grace.toString()).hasSize(2);
+        assertThat(grace.statements().get(1)).contains("FOR UPDATE OF s");
         assertThat(grace.redisRoundTrips()).as(grace.toString()).isEqualTo(1);
+
+        // A token we did not issue costs no statement: its MAC fails first.
+        final String forgedId = requestId();
+        final Answer forged = new TestHttp(APP.getLocalPort()).send(post("/api/auth/refresh",
+                Map.of("refreshToken", refresh.substring(0, 60) + (refresh.charAt(60) == 'A' ? 'B' : 'A')
+                        + refresh.substring(61)), forgedId));
+        assertThat(forged.code()).isEqualTo("invalid_refresh_token");
+        assertThat(ROUND_TRIPS.of(forgedId).statements()).isEmpty();
     }
 
     @Test

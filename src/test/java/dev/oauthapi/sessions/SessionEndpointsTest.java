@@ -94,12 +94,12 @@ class SessionEndpointsTest {
 
         assertThat(first.status()).as(first.toString()).isEqualTo(200);
         final String rotated = first.json().path("refreshToken").asText();
-        assertThat(rotated).isNotEqualTo(session.refreshToken()).matches("[A-Za-z0-9_-]{43}");
+        assertThat(rotated).isNotEqualTo(session.refreshToken()).matches("[A-Za-z0-9_-]{91}");
         assertThat(first.json().path("tokenType").asText()).isEqualTo("Bearer");
         assertThat(first.json().path("expiresIn").asLong()).isEqualTo(900);
         assertThat(me(first.json().path("accessToken").asText()).status()).isEqualTo(200);
         assertThat(refresh(rotated).status()).isEqualTo(200);
-        assertThat(DB.one("SELECT max(generation) AS g FROM refresh_tokens WHERE session_id = ?::uuid",
+        assertThat(DB.one("SELECT refresh_generation AS g FROM sessions WHERE id = ?::uuid",
                 session.sessionId()).get("g")).isEqualTo(2);
     }
 
@@ -132,8 +132,8 @@ class SessionEndpointsTest {
 
             assertThat(answers).allSatisfy(answer -> assertThat(answer.status()).as(answer.toString()).isEqualTo(200));
             assertThat(answers.stream().map(answer -> answer.json().path("refreshToken").asText()).distinct()).hasSize(1);
-            assertThat(DB.one("SELECT count(*) AS n FROM refresh_tokens WHERE session_id = ?::uuid",
-                    session.sessionId()).get("n")).isEqualTo(2L);
+            assertThat(DB.one("SELECT refresh_generation FROM sessions WHERE id = ?::uuid",
+                    session.sessionId()).get("refresh_generation")).as("one rotation").isEqualTo(1);
         } finally {
             pool.shutdownNow();
         }
@@ -191,9 +191,9 @@ class SessionEndpointsTest {
 
         assertThat(answer.status()).isEqualTo(401);
         assertThat(answer.code()).isEqualTo("session_expired");
-        // Nothing of the refused rotation is left: the token is still the only one, never superseded.
-        assertThat(DB.rows("SELECT superseded_at FROM refresh_tokens WHERE session_id = ?::uuid", session.sessionId()))
-                .singleElement().satisfies(row -> assertThat(row.get("superseded_at")).isNull());
+        // Nothing of the refused rotation is left: the token is still the current one, never replaced.
+        assertThat(DB.one("SELECT refresh_generation, refreshed_at FROM sessions WHERE id = ?::uuid", session.sessionId()))
+                .containsEntry("refresh_generation", 0).containsEntry("refreshed_at", null);
     }
 
     @Test
@@ -331,9 +331,9 @@ class SessionEndpointsTest {
         assertThat(disabled.succeeded()).as(disabled.stderr()).isTrue();
         assertThat(me(session.accessToken()).status()).isEqualTo(401);
         assertThat(refresh(session.refreshToken()).status()).isEqualTo(401);
-        assertThat(DB.rows("SELECT superseded_at FROM refresh_tokens WHERE session_id = ?::uuid", session.sessionId()))
-                .as("a refused refresh rotates nothing").singleElement()
-                .satisfies(row -> assertThat(row.get("superseded_at")).isNull());
+        assertThat(DB.one("SELECT refresh_generation, refreshed_at FROM sessions WHERE id = ?::uuid", session.sessionId()))
+                .as("a refused refresh rotates nothing")
+                .containsEntry("refresh_generation", 0).containsEntry("refreshed_at", null);
         final Answer signInAgain = http().post("/api/auth/apple", Map.of("identityToken",
                 APPLE.token(CLIENT, subject).at(CLOCK.instant()).claim("jti", UUID.randomUUID().toString()).build()));
         assertThat(signInAgain.code()).isEqualTo("account_disabled");

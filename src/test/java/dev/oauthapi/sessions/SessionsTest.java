@@ -2,16 +2,11 @@ package dev.oauthapi.sessions;
 
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
-import dev.oauthapi.metrics.AuthMetrics;
-import dev.oauthapi.redis.SessionStates;
 import dev.oauthapi.testing.TestDatabase;
 import dev.oauthapi.testing.TestStores;
-import dev.oauthapi.tokens.RefreshTokens;
-import dev.oauthapi.tokens.ServerMac;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -26,10 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SessionsTest {
     static final TestStores STORES = TestStores.fresh();
     static final TestDatabase DB = new TestDatabase(STORES.environment());
-    static final SessionGate GATE = new SessionGate(new SessionStates(STORES.redis()), new ServerMac(() -> new byte[32]),
-            STORES.jdbi(), STORES.clock(), Duration.ofMinutes(15), AuthMetrics.unexported());
-    static final SessionLifecycle LIFECYCLE = new SessionLifecycle(STORES.jdbi(), GATE, new RefreshTokens(new SecureRandom()),
-            STORES.ids(), STORES.clock(), Duration.ofDays(30), Duration.ofDays(180), AuthMetrics.unexported(), user -> { });
+    static final SessionGate GATE = STORES.gate();
+    static final SessionLifecycle LIFECYCLE = STORES.lifecycle(GATE, user -> { }, false);
     static final Sessions SESSIONS = new Sessions(STORES.jdbi(), LIFECYCLE, STORES.clock());
 
     @AfterAll

@@ -117,7 +117,8 @@ class SignInTest {
         assertThat(tokens.path("tokenType").asText()).isEqualTo("Bearer");
         assertThat(tokens.path("expiresIn").asLong()).isEqualTo(900);
         assertThat(tokens.path("refreshExpiresIn").asLong()).isEqualTo(30L * 24 * 3600);
-        assertThat(tokens.path("refreshToken").asText()).matches("[A-Za-z0-9_-]{43}");
+        // Opaque to apps: 256 random bits, the session it names and a MAC, base64url.
+        assertThat(tokens.path("refreshToken").asText()).matches("[A-Za-z0-9_-]{91}");
         assertThat(Instant.parse(tokens.path("serverTime").asText())).isBeforeOrEqualTo(Instant.now());
 
         final UUID userId = UUID.fromString(user.path("id").asText());
@@ -128,11 +129,14 @@ class SignInTest {
                 .containsEntry("device_name", "Ada's iPhone").containsEntry("app_version", "1.2.3")
                 .containsEntry("client_id", GOOGLE_IOS);
         assertThat(String.valueOf(session.get("ip_address"))).isEqualTo("127.0.0.1");
-        assertThat(DB.one("SELECT count(*) AS n FROM refresh_tokens WHERE session_id = ? AND generation = 0",
-                session.get("id")).get("n")).isEqualTo(1L);
+        assertThat(session).containsEntry("refresh_generation", 0);
+        assertThat(DB.one("SELECT count(*) AS n FROM refresh_tokens WHERE session_id = ?", session.get("id")).get("n"))
+                .as("the session row is where its refresh tokens live").isEqualTo(0L);
         assertThat(DB.one("SELECT count(*) AS n FROM audit_log WHERE user_id = ? AND event = 'sign_in'", userId).get("n"))
                 .isEqualTo(1L);
-        assertThat(DB.rows("SELECT 1 FROM refresh_tokens WHERE token_hash = sha256(convert_to(?, 'UTF8'))",
+        // Only the hash of the token's secret (bytes 21 to 52, after the session id and generation).
+        assertThat(DB.rows("SELECT 1 FROM sessions WHERE refresh_hash"
+                        + " = sha256(substring(decode(translate(?, '-_', '+/') || '=', 'base64') from 21 for 32))",
                 tokens.path("refreshToken").asText())).as("stored as a hash").hasSize(1);
     }
 

@@ -72,10 +72,24 @@ public final class TestStores implements AutoCloseable {
 
     /** The unit of work as the service builds it, telling {@code profileChanged} after each commit. */
     public SessionLifecycle lifecycle(Consumer<UUID> profileChanged) {
-        final SessionGate gate = new SessionGate(new SessionStates(redis), new ServerMac(() -> new byte[32]), jdbi, clock,
+        return lifecycle(gate(), profileChanged, false);
+    }
+
+    /** The session check as the service builds it. */
+    public SessionGate gate() {
+        return new SessionGate(new SessionStates(redis), new ServerMac(() -> new byte[32]), jdbi, clock,
                 java.time.Duration.ofMinutes(15), AuthMetrics.unexported());
-        return new SessionLifecycle(jdbi, gate, new RefreshTokens(random), ids(), clock, java.time.Duration.ofDays(30),
-                java.time.Duration.ofDays(180), AuthMetrics.unexported(), profileChanged);
+    }
+
+    /** Refresh tokens under a fixed test key. */
+    public RefreshTokens refreshTokens() {
+        return new RefreshTokens(random, new ServerMac(() -> new byte[32]));
+    }
+
+    /** @param legacyTokens issue the refresh tokens older releases read ({@code REFRESH_TOKEN_FORMAT=v1}) */
+    public SessionLifecycle lifecycle(SessionGate gate, Consumer<UUID> profileChanged, boolean legacyTokens) {
+        return new SessionLifecycle(jdbi, gate, refreshTokens(), ids(), clock, java.time.Duration.ofDays(30),
+                java.time.Duration.ofDays(180), AuthMetrics.unexported(), profileChanged, legacyTokens);
     }
 
     @Override
