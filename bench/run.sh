@@ -11,10 +11,10 @@
 # Defaults: 10000 users, 10 s measured after 8 s of warm-up, 64 connections, 1 run; the jar is
 # built with ./mvnw unless --jar or --no-build. Environment:
 #   BENCH_PGHOST, BENCH_PGPORT, BENCH_PGUSER, BENCH_PGPASSWORD   127.0.0.1, 5432, postgres, bench
-#   BENCH_SIGNIN_RATE   sign-in ID tokens minted per second of each phase (1500: twice the
+#   BENCH_SIGNIN_RATE   sign-in ID tokens minted per second of each phase (3000: about twice the
 #                       fastest sign-in measured; a workload that runs out fails, never replays)
-#   BENCH_WORKLOADS     a comma-separated subset, in order (health,me,sessions,refresh,
-#                       google-existing,google-new)
+#   BENCH_WORKLOADS     a comma-separated subset, in order (baseline,health,me,sessions,refresh,
+#                       google-existing,google-new); ratios are to baseline, else to health
 #   API_MEMORY          the container memory emulated with -XX:MaxRAM (docker-compose.yml's default)
 #   BENCH_JAVA_OPTS     appended to the server's JAVA_TOOL_OPTIONS
 #   BENCH_KEEP=1        keep the database and the temp folder (logs, wrk output)
@@ -71,7 +71,7 @@ PGUSER_=${BENCH_PGUSER:-postgres}
 # config.yml requires a password even where PostgreSQL trusts loopback.
 PGPASSWORD_=${BENCH_PGPASSWORD:-bench}
 DB_NAME=oauth_api_bench
-SIGNIN_RATE=${BENCH_SIGNIN_RATE:-1500}
+SIGNIN_RATE=${BENCH_SIGNIN_RATE:-3000}
 CLIENT_ID="bench-ios.apps.googleusercontent.com"
 ACCESS_USERS=128
 # More refresh tokens than connections: the chain loses at most one per connection at each stop.
@@ -300,15 +300,44 @@ IDLE_RSS=$(rss_mb "$SERVER_PID" VmRSS)
 API="http://127.0.0.1:$PORT"
 log "healthy after $STARTUP_MS ms, idle RSS $IDLE_RSS MB, on $API (admin :$ADMIN_PORT)"
 
+# --- the baseline: bare Dropwizard, the same JVM flags, answering a constant ----------------------
+
+free_port
+BASELINE_PORT=$FREE_PORT
+free_port
+BASELINE_ADMIN_PORT=$FREE_PORT
+cat >"$WORK/baseline.yml" <<YAML
+server:
+  applicationConnectors:
+    - type: http
+      bindHost: 127.0.0.1
+      port: $BASELINE_PORT
+  adminConnectors:
+    - type: http
+      bindHost: 127.0.0.1
+      port: $BASELINE_ADMIN_PORT
+YAML
+# shellcheck disable=SC2001 # the same pattern as the service's archive above
+BASELINE_OPTS=$(sed "s|-XX:SharedArchiveFile=[^ ]*|-XX:SharedArchiveFile=$WORK/baseline.jsa|" <<<"$SERVER_OPTS")
+(cd "$WORK" && exec env -i PATH="$PATH" HOME="${HOME:-/tmp}" JAVA_TOOL_OPTIONS="$BASELINE_OPTS" \
+  "$JAVA" -cp "$JAR" "$BENCH_DIR/Baseline.java" server "$WORK/baseline.yml") >"$WORK/baseline.log" 2>&1 &
+BASELINE_PID=$!
+PIDS+=("$BASELINE_PID")
+wait_for 120 "$BASELINE_PID" curl -sf --max-time 1 "http://127.0.0.1:$BASELINE_PORT/health" \
+  || die "the baseline did not start: $(tail -5 "$WORK/baseline.log")"
+BASELINE="http://127.0.0.1:$BASELINE_PORT"
+log "baseline (bare Dropwizard) on $BASELINE, idle RSS $(rss_mb "$BASELINE_PID" VmRSS) MB"
+
 # --- workloads ----------------------------------------------------------------------------------
 
-ALL_WORKLOADS=(health me sessions refresh google-existing google-new)
+ALL_WORKLOADS=(baseline health me sessions refresh google-existing google-new)
 # BENCH_WORKLOADS=me,sessions (say) runs a subset, in that order; ratios need health among them.
 IFS=, read -r -a WORKLOADS <<<"${BENCH_WORKLOADS:-$(IFS=,; echo "${ALL_WORKLOADS[*]}")}"
 for w in "${WORKLOADS[@]}"; do
   case " ${ALL_WORKLOADS[*]} " in *" $w "*) ;; *) die "unknown workload '$w' in BENCH_WORKLOADS" ;; esac
 done
 declare -A LABEL=(
+  [baseline]="baseline: bare Dropwizard"
   [health]="GET /health"
   [me]="GET /api/users/me"
   [sessions]="GET /api/auth/sessions"
@@ -349,7 +378,7 @@ run_wrk() {
   shift 4
   local out="$WORK/wrk-$RUN-$workload-$phase.txt"
   if ! BENCH_WORKLOAD="$workload" wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s --latency \
-    -s "$BENCH_DIR/lua/$script" "$API" -- "$@" >"$out" 2>&1; then
+    -s "$BENCH_DIR/lua/$script" "${TARGET:-$API}" -- "$@" >"$out" 2>&1; then
     log "wrk failed for $workload ($phase): $(tail -3 "$out")"
   fi
   RESULT=$(grep '^BENCH_RESULT ' "$out" | tail -1 || true)
@@ -443,6 +472,10 @@ for RUN in $(seq 0 "$RUNS"); do
 
   for w in "${WORKLOADS[@]}"; do
     case "$w" in
+      baseline)
+        WARM_ARGS=() MEASURE_ARGS=()
+        TARGET=$BASELINE measure baseline health.lua
+        ;;
       health)
         WARM_ARGS=() MEASURE_ARGS=()
         measure health health.lua
@@ -497,6 +530,12 @@ ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }'
 }
 
+# Every ratio is to the baseline of the same run when it was measured, else to /health.
+REFERENCE=health
+case " ${WORKLOADS[*]} " in *" baseline "*) REFERENCE=baseline ;; esac
+HOT_UPDATES=$(psql_ -d "$DB_NAME" -Atc "SELECT n_tup_upd || ' updates, ' || n_tup_hot_upd || ' of them HOT'
+                                        FROM pg_stat_user_tables WHERE relname = 'sessions'" || echo "-")
+
 {
   echo "oauth-api benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "jar: $JAR"
@@ -507,8 +546,8 @@ ratio() {
   for RUN in $(seq 1 "$RUNS"); do
     echo
     echo "run $RUN of $RUNS"
-    printf '%-34s %10s %9s %9s %8s %9s\n' workload "req/s" "p50 ms" "p99 ms" errors "vs health"
-    health=${RPS[$RUN:health]:-0}
+    printf '%-34s %10s %9s %9s %8s %9s\n' workload "req/s" "p50 ms" "p99 ms" errors "vs $REFERENCE"
+    health=${RPS[$RUN:$REFERENCE]:-0}
     for w in "${WORKLOADS[@]}"; do
       key="$RUN:$w"
       printf '%-34s %10s %9s %9s %8s %9s\n' "${LABEL[$w]}" "${RPS[$key]}" "${P50[$key]}" "${P99[$key]}" \
@@ -520,12 +559,12 @@ ratio() {
   done
   if [ "$RUNS" -gt 1 ]; then
     echo
-    echo "summary over $RUNS runs: ratio to /health of the same run (and req/s), min / median / max"
+    echo "summary over $RUNS runs: ratio to $REFERENCE of the same run (and req/s), min / median / max"
     printf '%-34s %23s %28s\n' workload "ratio min/med/max" "req/s min/med/max"
     for w in "${WORKLOADS[@]}"; do
       ratios=() rates=()
       for RUN in $(seq 1 "$RUNS"); do
-        ratios+=("$(ratio "${RPS[$RUN:$w]}" "${RPS[$RUN:health]:-0}")")
+        ratios+=("$(ratio "${RPS[$RUN:$w]}" "${RPS[$RUN:$REFERENCE]:-0}")")
         rates+=("${RPS[$RUN:$w]}")
       done
       printf '%-34s %23s %28s\n' "${LABEL[$w]}" \
@@ -540,6 +579,7 @@ ratio() {
   printf '%-34s %s\n' "RSS after load MB (peak)" "$AFTER_RSS ($PEAK_RSS)"
   printf '%-34s %s\n' "users seeded" "$USERS (in $((SEED_MS / 1000)).$(printf '%01d' $((SEED_MS % 1000 / 100))) s)"
   printf '%-34s %s\n' "server log" "$REQUEST_LINES requests ($SERVER_NON2XX not 2xx), $SERVER_ERRORS ERROR lines"
+  printf '%-34s %s\n' "sessions rows updated" "$HOT_UPDATES"
   if [ "${#FAILED[@]}" -gt 0 ]; then
     echo
     echo "FAILED:"

@@ -16,6 +16,7 @@ import dev.oauthapi.identity.RemoteJwks;
 import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.redis.Redis;
 import dev.oauthapi.redis.SessionStates;
+import dev.oauthapi.redis.SignInMarks;
 import dev.oauthapi.redis.SingleUseKeys;
 import dev.oauthapi.redis.UserVersions;
 import dev.oauthapi.redis.WebSignInStore;
@@ -127,8 +128,8 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
                 Unit.SECONDS, "provider", () -> Map.of("google", googleKeys.ageSeconds(), "apple", appleKeys.ageSeconds()));
         final SignInService signIn = new SignInService(Map.of(Provider.GOOGLE, google(config, googleKeys, clock),
                 Provider.APPLE, apple(config, appleKeys, clock)),
-                new Nonces(new SingleUseKeys(redis, SingleUseKeys.NONCES), keys.shared(ServerSecrets.NONCES), random, clock),
-                new SingleUseKeys(redis, SingleUseKeys.PROVIDER_TOKENS), config.idTokens().replayProtection(),
+                new Nonces(keys.shared(ServerSecrets.NONCES), random, clock), new SignInMarks(redis),
+                config.idTokens().replayProtection(),
                 accounts, identities, accessTokens, clock, appleTokens(config.apple(), jdbi, random, clock, host, metrics),
                 metrics);
         final WebSignIn web = webSignIn(config.web(), signIn, redis,

@@ -1,8 +1,6 @@
 package dev.oauthapi.identity;
 
-import dev.oauthapi.redis.SingleUseKeys;
 import dev.oauthapi.tokens.ServerMac;
-import dev.oauthapi.tokens.Sha256;
 
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -32,14 +30,12 @@ public final class Nonces {
     private static final int LENGTH = SIGNED + ServerMac.BYTES;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
-    private final SingleUseKeys used;
     private final ServerMac mac;
     private final SecureRandom random;
     private final Clock clock;
 
     /** @param key the shared HMAC key, looked up on first use (and again until that works) */
-    public Nonces(SingleUseKeys used, Supplier<byte[]> key, SecureRandom random, Clock clock) {
-        this.used = used;
+    public Nonces(Supplier<byte[]> key, SecureRandom random, Clock clock) {
         this.mac = new ServerMac(key);
         this.random = random;
         this.clock = clock;
@@ -55,23 +51,11 @@ public final class Nonces {
         return ENCODER.encodeToString(nonce.array());
     }
 
-    /** True exactly once for a nonce we issued that has not expired. */
-    public boolean consume(String nonce) {
-        final Instant expiry = validExpiry(nonce);
-        if (expiry == null) {
-            return false;
-        }
-        // Remembered until it would have expired anyway, and not a moment longer.
-        return used.markUsed(Sha256.hex(nonce), Duration.between(clock.instant(), expiry));
-    }
-
-    /** Makes a taken nonce usable again, when the sign-in that took it failed. */
-    public void giveBack(String nonce) {
-        used.forget(Sha256.hex(nonce));
-    }
-
-    /** The nonce's expiry if it is one of ours, intact and not expired; else null. */
-    private Instant validExpiry(String nonce) {
+    /**
+     * The nonce's expiry if it is one of ours, intact and not expired; else null. Whether it was
+     * used is the sign-in's to mark, with the token that carries it ({@code SignInMarks}).
+     */
+    public Instant expiry(String nonce) {
         if (nonce == null || nonce.length() > 2 * LENGTH) {
             return null;
         }

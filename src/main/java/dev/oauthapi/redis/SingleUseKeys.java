@@ -6,14 +6,10 @@ import java.time.Duration;
 
 /**
  * Values that work once, each remembered from its first use until it would have expired anyway:
- * sign-in nonces, provider tokens, browser sign-in states. One set per use, each under its own
- * prefix. Keys hold a hash of the value, never the value.
+ * browser sign-in states (a sign-in's provider token and nonce are {@link SignInMarks}). One set
+ * per use, each under its own prefix. Keys hold a hash of the value, never the value.
  */
 public final class SingleUseKeys {
-    /** Used sign-in nonces (issued ones are not stored at all). */
-    public static final String NONCES = "oauth-api:nonce-used:";
-    /** Provider ID tokens that have signed someone in. */
-    public static final String PROVIDER_TOKENS = "oauth-api:used-id-token:";
     /** Browser sign-in states that came back (short: a flood of junk callbacks leaves one each). */
     public static final String WEB_STATES = "oauth-api:wsu:";
 

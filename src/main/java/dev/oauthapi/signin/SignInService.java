@@ -8,7 +8,7 @@ import dev.oauthapi.identity.Nonces;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.identity.VerifiedIdToken;
 import dev.oauthapi.metrics.AuthMetrics;
-import dev.oauthapi.redis.SingleUseKeys;
+import dev.oauthapi.redis.SignInMarks;
 import dev.oauthapi.tokens.AccessTokens;
 import dev.oauthapi.tokens.Sha256;
 import dev.oauthapi.users.AccountResolution;
@@ -19,6 +19,7 @@ import dev.oauthapi.users.UserProfile;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -35,7 +36,7 @@ public final class SignInService {
 
     private final Map<Provider, IdTokenVerifier> verifiers;
     private final Nonces nonces;
-    private final SingleUseKeys usedTokens;
+    private final SignInMarks marks;
     private final boolean replayProtection;
     private final AccountResolution accounts;
     private final Identities identities;
@@ -45,7 +46,7 @@ public final class SignInService {
     private final AuthMetrics metrics;
 
     /** @param appleTokens null when Apple code exchange is not configured */
-    public SignInService(Map<Provider, IdTokenVerifier> verifiers, Nonces nonces, SingleUseKeys usedTokens,
+    public SignInService(Map<Provider, IdTokenVerifier> verifiers, Nonces nonces, SignInMarks marks,
                          boolean replayProtection, AccountResolution accounts, Identities identities, AccessTokens accessTokens, Clock clock,
                          AppleTokens appleTokens, AuthMetrics metrics) {
         this.metrics = metrics;
@@ -53,7 +54,7 @@ public final class SignInService {
         this.appleTokens = appleTokens;
         this.verifiers = Map.copyOf(verifiers);
         this.nonces = nonces;
-        this.usedTokens = usedTokens;
+        this.marks = marks;
         this.replayProtection = replayProtection;
         this.accounts = accounts;
         this.identities = identities;
@@ -148,34 +149,41 @@ public final class SignInService {
 
     /**
      * Runs {@code work} only if this token was not accepted before and its nonce (if any) is one we
-     * issued and nobody used. Should the work fail, both are given back: a refused or failed
-     * sign-in must be safe to retry.
+     * issued and nobody used, both marked in one Redis round trip. Should the work fail, both are
+     * given back: a refused or failed sign-in must be safe to retry.
      */
     private <T> T acceptOnce(String idToken, String nonce, VerifiedIdToken token, Function<VerifiedIdToken, T> work) {
-        final String hash = Sha256.hex(idToken);
-        final Duration remember = Duration.between(clock.instant(), token.expiresAt().plus(IdTokenVerifier.LEEWAY));
-        if (replayProtection && !usedTokens.markUsed(hash, remember)) {
-            throw new ApiException(ErrorCode.ID_TOKEN_REPLAYED, "This " + token.provider().wireName()
-                    + " token was already used to sign in; get a fresh one from the provider's SDK.");
-        }
-        boolean nonceTaken = false;
-        try {
-            if (nonce != null) {
-                if (!nonces.consume(nonce)) {
-                    throw new ApiException(ErrorCode.INVALID_NONCE, "nonce: not one this server issued, already used,"
-                            + " or expired; get a new one from /api/auth/nonce");
-                }
-                nonceTaken = true;
+        final Instant now = clock.instant();
+        final SignInMarks.Mark tokenMark = replayProtection ? new SignInMarks.Mark(Sha256.hex(idToken),
+                Duration.between(now, token.expiresAt().plus(IdTokenVerifier.LEEWAY))) : null;
+        SignInMarks.Mark nonceMark = null;
+        if (nonce != null) {
+            final Instant expiry = nonces.expiry(nonce);
+            if (expiry == null) {
+                throw invalidNonce();
             }
+            // Remembered until it would have expired anyway, and not a moment longer.
+            nonceMark = new SignInMarks.Mark(Sha256.hex(nonce), Duration.between(now, expiry));
+        }
+        // The token's nonce claim never changes: a token always maps to one tag, and so one slot.
+        final String tag = Sha256.hex(token.nonce() != null ? token.nonce() : idToken).substring(0, 16);
+        switch (marks.take(tag, tokenMark, nonceMark)) {
+            case TOKEN_USED -> throw new ApiException(ErrorCode.ID_TOKEN_REPLAYED, "This "
+                    + token.provider().wireName() + " token was already used to sign in; get a fresh one from the"
+                    + " provider's SDK.");
+            case NONCE_USED -> throw invalidNonce();
+            case BOTH -> { }
+        }
+        try {
             return work.apply(token);
         } catch (RuntimeException e) {
-            if (replayProtection) {
-                usedTokens.forget(hash);
-            }
-            if (nonceTaken) {
-                nonces.giveBack(nonce);
-            }
+            marks.giveBack(tag, tokenMark, nonceMark);
             throw e;
         }
+    }
+
+    private static ApiException invalidNonce() {
+        return new ApiException(ErrorCode.INVALID_NONCE, "nonce: not one this server issued, already used,"
+                + " or expired; get a new one from /api/auth/nonce");
     }
 }

@@ -2,11 +2,9 @@ package dev.oauthapi.identity;
 
 import dev.oauthapi.config.RedisConfig;
 import dev.oauthapi.config.Secret;
-import dev.oauthapi.redis.SingleUseKeys;
 import dev.oauthapi.redis.Redis;
 import dev.oauthapi.testing.MutableClock;
 import dev.oauthapi.testing.TestRedis;
-import dev.oauthapi.tokens.Sha256;
 import io.dropwizard.util.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +21,7 @@ class NoncesTest {
             Duration.seconds(1), Duration.seconds(1), Duration.seconds(1)));
     static final byte[] KEY = new byte[32];
     final MutableClock clock = MutableClock.startingNow();
-    final Nonces nonces = new Nonces(new SingleUseKeys(CLIENT, SingleUseKeys.NONCES), () -> KEY, new SecureRandom(), clock);
+    final Nonces nonces = new Nonces(() -> KEY, new SecureRandom(), clock);
 
     @AfterAll
     static void stop() {
@@ -43,24 +41,10 @@ class NoncesTest {
     }
 
     @Test
-    void aNonceWorksOnceAndAfterAFailedSignInOnceMore() {
+    void aNonceOfOursCarriesItsExpiry() {
         final String nonce = nonces.issue();
 
-        assertThat(nonces.consume(nonce)).isTrue();
-        assertThat(nonces.consume(nonce)).isFalse();
-        nonces.giveBack(nonce);
-        assertThat(nonces.consume(nonce)).isTrue();
-        assertThat(nonces.consume(nonce)).isFalse();
-    }
-
-    @Test
-    void aUsedNonceIsRememberedOnlyUntilItWouldHaveExpired() {
-        final String nonce = nonces.issue();
-        nonces.consume(nonce);
-
-        final long ttl = REDIS.client().pttl("oauth-api:nonce-used:" + Sha256.hex(nonce));
-
-        assertThat(ttl).isBetween(1L, Nonces.TTL.toMillis());
+        assertThat(nonces.expiry(nonce)).isEqualTo(clock.instant().plus(Nonces.TTL).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     }
 
     @Test
@@ -69,7 +53,7 @@ class NoncesTest {
 
         clock.advance(Nonces.TTL);
 
-        assertThat(nonces.consume(nonce)).isFalse();
+        assertThat(nonces.expiry(nonce)).isNull();
     }
 
     @Test
@@ -77,14 +61,14 @@ class NoncesTest {
         final String ours = nonces.issue();
         final byte[] bytes = Base64.getUrlDecoder().decode(ours);
         bytes[5] ^= 1; // a later expiry, say
-        final Nonces otherKey = new Nonces(new SingleUseKeys(CLIENT, SingleUseKeys.NONCES), () -> new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+        final Nonces otherKey = new Nonces(() -> new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
                 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32}, new SecureRandom(), clock);
 
-        assertThat(nonces.consume(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes))).isFalse();
-        assertThat(nonces.consume(otherKey.issue())).isFalse();
+        assertThat(nonces.expiry(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes))).isNull();
+        assertThat(nonces.expiry(otherKey.issue())).isNull();
         for (String junk : new String[] {"", "abc", "!!!!", "x".repeat(500), ours.substring(1)}) {
-            assertThat(nonces.consume(junk)).as(junk).isFalse();
+            assertThat(nonces.expiry(junk)).as(junk).isNull();
         }
-        assertThat(nonces.consume(ours)).isTrue();
+        assertThat(nonces.expiry(ours)).isNotNull();
     }
 }

@@ -47,7 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <tr><td>sign-in, existing user, no nonce</td><td>4 in one transaction: identity with its
  *       user and profile, sign-in record, session with its refresh token, audit (+1 to read the
  *       profile again when the sign-in changed it)</td>
- *       <td>2: rate limit, single use of the provider token</td></tr>
+ *       <td>2: rate limit, single use of the provider token and of the nonce (one script)</td></tr>
  *   <tr><td>sign-in, new user with a verified Gmail address</td><td>7 in one transaction: identity,
  *       e-mail lock, users with that address, user, identity, session, audit</td>
  *       <td>2</td></tr>
@@ -156,6 +156,24 @@ class RoundTripBudgetTest {
         final RoundTrips.Counts counts = ROUND_TRIPS.of(id);
         assertThat(counts.statements()).as(counts.toString()).hasSize(4);
         assertThat(counts.redisRoundTrips()).as(counts.toString()).isEqualTo(2);
+    }
+
+    @Test
+    void aSignInWithANonceIsStillTwoRedisRoundTrips() {
+        final String subject = newSubject();
+        signIn(subject, null);
+        final String nonce = new TestHttp(APP.getLocalPort()).post("/api/auth/nonce", Map.of()).json().path("nonce").asText();
+        final String token = GOOGLE.token(CLIENT, subject).email(subject + "@gmail.com", true)
+                .claim("nonce", nonce).claim("jti", UUID.randomUUID().toString()).build();
+        final String id = requestId();
+
+        final Answer answer = new TestHttp(APP.getLocalPort()).send(post("/api/auth/google",
+                Map.of("idToken", token, "nonce", nonce), id));
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        final RoundTrips.Counts counts = ROUND_TRIPS.of(id);
+        assertThat(counts.redisRoundTrips()).as("the rate limit, then the token and the nonce in one script: " + counts)
+                .isEqualTo(2);
     }
 
     @Test
