@@ -126,6 +126,7 @@ class LayeringTest {
         noClasses().that().resideOutsideOfPackages("dev.oauthapi.sessions..", "dev.oauthapi.db..")
                 .should().dependOnClassesThat().haveFullyQualifiedName("dev.oauthapi.db.SessionDao")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.oauthapi.db.RefreshTokenDao")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.oauthapi.db.SignInDao")
                 .check(MAIN);
         noClasses().that().resideOutsideOfPackages("dev.oauthapi.sessions..", "dev.oauthapi.redis..")
                 .and().doNotHaveFullyQualifiedName(Services.class.getName())

@@ -19,12 +19,15 @@ public final class IdentityDao {
     static final RowMapper<IdentityRow> JOINED_MAPPER = mapper("i_");
     private static final RowMapper<IdentityRow> OTHER_MAPPER = mapper("o_");
 
-    /** One row for each identity {@code o} of the user that identity {@code i} belongs to. */
-    private static final String WITH_USER = "SELECT " + JOINED_COLUMNS + ", " + joinedColumns("o") + ", u."
-            + UserDao.COLUMNS.replace(", ", ", u.") + """
+    /** The identity {@code i}, its user {@code u}, and one of the user's identities {@code o}. */
+    static final String WITH_USER_COLUMNS = JOINED_COLUMNS + ", " + joinedColumns("o") + ", u."
+            + UserDao.COLUMNS.replace(", ", ", u.");
+    /** The join that gives one row for each identity {@code o} of the user that identity {@code i} belongs to. */
+    static final String WITH_USER_JOIN = """
              FROM identities i JOIN users u ON u.id = i.user_id JOIN identities o ON o.user_id = u.id
             WHERE i.provider = :provider AND i.subject = :subject
             ORDER BY o.linked_at, o.provider""";
+    private static final String WITH_USER = "SELECT " + WITH_USER_COLUMNS + WITH_USER_JOIN;
 
     private final Handle handle;
 
@@ -67,11 +70,21 @@ public final class IdentityDao {
      * one statement: the first read of every sign-in.
      */
     public Optional<IdentityWithUser> findWithUser(String provider, String subject) {
-        final List<IdentityWithUser> rows = handle.createQuery(WITH_USER)
+        return withUser(handle.createQuery(WITH_USER)
                 .bind("provider", provider).bind("subject", subject)
-                .map((row, ctx) -> new IdentityWithUser(JOINED_MAPPER.map(row, ctx),
-                        new UserWithIdentities(UserDao.MAPPER.map(row, ctx), List.of(OTHER_MAPPER.map(row, ctx)))))
-                .list();
+                .map(IdentityDao::withUserRow)
+                .list());
+    }
+
+    /** One row of {@link #WITH_USER_COLUMNS}: the identity, its user, and one of the user's identities. */
+    static IdentityWithUser withUserRow(java.sql.ResultSet row, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws java.sql.SQLException {
+        return new IdentityWithUser(JOINED_MAPPER.map(row, ctx),
+                new UserWithIdentities(UserDao.MAPPER.map(row, ctx), List.of(OTHER_MAPPER.map(row, ctx))));
+    }
+
+    /** The rows of {@link #withUserRow}, one a user's identity, as one. */
+    static Optional<IdentityWithUser> withUser(List<IdentityWithUser> rows) {
         if (rows.isEmpty()) {
             return Optional.empty();
         }

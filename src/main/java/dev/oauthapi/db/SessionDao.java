@@ -60,7 +60,7 @@ public final class SessionDao {
                 .execute();
     }
 
-    private static org.jdbi.v3.core.statement.Update bindSession(org.jdbi.v3.core.statement.Update update,
+    static <S extends org.jdbi.v3.core.statement.SqlStatement<S>> S bindSession(S update,
                                                                   SessionRow session) {
         return update.bind("id", session.id()).bind("userId", session.userId()).bind("provider", session.provider())
                 .bind("clientId", session.clientId()).bindByType("platform", session.platform(), String.class)

@@ -52,9 +52,14 @@ public final class Audit {
      */
     public static void record(Handle handle, Instant at, Event event, UUID userId, UUID actorId, UUID sessionId,
                               String ip, Map<String, ?> details) {
+        new AuditDao(handle).insert(at, event.stored(), userId, actorId, sessionId, ip, RequestIds.current(),
+                json(details));
+    }
+
+    /** An audit row's details as stored: a JSON object. */
+    static String json(Map<String, ?> details) {
         try {
-            new AuditDao(handle).insert(at, event.stored(), userId, actorId, sessionId, ip, RequestIds.current(),
-                    JSON.writeValueAsString(details));
+            return JSON.writeValueAsString(details);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

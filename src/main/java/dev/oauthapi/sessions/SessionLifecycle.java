@@ -1,8 +1,11 @@
 package dev.oauthapi.sessions;
 
+import dev.oauthapi.db.IdentityWithUser;
 import dev.oauthapi.db.RowIds;
 import dev.oauthapi.db.SessionDao;
 import dev.oauthapi.db.SessionRow;
+import dev.oauthapi.db.SignInDao;
+import dev.oauthapi.errors.RequestIds;
 import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.redis.SessionRef;
 import dev.oauthapi.tokens.RefreshTokens;
@@ -16,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -68,6 +72,13 @@ public final class SessionLifecycle {
     /** What a new session is started for: the user, how they signed in, and from what. */
     public record NewSession(UUID userId, String provider, String clientId, String platform, String deviceName,
                              String appVersion, String ipAddress, String userAgent) {
+    }
+
+    /**
+     * A sign-in through a known identity: what it found (the identity as it was, its user and
+     * profile), and the session it started (null when the user or the identity may not sign in).
+     */
+    public record KnownIdentity(IdentityWithUser found, Started started) {
     }
 
     /** A started session and its first refresh token (a secret: shown once, to the app). */
@@ -139,13 +150,7 @@ public final class SessionLifecycle {
          * from now, never past its absolute one, {@code SESSION_MAX_LIFETIME} from now.
          */
         public Started start(NewSession started) {
-            final Instant now = clock.instant();
-            final Instant absoluteExpiry = now.plus(maxLifetime);
-            final Instant idleExpiry = now.plus(idleLifetime);
-            final SessionRow session = new SessionRow(ids.next(), started.userId(), started.provider(),
-                    started.clientId(), started.platform(), started.deviceName(), started.appVersion(),
-                    started.ipAddress(), started.userAgent(), now, now,
-                    idleExpiry.isBefore(absoluteExpiry) ? idleExpiry : absoluteExpiry, absoluteExpiry, null, null);
+            final SessionRow session = newSession(started);
             if (legacyTokens) {
                 final String refreshToken = refreshTokens.legacy();
                 new SessionDao(handle).insertLegacy(session, RefreshTokens.hash(refreshToken));
@@ -154,6 +159,55 @@ public final class SessionLifecycle {
             final RefreshTokens.Issued refreshToken = refreshTokens.issue(session.id(), 0);
             new SessionDao(handle).insert(session, refreshToken.hash());
             return new Started(session, refreshToken.token());
+        }
+
+        /**
+         * Signs in through a known identity in one statement ({@link SignInDao}): records what the
+         * provider says of it, starts the session and audits {@code sign_in} with {@code details},
+         * unless the user is disabled or the provider disabled sign-in through the identity. Empty
+         * when the identity is unknown; {@code started} null when the sign-in was not allowed.
+         */
+        public Optional<KnownIdentity> signInKnownIdentity(String subject, String email, boolean emailVerified,
+                                                           boolean isPrivateEmail, NewSession started,
+                                                           Map<String, ?> details) {
+            final SessionRow session = newSession(started);
+            final String refreshToken;
+            final byte[] refreshHash;
+            final byte[] legacyHash;
+            if (legacyTokens) {
+                refreshToken = refreshTokens.legacy();
+                refreshHash = null;
+                legacyHash = RefreshTokens.hash(refreshToken);
+            } else {
+                final RefreshTokens.Issued issued = refreshTokens.issue(session.id(), 0);
+                refreshToken = issued.token();
+                refreshHash = issued.hash();
+                legacyHash = null;
+            }
+            return new SignInDao(handle).signIn(subject, email, emailVerified, isPrivateEmail, session, refreshHash,
+                            legacyHash, Audit.Event.SIGN_IN.stored(), RequestIds.current(), Audit.json(details))
+                    .map(known -> new KnownIdentity(known.found(), known.started()
+                            ? new Started(ofUser(session, known.found().identity().userId()), refreshToken) : null));
+        }
+
+        private static SessionRow ofUser(SessionRow session, UUID userId) {
+            return new SessionRow(session.id(), userId, session.provider(), session.clientId(), session.platform(),
+                    session.deviceName(), session.appVersion(), session.ipAddress(), session.userAgent(),
+                    session.createdAt(), session.lastUsedAt(), session.expiresAt(), session.absoluteExpiresAt(), null, null);
+        }
+
+        /**
+         * A new session's row: its idle expiry is {@code REFRESH_TOKEN_TTL} from now, never past its
+         * absolute one, {@code SESSION_MAX_LIFETIME} from now.
+         */
+        private SessionRow newSession(NewSession started) {
+            final Instant now = clock.instant();
+            final Instant absoluteExpiry = now.plus(maxLifetime);
+            final Instant idleExpiry = now.plus(idleLifetime);
+            return new SessionRow(ids.next(), started.userId(), started.provider(),
+                    started.clientId(), started.platform(), started.deviceName(), started.appVersion(),
+                    started.ipAddress(), started.userAgent(), now, now,
+                    idleExpiry.isBefore(absoluteExpiry) ? idleExpiry : absoluteExpiry, absoluteExpiry, null, null);
         }
 
         /** Ends one session of the user, if it is not ended yet; returns whether it did. */

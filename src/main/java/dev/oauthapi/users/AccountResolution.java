@@ -1,7 +1,7 @@
 package dev.oauthapi.users;
 
 import dev.oauthapi.db.IdentityDao;
-import dev.oauthapi.db.IdentityWithUser;
+import dev.oauthapi.db.IdentityRow;
 import dev.oauthapi.db.RowIds;
 import dev.oauthapi.db.UniqueViolation;
 import dev.oauthapi.db.UserDao;
@@ -29,7 +29,8 @@ import java.util.UUID;
  * user; else the one user an e-mail links it to; else a new user. An identity is (provider,
  * subject), never an e-mail address; an e-mail links a new identity to an existing user only when
  * both addresses are verified by their authority, equal ignoring case, and neither is an Apple
- * private relay. The account, the session and the audit row commit in one transaction.
+ * private relay. The account, the session and the audit row commit in one transaction; for a known
+ * identity, the hot path, they are one statement.
  */
 public final class AccountResolution {
     private final SessionLifecycle lifecycle;
@@ -70,23 +71,25 @@ public final class AccountResolution {
     }
 
     /**
-     * An existing identity costs four statements: the identity with its user and profile, the
-     * sign-in record, the session with its first refresh token, and the audit row. The profile is
-     * read again only when the sign-in changed it.
+     * An existing identity costs one statement: the identity with its user and profile, the
+     * sign-in record, the session with its first refresh token, and the audit row, together
+     * ({@link SessionLifecycle.Transaction#signInKnownIdentity}). The profile is read again only
+     * when the sign-in changed it.
      */
     private SignedIn signIn(SessionLifecycle.Transaction tx, VerifiedIdToken token, String fullName,
                             SignInContext context) {
         final Instant now = clock.instant();
         final ClaimedProfile claimed = ClaimedProfile.of(token, fullName);
-        final Resolved resolved = new IdentityDao(tx.handle()).findWithUser(token.provider().wireName(), token.subject())
-                .map(found -> existingIdentity(tx, found, token, claimed, now))
-                .or(() -> linkByEmail(tx, token, claimed, now))
-                .orElseGet(() -> newUser(tx, token, claimed, now));
-        final UUID userId = resolved.user().id();
         final String provider = token.provider().wireName();
-        final SessionLifecycle.Started started = tx.start(new SessionLifecycle.NewSession(userId, provider,
-                token.clientId(), context.platform(), context.deviceName(), context.appVersion(), context.ipAddress(),
-                context.userAgent()));
+        final Optional<SessionLifecycle.KnownIdentity> known = tx.signInKnownIdentity(token.subject(), token.email(),
+                token.emailVerified(), token.isPrivateEmail(), newSession(null, token, context),
+                Map.of("provider", provider, "newUser", false));
+        if (known.isPresent()) {
+            return existingIdentity(tx, known.get(), token, claimed, now);
+        }
+        final Resolved resolved = linkByEmail(tx, token, claimed, now).orElseGet(() -> newUser(tx, token, claimed, now));
+        final UUID userId = resolved.user().id();
+        final SessionLifecycle.Started started = tx.start(newSession(userId, token, context));
         final Map<String, Object> details = new LinkedHashMap<>();
         details.put("provider", provider);
         details.put("newUser", resolved.isNewUser());
@@ -97,32 +100,47 @@ public final class AccountResolution {
         if (resolved.profileChanged()) {
             tx.profileChanged(userId);
         }
-        return new SignedIn(resolved.profile() != null ? resolved.profile() : Profiles.read(tx.handle(), userId),
-                resolved.isNewUser(), started.session().id(), token.clientId(), started.refreshToken(),
-                started.session().expiresAt());
+        return signedIn(resolved.profile() != null ? resolved.profile() : Profiles.read(tx.handle(), userId),
+                resolved.isNewUser(), started, token);
     }
 
-    /** Step one: the identity is known. What the provider says now is recorded, and fills an empty profile. */
-    private static Resolved existingIdentity(SessionLifecycle.Transaction tx, IdentityWithUser found,
+    /**
+     * Step one: the identity is known, and the session started with it unless the user or the
+     * identity may not sign in. What the provider says now was recorded; it fills an empty profile.
+     */
+    private static SignedIn existingIdentity(SessionLifecycle.Transaction tx, SessionLifecycle.KnownIdentity known,
                                              VerifiedIdToken token, ClaimedProfile claimed, Instant now) {
-        final UserRow user = found.user().user();
-        requireEnabled(user);
-        if (found.identity().signInDisabledAt() != null) {
+        final UserRow user = known.found().user().user();
+        if (known.started() == null) {
+            requireEnabled(user);
             // The provider told us this account is disabled there (Google RISC).
             throw new ApiException(ErrorCode.ACCOUNT_DISABLED,
                     "Sign-in with this " + token.provider().wireName() + " account is disabled.");
         }
-        new IdentityDao(tx.handle()).recordSignIn(found.identity().id(), token.email(), token.emailVerified(),
-                token.isPrivateEmail(), now);
-        boolean changed = token.email() != null && (!token.email().equals(found.identity().email())
-                || token.emailVerified() != found.identity().emailVerified()
-                || token.isPrivateEmail() != found.identity().isPrivateEmail());
+        final IdentityRow before = known.found().identity();
+        boolean changed = token.email() != null && (!token.email().equals(before.email())
+                || token.emailVerified() != before.emailVerified() || token.isPrivateEmail() != before.isPrivateEmail());
         if (claimed.wouldFill(user)) {
             claimed.fill(new UserDao(tx.handle()), user.id(), now);
             changed = true;
         }
+        if (changed) {
+            tx.profileChanged(user.id());
+        }
         // Unchanged, the profile read with the identity is the one to answer.
-        return new Resolved(user, false, null, changed, changed ? null : UserProfile.of(found.user()));
+        return signedIn(changed ? Profiles.read(tx.handle(), user.id()) : UserProfile.of(known.found().user()), false,
+                known.started(), token);
+    }
+
+    private static SessionLifecycle.NewSession newSession(UUID userId, VerifiedIdToken token, SignInContext context) {
+        return new SessionLifecycle.NewSession(userId, token.provider().wireName(), token.clientId(), context.platform(),
+                context.deviceName(), context.appVersion(), context.ipAddress(), context.userAgent());
+    }
+
+    private static SignedIn signedIn(UserProfile profile, boolean isNewUser, SessionLifecycle.Started started,
+                                     VerifiedIdToken token) {
+        return new SignedIn(profile, isNewUser, started.session().id(), token.clientId(), started.refreshToken(),
+                started.session().expiresAt());
     }
 
     /** Step two: a new identity joins the one user its authoritative, verified e-mail names. */

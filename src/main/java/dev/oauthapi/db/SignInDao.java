@@ -1,0 +1,93 @@
+package dev.oauthapi.db;
+
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.SqlStatements;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The sign-in of a known identity, in one statement: find the identity with its user and profile,
+ * record the sign-in on it, start the session and write the audit row, the last three only when the
+ * user is enabled and the provider has not disabled sign-in through the identity. It writes a
+ * session row: only {@code sessions/} uses it ({@code LayeringTest}). See {@link UserDao}.
+ */
+public final class SignInDao {
+    /**
+     * What the statement saw before it wrote (the identity as it was, its user and every identity
+     * of the user), and whether it started the session.
+     */
+    public record KnownIdentity(IdentityWithUser found, boolean started) {
+    }
+
+    private static final String RECORD_AND_START = """
+            WITH found AS (
+                SELECT i.id, i.user_id FROM identities i JOIN users u ON u.id = i.user_id
+                 WHERE i.provider = :provider AND i.subject = :subject
+                   AND u.disabled_at IS NULL AND i.sign_in_disabled_at IS NULL),
+            recorded AS (
+                UPDATE identities SET
+                    email = COALESCE(:email, email),
+                    email_verified = CASE WHEN :email IS NULL THEN email_verified ELSE :emailVerified END,
+                    is_private_email = CASE WHEN :email IS NULL THEN is_private_email ELSE :isPrivateEmail END,
+                    last_sign_in_at = :createdAt
+                 WHERE id = (SELECT id FROM found)
+                RETURNING id),
+            session AS (
+                INSERT INTO sessions (id, user_id, provider, client_id, platform, device_name, app_version, ip_address,
+                                      user_agent, created_at, last_used_at, expires_at, absolute_expires_at,
+                                      refresh_generation, refresh_hash)
+                SELECT :id, user_id, :provider, :clientId, :platform, :deviceName, :appVersion, CAST(:ipAddress AS inet),
+                       :userAgent, :createdAt, :lastUsedAt, :expiresAt, :absoluteExpiresAt, 0, :refreshHash
+                  FROM found
+                RETURNING id, user_id),
+            %s
+            audit AS (
+                INSERT INTO audit_log (occurred_at, event, user_id, actor_id, session_id, ip_address, request_id, details)
+                SELECT :createdAt, :event, user_id, user_id, id, CAST(:ipAddress AS inet), :requestId,
+                       CAST(:details AS jsonb)
+                  FROM session
+                RETURNING 1)
+            SELECT %s, (SELECT count(*) FROM session) AS started
+            """;
+    /** Older releases find a refresh token by its row: while their kind is issued, it gets one. */
+    private static final String LEGACY_TOKEN = """
+            legacy_token AS (
+                INSERT INTO refresh_tokens (token_hash, session_id, generation, issued_at)
+                SELECT :legacyTokenHash, id, 0, :createdAt FROM session
+                RETURNING 1),""";
+    private static final String STATEMENT = RECORD_AND_START.formatted("", IdentityDao.WITH_USER_COLUMNS)
+            + IdentityDao.WITH_USER_JOIN;
+    private static final String LEGACY_STATEMENT = RECORD_AND_START.formatted(LEGACY_TOKEN, IdentityDao.WITH_USER_COLUMNS)
+            + IdentityDao.WITH_USER_JOIN;
+
+    private final org.jdbi.v3.core.Handle handle;
+
+    public SignInDao(org.jdbi.v3.core.Handle handle) {
+        this.handle = handle;
+    }
+
+    /**
+     * Empty when the identity is unknown. {@code refreshHash} is the first refresh secret's hash on
+     * the session row, or, with {@code legacyTokenHash}, null (the token goes to its own row).
+     */
+    public Optional<KnownIdentity> signIn(String subject, String email, boolean emailVerified, boolean isPrivateEmail,
+                                          SessionRow session, byte[] refreshHash, byte[] legacyTokenHash,
+                                          String event, String requestId, String details) {
+        // The session's user is the identity's, found by the statement: its userId goes unused.
+        final Query query = SessionDao.bindSession(handle.createQuery(
+                        legacyTokenHash == null ? STATEMENT : LEGACY_STATEMENT)
+                .configure(SqlStatements.class, statements -> statements.setUnusedBindingAllowed(true)), session)
+                .bind("subject", subject).bindByType("email", email, String.class).bind("emailVerified", emailVerified)
+                .bind("isPrivateEmail", isPrivateEmail).bindByType("refreshHash", refreshHash, byte[].class)
+                .bind("event", event).bindByType("requestId", requestId, String.class).bind("details", details);
+        if (legacyTokenHash != null) {
+            query.bind("legacyTokenHash", legacyTokenHash);
+        }
+        final List<KnownIdentity> rows = query
+                .map((row, ctx) -> new KnownIdentity(IdentityDao.withUserRow(row, ctx), row.getLong("started") > 0))
+                .list();
+        return IdentityDao.withUser(rows.stream().map(KnownIdentity::found).toList())
+                .map(found -> new KnownIdentity(found, rows.getFirst().started()));
+    }
+}
