@@ -318,7 +318,8 @@ server:
       port: $BASELINE_ADMIN_PORT
 YAML
 # shellcheck disable=SC2001 # the same pattern as the service's archive above
-BASELINE_OPTS=$(sed "s|-XX:SharedArchiveFile=[^ ]*|-XX:SharedArchiveFile=$WORK/baseline.jsa|" <<<"$SERVER_OPTS")
+# The image's flags, not BENCH_JAVA_OPTS (a profiler there is for the service).
+BASELINE_OPTS=$(sed "s|-XX:SharedArchiveFile=[^ ]*|-XX:SharedArchiveFile=$WORK/baseline.jsa|" <<<"-XX:MaxRAM=$API_MEMORY $IMAGE_OPTS")
 (cd "$WORK" && exec env -i PATH="$PATH" HOME="${HOME:-/tmp}" JAVA_TOOL_OPTIONS="$BASELINE_OPTS" \
   "$JAVA" -cp "$JAR" "$BENCH_DIR/Baseline.java" server "$WORK/baseline.yml") >"$WORK/baseline.log" 2>&1 &
 BASELINE_PID=$!

@@ -29,7 +29,7 @@ public final class RequestIdFilter implements Filter {
         final String offered = ((HttpServletRequest) request).getHeader(RequestIds.HEADER);
         final String id = offered != null && ACCEPTABLE.matcher(offered).matches()
                 ? offered
-                : UUID.randomUUID().toString();
+                : RequestIds.fresh();
         request.setAttribute(RequestIds.MDC_KEY, id);
         ((HttpServletResponse) response).setHeader(RequestIds.HEADER, id);
         MDC.put(RequestIds.MDC_KEY, id);
