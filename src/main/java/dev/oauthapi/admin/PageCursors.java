@@ -7,8 +7,6 @@ import dev.oauthapi.tokens.ServerMac;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -26,8 +24,6 @@ public final class PageCursors {
     private static final byte VERSION = 1;
     private static final byte USERS = 1;
     private static final byte AUDIT = 2;
-    private static final int MAX_LENGTH = 64;
-    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
     private final ServerMac mac;
 
@@ -68,10 +64,7 @@ public final class PageCursors {
     }
 
     private String sign(ByteBuffer body) {
-        final byte[] signed = body.array();
-        final byte[] cursor = Arrays.copyOf(signed, signed.length + ServerMac.BYTES);
-        System.arraycopy(mac.of(signed, signed.length), 0, cursor, signed.length, ServerMac.BYTES);
-        return ENCODER.encodeToString(cursor);
+        return mac.seal(body.array());
     }
 
     /** The cursor's body after its list byte, positioned at the time; refused unless we issued it for this list. */
@@ -79,19 +72,10 @@ public final class PageCursors {
         if (cursor == null || cursor.isEmpty()) {
             return null;
         }
-        final int signedLength = 2 + 8 + idBytes;
-        byte[] bytes = null;
-        if (cursor.length() <= MAX_LENGTH) {
-            try {
-                bytes = Base64.getUrlDecoder().decode(cursor);
-            } catch (IllegalArgumentException e) {
-                bytes = null;
-            }
-        }
-        if (bytes == null || bytes.length != signedLength + ServerMac.BYTES || bytes[0] != VERSION || bytes[1] != list
-                || !mac.signs(bytes, signedLength)) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "cursor: not one this list gave out; start without it.");
-        }
+        final byte[] bytes = mac.open(cursor, 2 + 8 + idBytes)
+                .filter(opened -> opened[0] == VERSION && opened[1] == list)
+                .orElseThrow(() -> new ApiException(ErrorCode.INVALID_REQUEST,
+                        "cursor: not one this list gave out; start without it."));
         return ByteBuffer.wrap(bytes, 2, 8 + idBytes);
     }
 

@@ -7,7 +7,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.function.Supplier;
 
 /**
@@ -27,8 +26,6 @@ public final class Nonces {
     public static final Duration TTL = Duration.ofMinutes(10);
     private static final byte VERSION = 1;
     private static final int SIGNED = 1 + 8 + 16;
-    private static final int LENGTH = SIGNED + ServerMac.BYTES;
-    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
     private final ServerMac mac;
     private final SecureRandom random;
@@ -42,13 +39,12 @@ public final class Nonces {
     }
 
     public String issue() {
-        final ByteBuffer nonce = ByteBuffer.allocate(LENGTH);
+        final ByteBuffer nonce = ByteBuffer.allocate(SIGNED);
         nonce.put(VERSION).putLong(clock.instant().plus(TTL).getEpochSecond());
         final byte[] randomPart = new byte[16];
         random.nextBytes(randomPart);
         nonce.put(randomPart);
-        nonce.put(mac.of(nonce.array(), SIGNED));
-        return ENCODER.encodeToString(nonce.array());
+        return mac.seal(nonce.array());
     }
 
     /**
@@ -56,16 +52,8 @@ public final class Nonces {
      * used is the sign-in's to mark, with the token that carries it ({@code SignInMarks}).
      */
     public Instant expiry(String nonce) {
-        if (nonce == null || nonce.length() > 2 * LENGTH) {
-            return null;
-        }
-        final byte[] bytes;
-        try {
-            bytes = Base64.getUrlDecoder().decode(nonce);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        if (bytes.length != LENGTH || bytes[0] != VERSION || !mac.signs(bytes, SIGNED)) {
+        final byte[] bytes = mac.open(nonce, SIGNED).filter(opened -> opened[0] == VERSION).orElse(null);
+        if (bytes == null) {
             return null;
         }
         final Instant expiry = Instant.ofEpochSecond(ByteBuffer.wrap(bytes, 1, 8).getLong());

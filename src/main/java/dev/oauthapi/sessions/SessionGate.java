@@ -6,6 +6,7 @@ import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.redis.RateLimitCounters;
 import dev.oauthapi.redis.RedisBackoff;
+import dev.oauthapi.redis.RedisException;
 import dev.oauthapi.redis.SessionRef;
 import dev.oauthapi.redis.SessionStates;
 import dev.oauthapi.tokens.ServerMac;
@@ -14,7 +15,6 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.oauthapi.redis.RedisException;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -56,7 +56,6 @@ public final class SessionGate implements Managed {
      */
     static final Duration LIVE_CACHE = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(SessionGate.class);
-
 
     private final SessionStates states;
     private final LiveEntries entries;

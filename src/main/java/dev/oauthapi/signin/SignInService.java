@@ -26,7 +26,7 @@ import java.util.function.Function;
 
 /**
  * Sign-in and linking with a Google or Apple token, in named steps: verify the token, accept it
- * once, take the nonce, then the account transaction; the access token is signed only
+ * and its nonce once (one Redis round trip), then the account transaction; the access token is signed only
  * after that transaction committed, so no token ever names a session that was not stored.
  */
 public final class SignInService {
@@ -47,8 +47,8 @@ public final class SignInService {
 
     /** @param appleTokens null when Apple code exchange is not configured */
     public SignInService(Map<Provider, IdTokenVerifier> verifiers, Nonces nonces, SignInMarks marks,
-                         boolean replayProtection, AccountResolution accounts, Identities identities, AccessTokens accessTokens, Clock clock,
-                         AppleTokens appleTokens, AuthMetrics metrics) {
+                         boolean replayProtection, AccountResolution accounts, Identities identities,
+                         AccessTokens accessTokens, Clock clock, AppleTokens appleTokens, AuthMetrics metrics) {
         this.metrics = metrics;
         this.clock = clock;
         this.appleTokens = appleTokens;

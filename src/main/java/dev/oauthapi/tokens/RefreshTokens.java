@@ -23,7 +23,7 @@ import java.util.UUID;
 public final class RefreshTokens {
     private static final int SECRET = 32;
     private static final int SIGNED = 16 + 4 + SECRET;
-    private static final int NAMED_LENGTH = (SIGNED + ServerMac.BYTES) * 4 / 3 + 1;
+    private static final int NAMED_LENGTH = ((SIGNED + ServerMac.BYTES) * 4 + 2) / 3;
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final SecureRandom random;
@@ -48,14 +48,12 @@ public final class RefreshTokens {
     }
 
     public Issued issue(UUID sessionId, int generation) {
-        final byte[] token = new byte[SIGNED + ServerMac.BYTES];
-        final ByteBuffer signed = ByteBuffer.wrap(token);
-        signed.putLong(sessionId.getMostSignificantBits()).putLong(sessionId.getLeastSignificantBits()).putInt(generation);
         final byte[] secret = new byte[SECRET];
         random.nextBytes(secret);
-        signed.put(secret);
-        signed.put(mac.of(token, SIGNED));
-        return new Issued(BASE64URL.encodeToString(token), Sha256.of(secret));
+        final ByteBuffer signed = ByteBuffer.allocate(SIGNED);
+        signed.putLong(sessionId.getMostSignificantBits()).putLong(sessionId.getLeastSignificantBits()).putInt(generation)
+                .put(secret);
+        return new Issued(mac.seal(signed.array()), Sha256.of(secret));
     }
 
     /** Whether this is a token that names its session (else an older release's, or garbage). */
@@ -65,23 +63,12 @@ public final class RefreshTokens {
 
     /** The session, generation and secret's hash of a token we issued; empty for anything else. */
     public Optional<Presented> read(String token) {
-        if (!namesItsSession(token)) {
-            return Optional.empty();
-        }
-        final byte[] bytes;
-        try {
-            bytes = Base64.getUrlDecoder().decode(token);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        // One token, one spelling: a second encoding of the same bytes is not ours.
-        if (!mac.signs(bytes, SIGNED) || !BASE64URL.encodeToString(bytes).equals(token)) {
-            return Optional.empty();
-        }
-        final ByteBuffer signed = ByteBuffer.wrap(bytes);
-        final UUID sessionId = new UUID(signed.getLong(), signed.getLong());
-        final int generation = signed.getInt();
-        return Optional.of(new Presented(sessionId, generation, Sha256.of(Arrays.copyOfRange(bytes, 20, SIGNED))));
+        return mac.open(token, SIGNED).map(bytes -> {
+            final ByteBuffer signed = ByteBuffer.wrap(bytes);
+            final UUID sessionId = new UUID(signed.getLong(), signed.getLong());
+            final int generation = signed.getInt();
+            return new Presented(sessionId, generation, Sha256.of(Arrays.copyOfRange(bytes, 20, SIGNED)));
+        });
     }
 
     /** An older release's token: 256 random bits, found by {@link #hash} in {@code refresh_tokens}. */

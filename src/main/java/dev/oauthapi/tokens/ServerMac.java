@@ -5,6 +5,8 @@ import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -14,6 +16,7 @@ import java.util.function.Supplier;
  */
 public final class ServerMac {
     public static final int BYTES = 16;
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final Supplier<byte[]> key;
     /**
@@ -45,9 +48,34 @@ public final class ServerMac {
         return Arrays.copyOf(mac.doFinal(), BYTES);
     }
 
-    /** Whether {@code bytes} is {@code length} signed bytes followed by their MAC (compared in constant time). */
-    public boolean signs(byte[] bytes, int length) {
-        return bytes.length == length + BYTES
-                && MessageDigest.isEqual(of(bytes, length), Arrays.copyOfRange(bytes, length, bytes.length));
+    /** {@code signed} bytes followed by their MAC, base64url without padding: a value to hand out. */
+    public String seal(byte[] signed) {
+        final byte[] value = Arrays.copyOf(signed, signed.length + BYTES);
+        System.arraycopy(of(signed, signed.length), 0, value, signed.length, BYTES);
+        return BASE64URL.encodeToString(value);
+    }
+
+    /**
+     * The bytes of a value we handed out: {@code signedLength} bytes followed by their MAC (compared
+     * in constant time), base64url without padding, in its one spelling (padding or stray low bits
+     * would give one value a second spelling, and a second key wherever it is remembered used).
+     * Empty for anything else.
+     */
+    public Optional<byte[]> open(String value, int signedLength) {
+        final int length = signedLength + BYTES;
+        if (value == null || value.length() != (length * 4 + 2) / 3) {
+            return Optional.empty();
+        }
+        final byte[] bytes;
+        try {
+            bytes = Base64.getUrlDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (bytes.length != length || !BASE64URL.encodeToString(bytes).equals(value)
+                || !MessageDigest.isEqual(of(bytes, signedLength), Arrays.copyOfRange(bytes, signedLength, length))) {
+            return Optional.empty();
+        }
+        return Optional.of(bytes);
     }
 }

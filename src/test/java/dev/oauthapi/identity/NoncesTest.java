@@ -71,4 +71,19 @@ class NoncesTest {
         }
         assertThat(nonces.expiry(ours)).isNotNull();
     }
+
+    /** Two spellings of one nonce would be two keys where it is remembered used: only ours counts. */
+    @Test
+    void aNonceHasOneSpelling() {
+        final String ours = nonces.issue();
+        final char last = ours.charAt(ours.length() - 1);
+        // The last character of 41 bytes in base64url carries 4 bits of them and 2 that must be 0.
+        final String strayBits = ours.substring(0, ours.length() - 1)
+                + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".charAt(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".indexOf(last) | 1);
+
+        assertThat(nonces.expiry(ours + "=")).isNull();
+        assertThat(nonces.expiry(strayBits)).isNull();
+        assertThat(nonces.expiry(ours)).isNotNull();
+    }
 }
