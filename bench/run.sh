@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of oauth-api: its own Redis, a fresh database on the local PostgreSQL seeded with
 # --users users, a fake Google, the jar with the production config.yml and the Docker image's JVM
-# settings, then six wrk workloads (a pass over all of them first, unreported, then each warmed up
+# settings, then its wrk workloads and the floors of the hot paths, answered by a bare Dropwizard
+# app (a pass over all of them first, unreported, then each warmed up
 # again before it is measured) and one table, also written to
 # bench/results/<time>.txt. Exits non-zero when any request failed.
 #
@@ -13,8 +14,9 @@
 #   BENCH_PGHOST, BENCH_PGPORT, BENCH_PGUSER, BENCH_PGPASSWORD   127.0.0.1, 5432, postgres, bench
 #   BENCH_SIGNIN_RATE   sign-in ID tokens minted per second of each phase (3000: about twice the
 #                       fastest sign-in measured; a workload that runs out fails, never replays)
-#   BENCH_WORKLOADS     a comma-separated subset, in order (baseline,health,me,sessions,refresh,
-#                       google-existing,google-new); ratios are to baseline, else to health
+#   BENCH_WORKLOADS     a comma-separated subset, in order (baseline,health,floor-read,me,sessions,
+#                       floor-refresh,refresh,floor-signin,google-existing,google-new); ratios are
+#                       to baseline, else to health; each floor-* is its path's least work (Baseline.java)
 #   API_MEMORY          the container memory emulated with -XX:MaxRAM (docker-compose.yml's default)
 #   BENCH_JAVA_OPTS     appended to the server's JAVA_TOOL_OPTIONS
 #   BENCH_KEEP=1        keep the database and the temp folder (logs, wrk output)
@@ -320,8 +322,11 @@ YAML
 # shellcheck disable=SC2001 # the same pattern as the service's archive above
 # The image's flags, not BENCH_JAVA_OPTS (a profiler there is for the service).
 BASELINE_OPTS=$(sed "s|-XX:SharedArchiveFile=[^ ]*|-XX:SharedArchiveFile=$WORK/baseline.jsa|" <<<"-XX:MaxRAM=$API_MEMORY $IMAGE_OPTS")
+# It also answers the floors of the hot paths (see Baseline.java), on the same Redis and database.
+FLOOR_DB="jdbc:postgresql://$PGHOST_:$PGPORT_/$DB_NAME?user=$PGUSER_&password=$PGPASSWORD_&ApplicationName=bench-floor"
 (cd "$WORK" && exec env -i PATH="$PATH" HOME="${HOME:-/tmp}" JAVA_TOOL_OPTIONS="$BASELINE_OPTS" \
-  "$JAVA" -cp "$JAR" "$BENCH_DIR/Baseline.java" server "$WORK/baseline.yml") >"$WORK/baseline.log" 2>&1 &
+  "$JAVA" -Dfloor.redis="127.0.0.1:$REDIS_PORT" -Dfloor.db="$FLOOR_DB" -cp "$JAR" "$BENCH_DIR/Baseline.java" \
+  server "$WORK/baseline.yml") >"$WORK/baseline.log" 2>&1 &
 BASELINE_PID=$!
 PIDS+=("$BASELINE_PID")
 wait_for 120 "$BASELINE_PID" curl -sf --max-time 1 "http://127.0.0.1:$BASELINE_PORT/health" \
@@ -331,7 +336,10 @@ log "baseline (bare Dropwizard) on $BASELINE, idle RSS $(rss_mb "$BASELINE_PID" 
 
 # --- workloads ----------------------------------------------------------------------------------
 
-ALL_WORKLOADS=(baseline health me sessions refresh google-existing google-new)
+ALL_WORKLOADS=(baseline health floor-read me sessions floor-refresh refresh floor-signin google-existing google-new)
+# Each floor (answered by Baseline.java) is the least work its path needs; the report reads the
+# path against it.
+declare -A FLOOR_OF=([me]=floor-read [refresh]=floor-refresh [google-existing]=floor-signin)
 # BENCH_WORKLOADS=me,sessions (say) runs a subset, in that order; ratios need health among them.
 IFS=, read -r -a WORKLOADS <<<"${BENCH_WORKLOADS:-$(IFS=,; echo "${ALL_WORKLOADS[*]}")}"
 for w in "${WORKLOADS[@]}"; do
@@ -340,6 +348,9 @@ done
 declare -A LABEL=(
   [baseline]="baseline: bare Dropwizard"
   [health]="GET /health"
+  [floor-read]="floor: Redis trip + JSON"
+  [floor-refresh]="floor: Redis, UPDATE, ES256"
+  [floor-signin]="floor: Redis x2, RS256, INSERT, ES256"
   [me]="GET /api/users/me"
   [sessions]="GET /api/auth/sessions"
   [refresh]="POST /api/auth/refresh (chain)"
@@ -361,8 +372,9 @@ cpu_snapshot() {
 cpu_split() {
   local before=$1 after=$2 requests=$3 pg_pids
   pg_pids=$(psql_ -d postgres -Atc "SELECT pid FROM pg_stat_activity WHERE datname = '$DB_NAME'
-                                    AND application_name = 'oauth-api'" | tr '\n' ' ' || true)
-  awk -v server="$SERVER_PID" -v redis="$REDIS_PID" -v pg=" $pg_pids " -v n="$requests" -v tck="$CLK_TCK" '
+                                    AND application_name IN ('oauth-api', 'bench-floor')" | tr '\n' ' ' || true)
+  # "service" is whichever server the phase measured: ours, or the baseline for its floors.
+  awk -v server="${CPU_SERVER_PID:-$SERVER_PID}" -v redis="$REDIS_PID" -v pg=" $pg_pids " -v n="$requests" -v tck="$CLK_TCK" '
     NR == FNR { if ($1 == "machine") { b0 = $2; t0 = $3 } else start[$1] = $2; next }
     $1 == "machine" { busy = $2 - b0; total = $3 - t0; next }
     { d = $2 - (($1 in start) ? start[$1] : 0)
@@ -475,7 +487,13 @@ for RUN in $(seq 0 "$RUNS"); do
     case "$w" in
       baseline)
         WARM_ARGS=() MEASURE_ARGS=()
-        TARGET=$BASELINE measure baseline health.lua
+        TARGET=$BASELINE CPU_SERVER_PID=$BASELINE_PID measure baseline health.lua
+        ;;
+      floor-*)
+        method=POST
+        [ "$w" != floor-read ] || method=GET
+        WARM_ARGS=("$method" "/floor/${w#floor-}") MEASURE_ARGS=("${WARM_ARGS[@]}")
+        TARGET=$BASELINE CPU_SERVER_PID=$BASELINE_PID measure "$w" floor.lua
         ;;
       health)
         WARM_ARGS=() MEASURE_ARGS=()
@@ -572,6 +590,21 @@ HOT_UPDATES=$(psql_ -d "$DB_NAME" -Atc "SELECT n_tup_upd || ' updates, ' || n_tu
         "$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f / %.3f / %.3f", v[1], m, v[NR] }')" \
         "$(printf '%s\n' "${rates[@]}" | sort -g | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.0f / %.0f / %.0f", v[1], m, v[NR] }')"
     done
+  fi
+  floor_lines=()
+  for w in "${WORKLOADS[@]}"; do
+    f=${FLOOR_OF[$w]:-}
+    case " ${WORKLOADS[*]} " in *" $f "*) ;; *) continue ;; esac
+    ratios=()
+    for RUN in $(seq 1 "$RUNS"); do
+      ratios+=("$(ratio "${RPS[$RUN:$w]}" "${RPS[$RUN:$f]:-0}")")
+    done
+    floor_lines+=("$(printf '%-34s %s' "${LABEL[$w]}" "$(printf '%s\n' "${ratios[@]}" | sort -g | tr '\n' ' ')")")
+  done
+  if [ "${#floor_lines[@]}" -gt 0 ]; then
+    echo
+    echo "against its floor (req/s of the path / req/s of its floor, each run, ascending)"
+    printf '%s\n' "${floor_lines[@]}"
   fi
   echo
   printf '%-34s %s\n' "start-up ms (launch to healthy)" "$STARTUP_MS"
