@@ -9,8 +9,9 @@ import java.util.Optional;
 /**
  * The sign-in of a known identity, in one statement: find the identity with its user and profile,
  * record the sign-in on it, start the session and write the audit row, the last three only when the
- * user is enabled and the provider has not disabled sign-in through the identity. It writes a
- * session row: only {@code sessions/} uses it ({@code LayeringTest}). See {@link UserDao}.
+ * user is enabled and the provider has not disabled sign-in through the identity. And the first
+ * sign-in of a new user, in one statement too. It writes session rows: only {@code sessions/} uses
+ * it ({@code LayeringTest}). See {@link UserDao}.
  */
 public final class SignInDao {
     /**
@@ -61,10 +62,66 @@ public final class SignInDao {
     private static final String LEGACY_STATEMENT = RECORD_AND_START.formatted(LEGACY_TOKEN, IdentityDao.WITH_USER_COLUMNS)
             + IdentityDao.WITH_USER_JOIN;
 
+    /** A new user with its first identity, session and audit row: the first sign-in, together. */
+    private static final String SIGN_UP = """
+            WITH new_user AS (
+                INSERT INTO users (id, email, email_verified, name, avatar_url, role, created_at, updated_at)
+                VALUES (:userId, :userEmail, :userEmailVerified, :name, :avatarUrl, :role, :createdAt, :createdAt)
+                RETURNING id),
+            identity AS (
+                INSERT INTO identities (id, user_id, provider, subject, email, email_verified, is_private_email,
+                                        linked_at, last_sign_in_at)
+                SELECT :identityId, id, :provider, :subject, :email, :emailVerified, :isPrivateEmail, :createdAt,
+                       :createdAt
+                  FROM new_user
+                RETURNING user_id),
+            session AS (
+                INSERT INTO sessions (id, user_id, provider, client_id, platform, device_name, app_version, ip_address,
+                                      user_agent, created_at, last_used_at, expires_at, absolute_expires_at,
+                                      refresh_generation, refresh_hash)
+                SELECT :id, user_id, :provider, :clientId, :platform, :deviceName, :appVersion, CAST(:ipAddress AS inet),
+                       :userAgent, :createdAt, :lastUsedAt, :expiresAt, :absoluteExpiresAt, 0, :refreshHash
+                  FROM identity
+                RETURNING id, user_id),
+            %s
+            audit AS (
+                INSERT INTO audit_log (occurred_at, event, user_id, actor_id, session_id, ip_address, request_id, details)
+                SELECT :createdAt, :event, user_id, user_id, id, CAST(:ipAddress AS inet), :requestId,
+                       CAST(:details AS jsonb)
+                  FROM session
+                RETURNING 1)
+            SELECT count(*) FROM audit
+            """;
+
     private final org.jdbi.v3.core.Handle handle;
 
     public SignInDao(org.jdbi.v3.core.Handle handle) {
         this.handle = handle;
+    }
+
+    /**
+     * The first sign-in of a new user, in one statement: the user, its identity, the session and
+     * the audit row. {@code session} names the user; the user's and the identity's times are the
+     * session's start. A concurrent first sign-in of the same identity fails it on the identity's
+     * unique key, and nothing of it is stored.
+     */
+    public void signUp(UserRow user, IdentityRow identity, SessionRow session, byte[] refreshHash,
+                       byte[] legacyTokenHash, String event, String requestId, String details) {
+        final Query query = SessionDao.bindSession(handle.createQuery(SIGN_UP.formatted(
+                                legacyTokenHash == null ? "" : LEGACY_TOKEN))
+                        .configure(SqlStatements.class, statements -> statements.setUnusedBindingAllowed(true)), session)
+                .bindByType("userEmail", user.email(), String.class).bind("userEmailVerified", user.emailVerified())
+                .bindByType("name", user.name(), String.class).bindByType("avatarUrl", user.avatarUrl(), String.class)
+                .bind("role", user.role()).bind("identityId", identity.id()).bind("subject", identity.subject())
+                .bindByType("email", identity.email(), String.class).bind("emailVerified", identity.emailVerified())
+                .bind("isPrivateEmail", identity.isPrivateEmail()).bindByType("refreshHash", refreshHash, byte[].class)
+                .bind("event", event).bindByType("requestId", requestId, String.class).bind("details", details);
+        if (legacyTokenHash != null) {
+            query.bind("legacyTokenHash", legacyTokenHash);
+        }
+        if (query.mapTo(Long.class).one() != 1) {
+            throw new IllegalStateException("a new user's sign-in stored no session");
+        }
     }
 
     /**

@@ -1,10 +1,12 @@
 package dev.oauthapi.sessions;
 
+import dev.oauthapi.db.IdentityRow;
 import dev.oauthapi.db.IdentityWithUser;
 import dev.oauthapi.db.RowIds;
 import dev.oauthapi.db.SessionDao;
 import dev.oauthapi.db.SessionRow;
 import dev.oauthapi.db.SignInDao;
+import dev.oauthapi.db.UserRow;
 import dev.oauthapi.errors.RequestIds;
 import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.redis.SessionRef;
@@ -151,14 +153,13 @@ public final class SessionLifecycle {
          */
         public Started start(NewSession started) {
             final SessionRow session = newSession(started);
-            if (legacyTokens) {
-                final String refreshToken = refreshTokens.legacy();
-                new SessionDao(handle).insertLegacy(session, RefreshTokens.hash(refreshToken));
-                return new Started(session, refreshToken);
+            final FirstToken first = firstToken(session);
+            if (first.legacyHash() != null) {
+                new SessionDao(handle).insertLegacy(session, first.legacyHash());
+            } else {
+                new SessionDao(handle).insert(session, first.hash());
             }
-            final RefreshTokens.Issued refreshToken = refreshTokens.issue(session.id(), 0);
-            new SessionDao(handle).insert(session, refreshToken.hash());
-            return new Started(session, refreshToken.token());
+            return new Started(session, first.token());
         }
 
         /**
@@ -171,23 +172,43 @@ public final class SessionLifecycle {
                                                            boolean isPrivateEmail, NewSession started,
                                                            Map<String, ?> details) {
             final SessionRow session = newSession(started);
-            final String refreshToken;
-            final byte[] refreshHash;
-            final byte[] legacyHash;
-            if (legacyTokens) {
-                refreshToken = refreshTokens.legacy();
-                refreshHash = null;
-                legacyHash = RefreshTokens.hash(refreshToken);
-            } else {
-                final RefreshTokens.Issued issued = refreshTokens.issue(session.id(), 0);
-                refreshToken = issued.token();
-                refreshHash = issued.hash();
-                legacyHash = null;
-            }
-            return new SignInDao(handle).signIn(subject, email, emailVerified, isPrivateEmail, session, refreshHash,
-                            legacyHash, Audit.Event.SIGN_IN.stored(), RequestIds.current(), Audit.json(details))
+            final FirstToken first = firstToken(session);
+            return new SignInDao(handle).signIn(subject, email, emailVerified, isPrivateEmail, session, first.hash(),
+                            first.legacyHash(), Audit.Event.SIGN_IN.stored(), RequestIds.current(), Audit.json(details))
                     .map(known -> new KnownIdentity(known.found(), known.started()
-                            ? new Started(ofUser(session, known.found().identity().userId()), refreshToken) : null));
+                            ? new Started(ofUser(session, known.found().identity().userId()), first.token()) : null));
+        }
+
+        /**
+         * The first sign-in of a new user in one statement ({@link SignInDao#signUp}): the user, its
+         * identity, the session and the audit row {@code sign_in} with {@code details}.
+         */
+        public Started signUp(UserRow user, IdentityRow identity, NewSession started, Map<String, ?> details) {
+            final SessionRow session = newSession(started);
+            final FirstToken first = firstToken(session);
+            new SignInDao(handle).signUp(user, identity, session, first.hash(), first.legacyHash(),
+                    Audit.Event.SIGN_IN.stored(), RequestIds.current(), Audit.json(details));
+            return new Started(session, first.token());
+        }
+
+        /**
+         * A new session's first refresh token: its hash goes on the session row, or, while older
+         * releases' kind is issued ({@code REFRESH_TOKEN_FORMAT=v1}), to a row of its own.
+         */
+        private FirstToken firstToken(SessionRow session) {
+            if (legacyTokens) {
+                final String token = refreshTokens.legacy();
+                return new FirstToken(token, null, RefreshTokens.hash(token));
+            }
+            final RefreshTokens.Issued issued = refreshTokens.issue(session.id(), 0);
+            return new FirstToken(issued.token(), issued.hash(), null);
+        }
+
+        private record FirstToken(String token, byte[] hash, byte[] legacyHash) {
+            @Override
+            public String toString() {
+                return "FirstToken[REDACTED]";
+            }
         }
 
         private static SessionRow ofUser(SessionRow session, UUID userId) {

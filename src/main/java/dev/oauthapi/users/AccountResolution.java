@@ -18,7 +18,6 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,17 +43,6 @@ public final class AccountResolution {
     }
 
     /**
-     * The account the token resolves to, and the user of it.
-     *
-     * @param profileChanged whether the sign-in changed what the profile shows (copies are stale)
-     * @param profile        the profile, when known without reading it again; else null
-     * @param linkedBy       "email" when the identity joined an existing user by its e-mail; else null
-     */
-    private record Resolved(UserRow user, boolean isNewUser, String linkedBy, boolean profileChanged,
-                            UserProfile profile) {
-    }
-
-    /**
      * Signs in: resolves the account and starts a session. Two concurrent first sign-ins of one
      * identity race on the (provider, subject) key; the loser's transaction rolls back and runs
      * again, finding the winner's user.
@@ -74,7 +62,9 @@ public final class AccountResolution {
      * An existing identity costs one statement: the identity with its user and profile, the
      * sign-in record, the session with its first refresh token, and the audit row, together
      * ({@link SessionLifecycle.Transaction#signInKnownIdentity}). The profile is read again only
-     * when the sign-in changed it.
+     * when the sign-in changed it. A new user costs one more for the user, its identity, the
+     * session and the audit row ({@link SessionLifecycle.Transaction#signUp}), after the look for
+     * a user its e-mail links it to.
      */
     private SignedIn signIn(SessionLifecycle.Transaction tx, VerifiedIdToken token, String fullName,
                             SignInContext context) {
@@ -87,21 +77,9 @@ public final class AccountResolution {
         if (known.isPresent()) {
             return existingIdentity(tx, known.get(), token, claimed, now);
         }
-        final Resolved resolved = linkByEmail(tx, token, claimed, now).orElseGet(() -> newUser(tx, token, claimed, now));
-        final UUID userId = resolved.user().id();
-        final SessionLifecycle.Started started = tx.start(newSession(userId, token, context));
-        final Map<String, Object> details = new LinkedHashMap<>();
-        details.put("provider", provider);
-        details.put("newUser", resolved.isNewUser());
-        if (resolved.linkedBy() != null) {
-            details.put("linkedBy", resolved.linkedBy());
-        }
-        tx.audit(Audit.Event.SIGN_IN, userId, userId, started.session().id(), context.ipAddress(), details);
-        if (resolved.profileChanged()) {
-            tx.profileChanged(userId);
-        }
-        return signedIn(resolved.profile() != null ? resolved.profile() : Profiles.read(tx.handle(), userId),
-                resolved.isNewUser(), started, token);
+        return userWithSameVerifiedEmail(tx, token)
+                .map(user -> linkByEmail(tx, user, token, claimed, context, now))
+                .orElseGet(() -> newUser(tx, token, claimed, context, now));
     }
 
     /**
@@ -144,27 +122,32 @@ public final class AccountResolution {
     }
 
     /** Step two: a new identity joins the one user its authoritative, verified e-mail names. */
-    private Optional<Resolved> linkByEmail(SessionLifecycle.Transaction tx, VerifiedIdToken token,
-                                           ClaimedProfile claimed, Instant now) {
-        return userWithSameVerifiedEmail(tx, token).map(user -> {
-            requireEnabled(user);
-            claimed.fill(new UserDao(tx.handle()), user.id(), now);
-            new IdentityDao(tx.handle()).insert(Identities.newRow(ids, user.id(), token, now));
-            // An identity more: copies of its profile are out of date.
-            return new Resolved(user, false, "email", true, null);
-        });
+    private SignedIn linkByEmail(SessionLifecycle.Transaction tx, UserRow user, VerifiedIdToken token,
+                                 ClaimedProfile claimed, SignInContext context, Instant now) {
+        requireEnabled(user);
+        claimed.fill(new UserDao(tx.handle()), user.id(), now);
+        new IdentityDao(tx.handle()).insert(Identities.newRow(ids, user.id(), token, now));
+        final SessionLifecycle.Started started = tx.start(newSession(user.id(), token, context));
+        tx.audit(Audit.Event.SIGN_IN, user.id(), user.id(), started.session().id(), context.ipAddress(),
+                Map.of("provider", token.provider().wireName(), "newUser", false, "linkedBy", "email"));
+        // An identity more: copies of its profile are out of date.
+        tx.profileChanged(user.id());
+        return signedIn(Profiles.read(tx.handle(), user.id()), false, started, token);
     }
 
-    /** Step three: a new user. "Verified" on the account means: by the authority for the address. */
-    private Resolved newUser(SessionLifecycle.Transaction tx, VerifiedIdToken token, ClaimedProfile claimed,
-                             Instant now) {
+    /**
+     * Step three: a new user, with its identity, session and audit row in one statement.
+     * "Verified" on the account means: by the authority for the address.
+     */
+    private SignedIn newUser(SessionLifecycle.Transaction tx, VerifiedIdToken token, ClaimedProfile claimed,
+                             SignInContext context, Instant now) {
         final UserRow user = new UserRow(ids.next(), claimed.email(), claimed.emailAuthoritative(), claimed.name(),
                 claimed.picture(), Roles.USER, null, now, now);
-        new UserDao(tx.handle()).insert(user);
-        final var identity = Identities.newRow(ids, user.id(), token, now);
-        new IdentityDao(tx.handle()).insert(identity);
+        final IdentityRow identity = Identities.newRow(ids, user.id(), token, now);
+        final SessionLifecycle.Started started = tx.signUp(user, identity, newSession(user.id(), token, context),
+                Map.of("provider", token.provider().wireName(), "newUser", true));
         // Nobody can have a copy of a profile that did not exist; all of it was written just now.
-        return new Resolved(user, true, null, false, UserProfile.of(new UserWithIdentities(user, List.of(identity))));
+        return signedIn(UserProfile.of(new UserWithIdentities(user, List.of(identity))), true, started, token);
     }
 
     /** The one user an e-mail may link to, under the linking rule above; none when in doubt. */
