@@ -8,6 +8,7 @@ import dev.oauthapi.config.GoogleConfig;
 import dev.oauthapi.config.IdTokensConfig;
 import dev.oauthapi.config.MigrationConfig;
 import dev.oauthapi.config.NetworkConfig;
+import dev.oauthapi.config.PasskeysConfig;
 import dev.oauthapi.config.RateLimitsConfig;
 import dev.oauthapi.config.RedisConfig;
 import dev.oauthapi.config.SessionsConfig;
@@ -56,6 +57,9 @@ public class OAuthApiConfiguration extends Configuration {
 
     @Valid @NotNull @JsonProperty
     private DocsConfig docs;
+
+    @Valid @NotNull @JsonProperty
+    private PasskeysConfig passkeys;
 
     @Valid @NotNull @JsonProperty
     private MigrationConfig migration;
@@ -116,6 +120,10 @@ public class OAuthApiConfiguration extends Configuration {
 
     public DocsConfig docs() {
         return docs;
+    }
+
+    public PasskeysConfig passkeys() {
+        return passkeys;
     }
 
     /** The web clients' ID tokens go through the same verifier as the apps': it must accept their audience. */

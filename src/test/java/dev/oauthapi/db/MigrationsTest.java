@@ -25,13 +25,14 @@ class MigrationsTest {
     void migratesAnEmptyDatabaseAndASecondRunChangesNothing() throws SQLException {
         final CommandResult first = TestApp.run(env, "db", "migrate", TestApp.CONFIG);
         assertThat(first.succeeded()).as(first.stderr()).isTrue();
-        assertThat(tables()).contains("users", "identities", "sessions", "refresh_tokens", "audit_log");
+        assertThat(tables()).contains("users", "identities", "sessions", "refresh_tokens", "audit_log", "passkeys");
         final List<String> applied = appliedChangeSets();
         assertThat(applied).containsExactly(
                 "001-users", "002-identities", "003-sessions", "004-refresh-tokens", "005-audit-log", "006-provider-lifecycle",
                 "007-server-secrets", "008-fillfactor", "009-audit-actor", "009-audit-actor-index", "009-audit-event-index",
                 "009-users-created-index", "009-users-email-prefix-index", "009-users-name-prefix-index",
-                "010-session-refresh", "010-sessions-absolute-expiry-index", "010-sessions-drop-expires-index");
+                "010-session-refresh", "010-sessions-absolute-expiry-index", "010-sessions-drop-expires-index",
+                "011-passkeys", "011-sessions-validate", "011-users-webauthn-handle-index", "011-sessions-passkey-index");
 
         final CommandResult second = TestApp.run(env, "db", "migrate", TestApp.CONFIG);
         assertThat(second.succeeded()).as(second.stderr()).isTrue();
@@ -47,7 +48,7 @@ class MigrationsTest {
         final CommandResult status = TestApp.run(env, "db", "status", TestApp.CONFIG);
 
         assertThat(status.succeeded()).as(status.stderr()).isTrue();
-        assertThat(status.stdout()).contains("17 changesets have not been applied");
+        assertThat(status.stdout()).contains("21 changesets have not been applied");
     }
 
     @Test
