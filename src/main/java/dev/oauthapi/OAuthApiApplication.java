@@ -25,11 +25,13 @@ import dev.oauthapi.resources.DocsResource;
 import dev.oauthapi.resources.HealthResource;
 import dev.oauthapi.resources.JwksResource;
 import dev.oauthapi.resources.OpenApiResource;
+import dev.oauthapi.resources.PasskeysResource;
 import dev.oauthapi.resources.ProfileResource;
 import dev.oauthapi.resources.ProviderEventsResource;
 import dev.oauthapi.resources.SessionsResource;
 import dev.oauthapi.resources.UsersResource;
 import dev.oauthapi.resources.WebSignInResource;
+import dev.oauthapi.resources.WellKnownResource;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.Command;
@@ -137,6 +139,8 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         environment.jersey().register(new UsersResource(services.profiles()));
         environment.jersey().register(new ProfileResource(services.profiles(), services.identities(), services.deletion()));
         environment.jersey().register(new AdminResource(services.adminUsers(), services.auditTrail(), services.usageStats()));
+        environment.jersey().register(new PasskeysResource(services.passkeys(), services.passkeySignIn(), clock));
+        environment.jersey().register(new WellKnownResource(config.passkeys()));
     }
 
     /** Health checks ("postgresql" comes with the database), readiness, and the stop that drains. */

@@ -16,6 +16,9 @@ import dev.oauthapi.identity.RemoteJwks;
 import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.redis.Redis;
 import dev.oauthapi.redis.SessionStates;
+import dev.oauthapi.passkeys.Authenticators;
+import dev.oauthapi.passkeys.PasskeyChallenges;
+import dev.oauthapi.passkeys.Passkeys;
 import dev.oauthapi.redis.SignInMarks;
 import dev.oauthapi.redis.SingleUseKeys;
 import dev.oauthapi.redis.UserVersions;
@@ -40,6 +43,7 @@ import dev.oauthapi.users.AccountResolution;
 import dev.oauthapi.users.Identities;
 import dev.oauthapi.users.Profiles;
 import dev.oauthapi.signin.AppleTokens;
+import dev.oauthapi.signin.PasskeySignIn;
 import dev.oauthapi.users.ProfileCache;
 import dev.oauthapi.signin.ProviderEvents;
 import dev.oauthapi.signin.RetryRevocationsTask;
@@ -53,6 +57,8 @@ import org.slf4j.LoggerFactory;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.HashSet;
+import java.util.Set;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -67,7 +73,8 @@ import java.util.function.Supplier;
 public record Services(SigningKeys signingKeys, AccessTokens accessTokens, SessionGate sessionGate, Profiles profiles,
                        Identities identities, AccountDeletion deletion, AccountAdministration administration,
                        RefreshRotation rotation, Sessions sessions, SignInService signIn, WebSignIn webSignIn,
-                       ProviderEvents providerEvents, AdminUsers adminUsers, AuditTrail auditTrail, UsageStats usageStats) {
+                       ProviderEvents providerEvents, AdminUsers adminUsers, AuditTrail auditTrail, UsageStats usageStats,
+                       Passkeys passkeys, PasskeySignIn passkeySignIn) {
     /** Profiles kept for {@code /api/users/me}: under 1 KiB each, so at most some 10 MiB. */
     private static final long PROFILE_CACHE_SIZE = 10_000;
 
@@ -107,10 +114,19 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
                 deletion, clock, metrics);
         final AccountAdministration administration = new AccountAdministration(jdbi, lifecycle, deletion, clock);
         final PageCursors cursors = new PageCursors(keys.shared(ServerSecrets.CURSORS));
+
+        // Passkeys
+        final Passkeys passkeys = new Passkeys(config.passkeys(), jdbi, lifecycle,
+                new PasskeyChallenges(keys.shared(ServerSecrets.PASSKEY_CHALLENGES), random, clock), new SignInMarks(redis),
+                Authenticators.bundled(), metrics, rowIds, random, clock);
+        final Set<String> knownClients = new HashSet<>(config.google().clientIds().values());
+        knownClients.addAll(config.apple().clientIds().values());
+        final PasskeySignIn passkeySignIn = new PasskeySignIn(passkeys, lifecycle, accessTokens, knownClients, metrics,
+                clock);
         return new Services(signingKeys, accessTokens, sessionGate, new Profiles(jdbi, lifecycle, clock, profiles),
                 identities, deletion, administration, rotation, sessions, signIn.service(), signIn.web(), providerEvents,
                 new AdminUsers(jdbi, administration, sessions, cursors, clock), new AuditTrail(jdbi, cursors),
-                new UsageStats(jdbi, clock));
+                new UsageStats(jdbi, clock), passkeys, passkeySignIn);
     }
 
     /** Sign-in by app and by browser, and the verifiers of the providers' events. */

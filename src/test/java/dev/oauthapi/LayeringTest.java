@@ -76,21 +76,23 @@ class LayeringTest {
 
     /**
      * The domain's own order, each layer using only those below it: {@code admin} and
-     * {@code signin} over {@code users}, over {@code sessions}, over {@code tokens} and
-     * {@code identity}; none of them knows the web.
+     * {@code signin} over {@code passkeys}, over {@code users}, over {@code sessions}, over
+     * {@code tokens} and {@code identity}; none of them knows the web.
      */
     @Test
     void theDomainPointsOneWay() {
         final String admin = "dev.oauthapi.admin..";
         final String signin = "dev.oauthapi.signin..";
+        final String passkeys = "dev.oauthapi.passkeys..";
         final String users = "dev.oauthapi.users..";
         final String sessions = "dev.oauthapi.sessions..";
         below(admin, WEB);
         below(signin, concat(WEB, admin));
-        below(users, concat(WEB, admin, signin));
-        below(sessions, concat(WEB, admin, signin, users));
-        below("dev.oauthapi.tokens..", concat(WEB, admin, signin, users, sessions));
-        below("dev.oauthapi.identity..", concat(WEB, admin, signin, users, sessions));
+        below(passkeys, concat(WEB, admin, signin));
+        below(users, concat(WEB, admin, signin, passkeys));
+        below(sessions, concat(WEB, admin, signin, passkeys, users));
+        below("dev.oauthapi.tokens..", concat(WEB, admin, signin, passkeys, users, sessions));
+        below("dev.oauthapi.identity..", concat(WEB, admin, signin, passkeys, users, sessions));
     }
 
     /** HTTP plumbing knows requests, not who makes them: the auth glue hands it what it needs. */

@@ -28,15 +28,16 @@ public final class SessionDao {
     }
 
     /** Stores a new session with the hash of its first refresh token's secret (generation 0). */
-    public void insert(SessionRow session, byte[] refreshHash) {
+    /** @param passkeyId the passkey the session is signed in with, or null */
+    public void insert(SessionRow session, byte[] refreshHash, UUID passkeyId) {
         bindSession(handle.createUpdate("""
                         INSERT INTO sessions (id, user_id, provider, client_id, platform, device_name, app_version,
                                               ip_address, user_agent, created_at, last_used_at, expires_at,
-                                              absolute_expires_at, refresh_generation, refresh_hash)
+                                              absolute_expires_at, refresh_generation, refresh_hash, passkey_id)
                         VALUES (:id, :userId, :provider, :clientId, :platform, :deviceName, :appVersion,
                                 CAST(:ipAddress AS inet), :userAgent, :createdAt, :lastUsedAt, :expiresAt,
-                                :absoluteExpiresAt, 0, :refreshHash)"""), session)
-                .bind("refreshHash", refreshHash)
+                                :absoluteExpiresAt, 0, :refreshHash, CAST(:passkeyId AS uuid))"""), session)
+                .bind("refreshHash", refreshHash).bindByType("passkeyId", passkeyId, UUID.class)
                 .execute();
     }
 
@@ -44,19 +45,19 @@ public final class SessionDao {
      * Stores a new session the way older releases do: its first refresh token as a row of
      * {@code refresh_tokens} (generation 0), in one statement ({@code REFRESH_TOKEN_FORMAT=v1}).
      */
-    public void insertLegacy(SessionRow session, byte[] refreshTokenHash) {
+    public void insertLegacy(SessionRow session, byte[] refreshTokenHash, UUID passkeyId) {
         bindSession(handle.createUpdate("""
                         WITH session AS (
                             INSERT INTO sessions (id, user_id, provider, client_id, platform, device_name, app_version,
                                                   ip_address, user_agent, created_at, last_used_at, expires_at,
-                                                  absolute_expires_at)
+                                                  absolute_expires_at, passkey_id)
                             VALUES (:id, :userId, :provider, :clientId, :platform, :deviceName, :appVersion,
                                     CAST(:ipAddress AS inet), :userAgent, :createdAt, :lastUsedAt, :expiresAt,
-                                    :absoluteExpiresAt)
+                                    :absoluteExpiresAt, CAST(:passkeyId AS uuid))
                             RETURNING id)
                         INSERT INTO refresh_tokens (token_hash, session_id, generation, issued_at)
                         SELECT :tokenHash, id, 0, :createdAt FROM session"""), session)
-                .bind("tokenHash", refreshTokenHash)
+                .bind("tokenHash", refreshTokenHash).bindByType("passkeyId", passkeyId, UUID.class)
                 .execute();
     }
 
@@ -184,6 +185,11 @@ public final class SessionDao {
     /** Revokes the live sessions a user started through one provider; returns their ids. */
     public List<UUID> revokeOfProvider(UUID userId, String provider, String reason, Instant now) {
         return revokeWhere("provider = :provider", userId, reason, now, query -> query.bind("provider", provider));
+    }
+
+    /** Revokes the live sessions signed in with one passkey of the user; returns their ids. */
+    public List<UUID> revokeOfPasskey(UUID userId, UUID passkeyId, String reason, Instant now) {
+        return revokeWhere("passkey_id = :passkeyId", userId, reason, now, query -> query.bind("passkeyId", passkeyId));
     }
 
     /** Revokes the user's live sessions that also match {@code condition} (constant SQL); returns their ids. */

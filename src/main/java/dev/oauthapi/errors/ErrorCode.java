@@ -19,6 +19,7 @@ public enum ErrorCode {
     SESSION_REVOKED(401, "Session revoked"),
     SESSION_EXPIRED(401, "Session expired"),
     INVALID_CODE(401, "Invalid code"),
+    INVALID_PASSKEY(401, "Invalid passkey"),
     FORBIDDEN(403, "Forbidden"),
     ACCOUNT_DISABLED(403, "Account disabled"),
     NOT_FOUND(404, "Not found"),
@@ -29,6 +30,9 @@ public enum ErrorCode {
     IDENTITY_ALREADY_LINKED(409, "Identity already linked"),
     LAST_IDENTITY(409, "Last identity"),
     LAST_SUPERADMIN(409, "Last superadmin"),
+    PASSKEY_ALREADY_REGISTERED(409, "Passkey already registered"),
+    /** A registration's refusal: the same code as a sign-in's, answered 400 (the contract's). */
+    INVALID_PASSKEY_REGISTRATION(400, "Invalid passkey", "invalid_passkey"),
     PAYLOAD_TOO_LARGE(413, "Request body too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
     RATE_LIMITED(429, "Too many requests"),
@@ -38,10 +42,16 @@ public enum ErrorCode {
 
     private final int status;
     private final String title;
+    private final String code;
 
     ErrorCode(int status, String title) {
+        this(status, title, null);
+    }
+
+    ErrorCode(int status, String title, String code) {
         this.status = status;
         this.title = title;
+        this.code = code;
     }
 
     public int status() {
@@ -53,7 +63,7 @@ public enum ErrorCode {
     }
 
     public String code() {
-        return name().toLowerCase(Locale.ROOT);
+        return code != null ? code : name().toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -32,6 +32,9 @@ public final class AuthMetrics {
     private final Counter keyFetches;
     private final Counter providerEvents;
     private final Counter untrustedRedisValues;
+    private final Counter passkeyRegistrations;
+    private final Counter passkeySignIns;
+    private final Counter passkeyRefusals;
     private final Histogram requests;
 
     public AuthMetrics(PrometheusRegistry registry) {
@@ -58,6 +61,13 @@ public final class AuthMetrics {
         untrustedRedisValues = Counter.builder().name("oauth_redis_values_untrusted_total")
                 .help("Values read back from Redis whose MAC did not verify (read again from PostgreSQL, or refused)")
                 .labelNames("value").register(registry);
+        passkeyRegistrations = Counter.builder().name("oauth_passkey_registrations_total")
+                .help("Passkey registrations, by outcome").labelNames("outcome").register(registry);
+        passkeySignIns = Counter.builder().name("oauth_passkey_sign_ins_total")
+                .help("Sign-ins with a passkey, by outcome").labelNames("outcome").register(registry);
+        passkeyRefusals = Counter.builder().name("oauth_passkey_refusals_total")
+                .help("Passkey ceremonies refused, by ceremony and the check that failed").labelNames("ceremony", "check")
+                .register(registry);
         requests = Histogram.builder().name("http_server_request_duration_seconds").unit(Unit.SECONDS)
                 .help("Time to answer a request, by method, route template and status")
                 .classicOnly()
@@ -95,6 +105,20 @@ public final class AuthMetrics {
 
     public void signInRefused(String provider, String check) {
         signInRefusals.labelValues(provider, check).inc();
+    }
+
+    /** A passkey registration's outcome: {@code SUCCEEDED}, {@code REFUSED} or {@code FAILED}. */
+    public void passkeyRegistration(SignIn outcome) {
+        passkeyRegistrations.labelValues(outcome.name().toLowerCase(java.util.Locale.ROOT)).inc();
+    }
+
+    public void passkeySignIn(SignIn outcome) {
+        passkeySignIns.labelValues(outcome.name().toLowerCase(java.util.Locale.ROOT)).inc();
+    }
+
+    /** @param ceremony {@code registration} or {@code sign_in} */
+    public void passkeyRefused(String ceremony, String check) {
+        passkeyRefusals.labelValues(ceremony, check).inc();
     }
 
     public void refresh(Refresh outcome) {

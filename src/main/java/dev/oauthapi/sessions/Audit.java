@@ -34,7 +34,11 @@ public final class Audit {
         PROVIDER_EVENT,
         PROVIDER_TOKEN_REVOKED,
         PROVIDER_TOKEN_REVOKE_FAILED,
-        PROVIDER_TOKEN_REVOKE_ABANDONED;
+        PROVIDER_TOKEN_REVOKE_ABANDONED,
+        PASSKEY_REGISTERED,
+        PASSKEY_DELETED,
+        /** A passkey's signature counter did not increase: audited, and refused for a device-bound one. */
+        PASSKEY_COUNTER_ANOMALY;
 
         public String stored() {
             return name().toLowerCase(Locale.ROOT);

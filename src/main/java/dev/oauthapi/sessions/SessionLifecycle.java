@@ -152,12 +152,17 @@ public final class SessionLifecycle {
          * from now, never past its absolute one, {@code SESSION_MAX_LIFETIME} from now.
          */
         public Started start(NewSession started) {
+            return start(started, null);
+        }
+
+        /** As {@link #start(NewSession)}, for a sign-in with a passkey: the session ends with it. */
+        public Started start(NewSession started, UUID passkeyId) {
             final SessionRow session = newSession(started);
             final FirstToken first = firstToken(session);
             if (first.legacyHash() != null) {
-                new SessionDao(handle).insertLegacy(session, first.legacyHash());
+                new SessionDao(handle).insertLegacy(session, first.legacyHash(), passkeyId);
             } else {
-                new SessionDao(handle).insert(session, first.hash());
+                new SessionDao(handle).insert(session, first.hash(), passkeyId);
             }
             return new Started(session, first.token());
         }
@@ -244,6 +249,12 @@ public final class SessionLifecycle {
         /** Ends the live sessions the user started through one provider; returns how many. */
         public int endOfProvider(UUID userId, String provider, String reason) {
             return collect(reason, userId, new SessionDao(handle).revokeOfProvider(userId, provider, reason, clock.instant()));
+        }
+
+        /** Ends the live sessions the user signed in to with one passkey; returns how many. */
+        public int endOfPasskey(UUID userId, UUID passkeyId, String reason) {
+            return collect(reason, userId, new SessionDao(handle).revokeOfPasskey(userId, passkeyId, reason,
+                    clock.instant()));
         }
 
         /**

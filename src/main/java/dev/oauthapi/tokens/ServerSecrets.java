@@ -23,6 +23,8 @@ public final class ServerSecrets {
     public static final String SESSION_CACHE = "session-cache-hmac";
     /** Signs refresh tokens: proves one ours for its session and generation. */
     public static final String REFRESH_TOKENS = "refresh-token-hmac";
+    /** Passkey challenges: each carries its expiry and user under this key. */
+    public static final String PASSKEY_CHALLENGES = "passkey-challenge-hmac";
 
     private ServerSecrets() {
     }

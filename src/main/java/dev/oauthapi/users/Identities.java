@@ -2,6 +2,7 @@ package dev.oauthapi.users;
 
 import dev.oauthapi.db.IdentityDao;
 import dev.oauthapi.db.IdentityRow;
+import dev.oauthapi.db.PasskeyDao;
 import dev.oauthapi.db.RowIds;
 import dev.oauthapi.db.UniqueViolation;
 import dev.oauthapi.db.UserDao;
@@ -82,9 +83,10 @@ public final class Identities {
             if (linked.stream().noneMatch(identity -> identity.provider().equals(name))) {
                 throw new ApiException(ErrorCode.NOT_FOUND, "No " + name + " account is linked.");
             }
-            if (linked.size() == 1) {
+            // A passkey is a way to sign in too: with one, the last identity may go.
+            if (linked.size() == 1 && new PasskeyDao(tx.handle()).ofUser(userId).isEmpty()) {
                 throw new ApiException(ErrorCode.LAST_IDENTITY,
-                        "This is the only way to sign in to this account; link another provider first.");
+                        "This is the only way to sign in to this account; link another provider or add a passkey first.");
             }
             ProviderTokenOutbox.queue(tx.handle(), userId, name, clock.instant());
             identities.delete(userId, name);

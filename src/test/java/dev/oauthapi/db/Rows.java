@@ -53,14 +53,14 @@ final class Rows {
     /** A session with the hash of its first refresh token's secret (generation 0) on its row. */
     static SessionRow session(UserRow user, String provider, byte[] refreshHash) {
         final SessionRow session = newSession(user, provider);
-        new SessionDao(HANDLE).insert(session, refreshHash);
+        new SessionDao(HANDLE).insert(session, refreshHash, null);
         return session;
     }
 
     /** A session as older releases start one: its first refresh token a row of {@code refresh_tokens}. */
     static SessionRow legacySession(UserRow user, String provider, byte[] refreshTokenHash) {
         final SessionRow session = newSession(user, provider);
-        new SessionDao(HANDLE).insertLegacy(session, refreshTokenHash);
+        new SessionDao(HANDLE).insertLegacy(session, refreshTokenHash, null);
         return session;
     }
 

@@ -1,0 +1,82 @@
+package dev.oauthapi.signin;
+
+import dev.oauthapi.errors.ApiException;
+import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.metrics.AuthMetrics;
+import dev.oauthapi.passkeys.Credential;
+import dev.oauthapi.passkeys.Passkeys;
+import dev.oauthapi.sessions.Audit;
+import dev.oauthapi.sessions.SessionLifecycle;
+import dev.oauthapi.tokens.AccessTokens;
+import dev.oauthapi.users.Profiles;
+import dev.oauthapi.users.SignInContext;
+import dev.oauthapi.users.SignedIn;
+import dev.oauthapi.users.UserProfile;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Sign-in with a passkey: an ordinary sign-in once the passkey's checks passed ({@link Passkeys}).
+ * The same session start, tokens and audit row as a Google or Apple sign-in, provider
+ * {@code passkey}; the session names the passkey, and ends when it is deleted. Its client is the
+ * sign-in's {@code clientId} when given (one the service knows), else the verified origin.
+ */
+public final class PasskeySignIn {
+    private static final String PROVIDER = "passkey";
+
+    private final Passkeys passkeys;
+    private final SessionLifecycle lifecycle;
+    private final AccessTokens accessTokens;
+    private final Set<String> knownClients;
+    private final AuthMetrics metrics;
+    private final Clock clock;
+
+    /** @param knownClients the client ids a sign-in may name: the apps the service knows */
+    public PasskeySignIn(Passkeys passkeys, SessionLifecycle lifecycle, AccessTokens accessTokens,
+                         Set<String> knownClients, AuthMetrics metrics, Clock clock) {
+        this.passkeys = passkeys;
+        this.lifecycle = lifecycle;
+        this.accessTokens = accessTokens;
+        this.knownClients = Set.copyOf(knownClients);
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    public SignInService.Result signIn(Credential credential, String clientId, SignInContext context) {
+        try {
+            if (clientId != null && !knownClients.contains(clientId)) {
+                throw new ApiException(ErrorCode.INVALID_REQUEST, "clientId is not a client this service knows.");
+            }
+            final SignedIn signedIn = passkeys.signIn(credential, verified -> lifecycle.inTransaction(tx -> {
+                final UUID userId = verified.found().passkey().userId();
+                if (verified.found().userDisabled()) {
+                    throw new ApiException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.");
+                }
+                Passkeys.recordUse(tx, verified, clock.instant());
+                final String client = clientId != null ? clientId : verified.assertion().origin();
+                final SessionLifecycle.Started started = tx.start(new SessionLifecycle.NewSession(userId, PROVIDER,
+                        client, context.platform(), context.deviceName(), context.appVersion(), context.ipAddress(),
+                        context.userAgent()), verified.found().passkey().id());
+                tx.audit(Audit.Event.SIGN_IN, userId, userId, started.session().id(), context.ipAddress(),
+                        Map.of("provider", PROVIDER, "newUser", false,
+                                "passkeyId", verified.found().passkey().id().toString()));
+                final UserProfile profile = Profiles.read(tx.handle(), userId);
+                return new SignedIn(profile, false, started.session().id(), client, started.refreshToken(),
+                        started.session().expiresAt());
+            }));
+            final AccessTokens.Issued access = accessTokens.issue(signedIn.user().id(), signedIn.sessionId(),
+                    signedIn.user().role(), signedIn.clientId());
+            metrics.signIn(PROVIDER, AuthMetrics.SignIn.SUCCEEDED);
+            return new SignInService.Result(signedIn.user(), access, signedIn);
+        } catch (ApiException e) {
+            metrics.signIn(PROVIDER, e.code().status() < 500 ? AuthMetrics.SignIn.REFUSED : AuthMetrics.SignIn.FAILED);
+            throw e;
+        } catch (RuntimeException e) {
+            metrics.signIn(PROVIDER, AuthMetrics.SignIn.FAILED);
+            throw e;
+        }
+    }
+}
