@@ -132,14 +132,15 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         if (config.docs().enabled()) {
             DocsResource.register(environment);
         }
-        environment.jersey().register(new AuthResource(services.signIn(), clock));
+        environment.jersey().register(new AuthResource(services.signIn(), services.passkeySignIn(), clock));
         environment.jersey().register(new WebSignInResource(services.webSignIn(), clock));
         environment.jersey().register(new SessionsResource(services.rotation(), services.sessions(), clock));
         environment.jersey().register(new ProviderEventsResource(services.providerEvents()));
         environment.jersey().register(new UsersResource(services.profiles()));
-        environment.jersey().register(new ProfileResource(services.profiles(), services.identities(), services.deletion()));
+        environment.jersey().register(new ProfileResource(services.profiles(), services.identities(), services.deletion(),
+                services.passkeys()));
         environment.jersey().register(new AdminResource(services.adminUsers(), services.auditTrail(), services.usageStats()));
-        environment.jersey().register(new PasskeysResource(services.passkeys(), services.passkeySignIn(), clock));
+        environment.jersey().register(new PasskeysResource(services.passkeys()));
         environment.jersey().register(new WellKnownResource(config.passkeys()));
     }
 

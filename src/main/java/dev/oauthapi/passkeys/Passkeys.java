@@ -117,10 +117,11 @@ public final class Passkeys {
             final byte[] attestation = WebAuthnBase64.decode("attestationObject", credential.attestationObject());
             final byte[] challenge = verifier.challengeOf(clientData);
             final Instant expiry = challenges.open(challenge, userId);
-            final PasskeyVerifier.Registration registration = verifier.register(clientData, attestation, challenge);
-            requireSameId(credential, registration.credentialId());
-            final PasskeyRow stored = once(challenge, expiry, () -> store(userId, registration,
-                    credential.transports(), label, ipAddress));
+            final PasskeyRow stored = once(challenge, expiry, () -> {
+                final PasskeyVerifier.Registration registration = verifier.register(clientData, attestation, challenge);
+                requireSameId(credential, registration.credentialId());
+                return store(userId, registration, credential.transports(), label, ipAddress);
+            });
             metrics.passkeyRegistration(AuthMetrics.SignIn.SUCCEEDED);
             return view(stored);
         } catch (PasskeyRejected e) {
@@ -190,22 +191,9 @@ public final class Passkeys {
                 throw new PasskeyRejected("userHandle", "the user handle is not the passkey owner's");
             }
             final PasskeyRow passkey = found.passkey();
-            final PasskeyVerifier.Assertion assertion;
-            try {
-                assertion = verifier.authenticate(new PasskeyVerifier.Stored(passkey.credentialId(), passkey.publicKey(),
-                        passkey.signCount(), passkey.backupEligible()), credentialId, userHandle, authenticatorData,
-                        clientData, signature, challenge);
-            } catch (PasskeyRejected e) {
-                if ("counter".equals(e.check())) {
-                    lifecycle.inTransaction(tx -> {
-                        tx.audit(Audit.Event.PASSKEY_COUNTER_ANOMALY, passkey.userId(), null, null, null,
-                                Map.of("passkeyId", passkey.id().toString(), "refused", true));
-                        return null;
-                    });
-                }
-                throw e;
-            }
-            final T started = once(challenge, expiry, () -> session.apply(new Verified(found, assertion)));
+            // Marked used first: a replay is "challengeUsed", never mistaken for a cloned authenticator.
+            final T started = once(challenge, expiry, () -> session.apply(new Verified(found,
+                    authenticate(passkey, credentialId, userHandle, authenticatorData, clientData, signature, challenge))));
             metrics.passkeySignIn(AuthMetrics.SignIn.SUCCEEDED);
             return started;
         } catch (PasskeyRejected e) {
@@ -217,6 +205,26 @@ public final class Passkeys {
             throw e;
         } catch (RuntimeException e) {
             metrics.passkeySignIn(AuthMetrics.SignIn.FAILED);
+            throw e;
+        }
+    }
+
+    /** The assertion's checks; a device-bound passkey whose counter went back is audited as a possible clone. */
+    private PasskeyVerifier.Assertion authenticate(PasskeyRow passkey, byte[] credentialId, byte[] userHandle,
+                                                   byte[] authenticatorData, byte[] clientData, byte[] signature,
+                                                   byte[] challenge) {
+        try {
+            return verifier.authenticate(new PasskeyVerifier.Stored(passkey.credentialId(), passkey.publicKey(),
+                    passkey.signCount(), passkey.backupEligible()), credentialId, userHandle, authenticatorData,
+                    clientData, signature, challenge);
+        } catch (PasskeyRejected e) {
+            if ("counter".equals(e.check())) {
+                lifecycle.inTransaction(tx -> {
+                    tx.audit(Audit.Event.PASSKEY_COUNTER_ANOMALY, passkey.userId(), null, null, null,
+                            Map.of("passkeyId", passkey.id().toString(), "refused", true));
+                    return null;
+                });
+            }
             throw e;
         }
     }

@@ -2,6 +2,7 @@ package dev.oauthapi.resources;
 
 import dev.oauthapi.api.AppleSignInRequest;
 import dev.oauthapi.api.GoogleSignInRequest;
+import dev.oauthapi.api.PasskeyCredential;
 import dev.oauthapi.api.NonceResponse;
 import dev.oauthapi.api.SignInResponse;
 import dev.oauthapi.api.UserResponse;
@@ -9,6 +10,7 @@ import dev.oauthapi.auth.AuthenticatedUser;
 import dev.oauthapi.http.RateLimited;
 import dev.oauthapi.identity.Nonces;
 import dev.oauthapi.identity.Provider;
+import dev.oauthapi.signin.PasskeySignIn;
 import dev.oauthapi.signin.SignInService;
 import io.dropwizard.auth.Auth;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,16 +25,18 @@ import jakarta.ws.rs.core.MediaType;
 
 import java.time.Clock;
 
-/** Sign-in with Google and Apple, nonces, and linking another provider to a signed-in user. */
+/** Sign-in with Google, Apple and passkeys, nonces, and linking another provider to a signed-in user. */
 @Path("/api/auth")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public final class AuthResource {
     private final SignInService signIn;
+    private final PasskeySignIn passkeySignIn;
     private final Clock clock;
 
-    public AuthResource(SignInService signIn, Clock clock) {
+    public AuthResource(SignInService signIn, PasskeySignIn passkeySignIn, Clock clock) {
         this.signIn = signIn;
+        this.passkeySignIn = passkeySignIn;
         this.clock = clock;
     }
 
@@ -58,6 +62,14 @@ public final class AuthResource {
     public SignInResponse apple(@NotNull @Valid AppleSignInRequest request, @Context HttpServletRequest http) {
         return respond(signIn.signIn(Provider.APPLE, request.identityToken(), request.nonce(),
                 request.fullNameOrNull(), request.authorizationCode(), ClientContext.of(http, request.device())));
+    }
+
+    @POST
+    @Path("/passkey")
+    @RateLimited(RateLimited.Bucket.AUTH)
+    public SignInResponse passkey(@NotNull @Valid PasskeyCredential.SignIn request, @Context HttpServletRequest http) {
+        return respond(passkeySignIn.signIn(PasskeysResource.credential(request.credential()), request.clientId(),
+                ClientContext.of(http, request.device())));
     }
 
     @POST

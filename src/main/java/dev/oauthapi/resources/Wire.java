@@ -6,6 +6,7 @@ import dev.oauthapi.admin.UsageStats;
 import dev.oauthapi.api.AdminUserResponse;
 import dev.oauthapi.api.AuditEventResponse;
 import dev.oauthapi.api.SessionResponse;
+import dev.oauthapi.api.PasskeyResponse;
 import dev.oauthapi.api.SignInResponse;
 import dev.oauthapi.api.StatsResponse;
 import dev.oauthapi.api.TokensResponse;
@@ -13,6 +14,7 @@ import dev.oauthapi.api.UserResponse;
 import dev.oauthapi.api.WireTime;
 import dev.oauthapi.sessions.Sessions.DeviceSession;
 import dev.oauthapi.users.LinkedIdentity;
+import dev.oauthapi.passkeys.Passkey;
 import dev.oauthapi.signin.SignInService;
 import dev.oauthapi.users.UserProfile;
 
@@ -34,6 +36,11 @@ final class Wire {
                 TokensResponse.of(result.accessToken().token(), result.accessToken().expiresAt(),
                         result.session().refreshToken(), result.session().refreshExpiresAt(), clock.instant()),
                 result.session().isNewUser());
+    }
+
+    static PasskeyResponse passkey(Passkey passkey) {
+        return new PasskeyResponse(passkey.id().toString(), passkey.name(), WireTime.format(passkey.createdAt()),
+                WireTime.format(passkey.lastUsedAt()), passkey.backedUp(), passkey.authenticator());
     }
 
     static UserResponse user(UserProfile user) {

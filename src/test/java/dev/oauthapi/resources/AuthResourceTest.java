@@ -1,6 +1,7 @@
 package dev.oauthapi.resources;
 
 import dev.oauthapi.identity.Provider;
+import dev.oauthapi.signin.PasskeySignIn;
 import dev.oauthapi.signin.SignInService;
 import dev.oauthapi.testing.TestHttp;
 import dev.oauthapi.testing.TestResources;
@@ -36,7 +37,9 @@ import static org.mockito.Mockito.when;
 class AuthResourceTest {
     static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
     static final SignInService SIGN_IN = mock(SignInService.class);
-    static final ResourceExtension RESOURCES = TestResources.of(new AuthResource(SIGN_IN, Clock.fixed(NOW, ZoneOffset.UTC)));
+    static final PasskeySignIn PASSKEY_SIGN_IN = mock(PasskeySignIn.class);
+    static final ResourceExtension RESOURCES = TestResources.of(new AuthResource(SIGN_IN, PASSKEY_SIGN_IN,
+            Clock.fixed(NOW, ZoneOffset.UTC)));
 
     @BeforeEach
     void forget() {

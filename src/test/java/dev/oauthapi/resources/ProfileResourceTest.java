@@ -5,6 +5,7 @@ import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.testing.TestHttp;
 import dev.oauthapi.testing.TestResources;
+import dev.oauthapi.passkeys.Passkeys;
 import dev.oauthapi.users.AccountDeletion;
 import dev.oauthapi.users.Identities;
 import dev.oauthapi.users.Profiles;
@@ -35,7 +36,9 @@ class ProfileResourceTest {
     static final Profiles PROFILES = mock(Profiles.class);
     static final Identities IDENTITIES = mock(Identities.class);
     static final AccountDeletion DELETION = mock(AccountDeletion.class);
-    static final ResourceExtension RESOURCES = TestResources.of(new ProfileResource(PROFILES, IDENTITIES, DELETION));
+    static final Passkeys PASSKEYS = mock(Passkeys.class);
+    static final ResourceExtension RESOURCES = TestResources.of(new ProfileResource(PROFILES, IDENTITIES, DELETION,
+            PASSKEYS));
 
     @BeforeEach
     void forget() {
