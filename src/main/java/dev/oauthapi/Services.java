@@ -125,7 +125,7 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
                 clock);
         return new Services(signingKeys, accessTokens, sessionGate, new Profiles(jdbi, lifecycle, clock, profiles),
                 identities, deletion, administration, rotation, sessions, signIn.service(), signIn.web(), providerEvents,
-                new AdminUsers(jdbi, administration, sessions, cursors, clock), new AuditTrail(jdbi, cursors),
+                new AdminUsers(jdbi, administration, sessions, cursors, passkeys, clock), new AuditTrail(jdbi, cursors),
                 new UsageStats(jdbi, clock), passkeys, passkeySignIn);
     }
 

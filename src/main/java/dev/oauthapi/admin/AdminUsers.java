@@ -7,6 +7,8 @@ import dev.oauthapi.db.UserOverviewRow;
 import dev.oauthapi.db.UserWithIdentities;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.passkeys.Passkey;
+import dev.oauthapi.passkeys.Passkeys;
 import dev.oauthapi.sessions.Sessions;
 import dev.oauthapi.users.UserProfile;
 import org.jdbi.v3.core.Handle;
@@ -30,18 +32,25 @@ public final class AdminUsers {
     private final AccountAdministration accounts;
     private final Sessions sessions;
     private final PageCursors cursors;
+    private final Passkeys passkeys;
     private final Clock clock;
 
-    public AdminUsers(Jdbi jdbi, AccountAdministration accounts, Sessions sessions, PageCursors cursors, Clock clock) {
+    public AdminUsers(Jdbi jdbi, AccountAdministration accounts, Sessions sessions, PageCursors cursors,
+                      Passkeys passkeys, Clock clock) {
         this.jdbi = jdbi;
         this.accounts = accounts;
         this.sessions = sessions;
         this.cursors = cursors;
+        this.passkeys = passkeys;
         this.clock = clock;
     }
 
     /** A user as an admin sees it: the profile, and the state of the account. */
-    public record Account(UserProfile profile, Instant disabledAt, Instant lastSignInAt, int liveSessions) {
+    public record Account(UserProfile profile, Instant disabledAt, Instant lastSignInAt, int liveSessions,
+                          List<Passkey> passkeys) {
+        public Account {
+            passkeys = List.copyOf(passkeys);
+        }
     }
 
     /**
@@ -102,22 +111,32 @@ public final class AdminUsers {
         sessions.revoke(userId, sessionId, actor.id(), ipAddress);
     }
 
+    /** Deletes a passkey of the user, as the user would ({@link Passkeys#delete}), with the admin as the actor. */
+    public void deletePasskey(Actor actor, UUID userId, UUID passkeyId, String ipAddress) {
+        actor.requireMayManage(userId, find(userId).profile().role(), "delete a passkey of");
+        passkeys.delete(userId, passkeyId, actor.id(), ipAddress);
+    }
+
     /** Read before the change rather than under its lock: a role gained meanwhile costs at worst one sign-out. */
     private void requireMaySignOut(Actor actor, UUID userId) {
         actor.requireMayManage(userId, find(userId).profile().role(), "sign out");
     }
 
-    private static List<Account> withIdentities(Handle handle, List<UserOverviewRow> rows) {
+    private List<Account> withIdentities(Handle handle, List<UserOverviewRow> rows) {
         if (rows.isEmpty()) {
             return List.of();
         }
         final Map<UUID, List<IdentityRow>> identities = new IdentityDao(handle)
                 .findByUsers(rows.stream().map(row -> row.user().id()).toList()).stream()
                 .collect(Collectors.groupingBy(IdentityRow::userId));
+        final Map<UUID, List<Passkey>> passkeysOf = passkeys.ofUsers(rows.stream()
+                .filter(row -> row.passkeys() > 0).map(row -> row.user().id()).toList());
         return rows.stream()
                 .map(row -> new Account(
-                        UserProfile.of(new UserWithIdentities(row.user(), identities.getOrDefault(row.user().id(), List.of()))),
-                        row.user().disabledAt(), row.lastSignInAt(), row.liveSessions()))
+                        UserProfile.of(new UserWithIdentities(row.user(), identities.getOrDefault(row.user().id(), List.of()),
+                                row.passkeys())),
+                        row.user().disabledAt(), row.lastSignInAt(), row.liveSessions(),
+                        row.passkeys() == 0 ? List.of() : passkeysOf.getOrDefault(row.user().id(), List.of())))
                 .toList();
     }
 

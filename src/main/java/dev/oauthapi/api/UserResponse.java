@@ -4,7 +4,7 @@ import java.util.List;
 
 /** The contract's {@code User}. */
 public record UserResponse(String id, String email, boolean emailVerified, String name, String avatarUrl,
-                           String role, String createdAt, List<IdentityResponse> identities) {
+                           String role, String createdAt, List<IdentityResponse> identities, int passkeys) {
 
     public record IdentityResponse(String provider, String email, boolean isPrivateEmail, String linkedAt) {
     }

@@ -21,7 +21,7 @@ public final class IdentityDao {
 
     /** The identity {@code i}, its user {@code u}, and one of the user's identities {@code o}. */
     static final String WITH_USER_COLUMNS = JOINED_COLUMNS + ", " + joinedColumns("o") + ", u."
-            + UserDao.COLUMNS.replace(", ", ", u.");
+            + UserDao.COLUMNS.replace(", ", ", u.") + ", " + UserWithIdentities.PASSKEYS;
     /** The join that gives one row for each identity {@code o} of the user that identity {@code i} belongs to. */
     static final String WITH_USER_JOIN = """
              FROM identities i JOIN users u ON u.id = i.user_id JOIN identities o ON o.user_id = u.id
@@ -80,7 +80,8 @@ public final class IdentityDao {
     static IdentityWithUser withUserRow(java.sql.ResultSet row, org.jdbi.v3.core.statement.StatementContext ctx)
             throws java.sql.SQLException {
         return new IdentityWithUser(JOINED_MAPPER.map(row, ctx),
-                new UserWithIdentities(UserDao.MAPPER.map(row, ctx), List.of(OTHER_MAPPER.map(row, ctx))));
+                new UserWithIdentities(UserDao.MAPPER.map(row, ctx), List.of(OTHER_MAPPER.map(row, ctx)),
+                        row.getInt("passkeys")));
     }
 
     /** The rows of {@link #withUserRow}, one a user's identity, as one. */
@@ -90,7 +91,7 @@ public final class IdentityDao {
         }
         final List<IdentityRow> all = rows.stream().map(row -> row.user().identities().getFirst()).toList();
         return Optional.of(new IdentityWithUser(rows.getFirst().identity(),
-                new UserWithIdentities(rows.getFirst().user().user(), all)));
+                new UserWithIdentities(rows.getFirst().user().user(), all, rows.getFirst().user().passkeys())));
     }
 
     public List<IdentityRow> findByUser(UUID userId) {

@@ -60,6 +60,13 @@ public final class PasskeyDao {
                 .bind("userId", userId).map(MAPPER).list();
     }
 
+    /** The passkeys of several users (a page of the admin list), newest first. */
+    public List<PasskeyRow> ofUsers(List<UUID> userIds) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM passkeys WHERE user_id = ANY(:userIds)"
+                        + " ORDER BY created_at DESC, id DESC")
+                .bindArray("userIds", UUID.class, userIds).map(MAPPER).list();
+    }
+
     public Optional<PasskeyRow> rename(UUID userId, UUID id, String name) {
         return handle.createQuery("UPDATE passkeys SET name = :name WHERE id = :id AND user_id = :userId"
                         + " RETURNING " + COLUMNS)

@@ -27,7 +27,7 @@ public final class UserDao {
             Columns.instant(row, "disabled_at"), Columns.instant(row, "created_at"), Columns.instant(row, "updated_at"));
 
     private static final String WITH_IDENTITIES = "SELECT u." + COLUMNS.replace(", ", ", u.") + ", "
-            + IdentityDao.JOINED_COLUMNS + """
+            + UserWithIdentities.PASSKEYS + ", " + IdentityDao.JOINED_COLUMNS + """
              FROM users u LEFT JOIN identities i ON i.user_id = u.id
             WHERE u.id = :id
             ORDER BY i.linked_at, i.provider""";
@@ -39,10 +39,11 @@ public final class UserDao {
     private static final String OVERVIEW = "SELECT u." + COLUMNS.replace(", ", ", u.") + """
             , (SELECT max(i.last_sign_in_at) FROM identities i WHERE i.user_id = u.id) AS last_sign_in_at,
               (SELECT count(*) FROM sessions s WHERE s.user_id = u.id AND s.revoked_at IS NULL
-                  AND s.expires_at > :now AND s.absolute_expires_at > :now) AS live_sessions
-            FROM users u""";
+                  AND s.expires_at > :now AND s.absolute_expires_at > :now) AS live_sessions,
+            """ + UserWithIdentities.PASSKEYS + " FROM users u";
     private static final RowMapper<UserOverviewRow> OVERVIEW_MAPPER = (row, ctx) -> new UserOverviewRow(
-            MAPPER.map(row, ctx), Columns.instant(row, "last_sign_in_at"), row.getInt("live_sessions"));
+            MAPPER.map(row, ctx), Columns.instant(row, "last_sign_in_at"), row.getInt("live_sessions"),
+            row.getInt("passkeys"));
 
     private final Handle handle;
 
@@ -87,7 +88,8 @@ public final class UserDao {
         final List<UserWithIdentities.Joined> rows = handle.createQuery(WITH_IDENTITIES)
                 .bind("id", id)
                 .map((row, ctx) -> new UserWithIdentities.Joined(MAPPER.map(row, ctx),
-                        row.getObject("i_id") == null ? null : IdentityDao.JOINED_MAPPER.map(row, ctx)))
+                        row.getObject("i_id") == null ? null : IdentityDao.JOINED_MAPPER.map(row, ctx),
+                        row.getInt("passkeys")))
                 .list();
         return UserWithIdentities.of(rows);
     }

@@ -250,6 +250,16 @@ public final class Passkeys {
         return jdbi.withHandle(handle -> new PasskeyDao(handle).ofUser(userId)).stream().map(this::view).toList();
     }
 
+    /** The passkeys of several users, by user: what the admin API shows of each. */
+    public Map<UUID, List<Passkey>> ofUsers(List<UUID> userIds) {
+        if (userIds.isEmpty()) {
+            return Map.of();
+        }
+        return jdbi.withHandle(handle -> new PasskeyDao(handle).ofUsers(userIds)).stream()
+                .collect(java.util.stream.Collectors.groupingBy(PasskeyRow::userId, LinkedHashMap::new,
+                        java.util.stream.Collectors.mapping(this::view, java.util.stream.Collectors.toList())));
+    }
+
     public Passkey rename(UUID userId, UUID passkeyId, String name) {
         return view(jdbi.withHandle(handle -> new PasskeyDao(handle).rename(userId, passkeyId, name))
                 .orElseThrow(Passkeys::notFound));

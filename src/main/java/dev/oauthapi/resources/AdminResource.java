@@ -109,6 +109,13 @@ public final class AdminResource {
         users.endSession(actor(admin), userId(id), sessionId(sid), ClientContext.address(http));
     }
 
+    @DELETE
+    @Path("/users/{id}/passkeys/{pid}")
+    public void deletePasskey(@Auth AuthenticatedUser admin, @PathParam("id") String id, @PathParam("pid") String pid,
+                              @Context HttpServletRequest http) {
+        users.deletePasskey(actor(admin), userId(id), PathIds.parse(pid, "No such passkey."), ClientContext.address(http));
+    }
+
     @GET
     @Path("/audit")
     public AuditEventsResponse audit(@Auth AuthenticatedUser admin, @QueryParam("userId") String userId,

@@ -46,7 +46,7 @@ final class Wire {
     static UserResponse user(UserProfile user) {
         return new UserResponse(user.id().toString(), user.email(), user.emailVerified(), user.name(),
                 user.avatarUrl(), user.role(), WireTime.format(user.createdAt()),
-                user.identities().stream().map(Wire::identity).toList());
+                user.identities().stream().map(Wire::identity).toList(), user.passkeys());
     }
 
     private static UserResponse.IdentityResponse identity(LinkedIdentity identity) {
@@ -56,7 +56,8 @@ final class Wire {
 
     static AdminUserResponse adminUser(AdminUsers.Account account) {
         return new AdminUserResponse(user(account.profile()), WireTime.format(account.disabledAt()),
-                WireTime.format(account.lastSignInAt()), account.liveSessions());
+                WireTime.format(account.lastSignInAt()), account.liveSessions(),
+                account.passkeys().stream().map(Wire::passkey).toList());
     }
 
     static SessionResponse session(DeviceSession session, UUID currentSessionId) {

@@ -147,7 +147,7 @@ public final class AccountResolution {
         final SessionLifecycle.Started started = tx.signUp(user, identity, newSession(user.id(), token, context),
                 Map.of("provider", token.provider().wireName(), "newUser", true));
         // Nobody can have a copy of a profile that did not exist; all of it was written just now.
-        return signedIn(UserProfile.of(new UserWithIdentities(user, List.of(identity))), true, started, token);
+        return signedIn(UserProfile.of(new UserWithIdentities(user, List.of(identity), 0)), true, started, token);
     }
 
     /** The one user an e-mail may link to, under the linking rule above; none when in doubt. */

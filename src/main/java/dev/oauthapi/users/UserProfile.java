@@ -7,9 +7,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A user with the identities linked to it. */
+/** A user with the identities linked to it, and how many passkeys it has. */
 public record UserProfile(UUID id, String email, boolean emailVerified, String name, String avatarUrl, String role,
-                          Instant createdAt, List<LinkedIdentity> identities) {
+                          Instant createdAt, List<LinkedIdentity> identities, int passkeys) {
 
     public static UserProfile of(UserWithIdentities found) {
         final UserRow user = found.user();
@@ -18,7 +18,7 @@ public record UserProfile(UUID id, String email, boolean emailVerified, String n
                         identity.linkedAt()))
                 .toList();
         return new UserProfile(user.id(), user.email(), user.emailVerified(), user.name(), user.avatarUrl(),
-                user.role(), user.createdAt(), identities);
+                user.role(), user.createdAt(), identities, found.passkeys());
     }
 
     @Override

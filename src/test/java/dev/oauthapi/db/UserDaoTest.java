@@ -21,7 +21,7 @@ class UserDaoTest {
 
         assertThat(new UserDao(HANDLE).find(user.id())).contains(user);
         assertThat(new UserDao(HANDLE).findWithIdentities(user.id()))
-                .contains(new UserWithIdentities(user, List.of(google)));
+                .contains(new UserWithIdentities(user, List.of(google), 0));
         assertThat(new UserDao(HANDLE).findWithIdentities(UUID.randomUUID())).isEmpty();
     }
 

@@ -233,6 +233,31 @@ class PasskeyEndpointsTest {
     }
 
     @Test
+    void theProfileCountsPasskeysAndAnAdminSeesAndDeletesThem() {
+        final Registered registered = register(signedIn(), WEB);
+        final String passkeyId = registered.answer().json().path("id").asText();
+        final Answer me = http().get("/api/users/me", registered.accessToken());
+        assertThat(me.json().path("passkeys").asInt()).as(me.toString()).isEqualTo(1);
+        final String userId = me.json().path("id").asText();
+        final String passkeyToken = signIn(registered, WEB, 2, Map.of()).json().path("tokens").path("accessToken").asText();
+
+        final String adminToken = signedIn();
+        final String adminId = http().get("/api/users/me", adminToken).json().path("id").asText();
+        final TestApp.CommandResult promoted = TestApp.run(ENV, "users", "promote", "--id", adminId, "--role", "admin",
+                TestApp.CONFIG);
+        assertThat(promoted.succeeded()).as(promoted.stderr()).isTrue();
+        final Answer seen = http().get("/api/admin/users/" + userId, adminToken);
+        assertThat(seen.json().path("passkeys").findValuesAsText("id")).as(seen.toString()).containsExactly(passkeyId);
+
+        final Answer deleted = http().delete("/api/admin/users/" + userId + "/passkeys/" + passkeyId, adminToken);
+        assertThat(deleted.status()).as(deleted.toString()).isEqualTo(204);
+        assertThat(http().get("/api/users/me", passkeyToken).status()).as("its session ended").isEqualTo(401);
+        assertThat(http().get("/api/users/me", registered.accessToken()).json().path("passkeys").asInt()).isZero();
+        assertThat(DB.one("SELECT actor_id::text AS actor FROM audit_log WHERE event = 'passkey_deleted'"
+                + " AND details->>'passkeyId' = ?", passkeyId).get("actor")).isEqualTo(adminId);
+    }
+
+    @Test
     void theAssociationFilesComeFromConfiguration() {
         final Answer apple = http().get("/.well-known/apple-app-site-association", null);
         assertThat(apple.status()).isEqualTo(200);

@@ -127,8 +127,8 @@ class AdminResourceTest {
 
     private static AdminUsers.Account account(UUID id, String role) {
         return new AdminUsers.Account(new UserProfile(id, "ada@example.com", true, "Ada", null, role, CREATED,
-                List.of(new LinkedIdentity("apple", "ada@example.com", false, CREATED))),
-                null, CREATED.plusSeconds(60), 2);
+                List.of(new LinkedIdentity("apple", "ada@example.com", false, CREATED)), 0),
+                null, CREATED.plusSeconds(60), 2, List.of());
     }
 
     @Test
