@@ -132,6 +132,10 @@ public final class DevMode {
         defaults.put("APPLE_PRIVATE_KEY_PATH", p8.toString());
         defaults.put("APPLE_TOKEN_URL", emulator + "/apple/token");
         defaults.put("APPLE_REVOKE_URL", emulator + "/apple/revoke");
+        // Passkeys on http://localhost: WebAuthn takes localhost as a secure origin and an RP ID.
+        defaults.put("PASSKEY_RP_ID", "localhost");
+        defaults.put("PASSKEY_RP_NAME", "oauth-api (dev)");
+        defaults.put("PASSKEY_ORIGINS", "http://localhost:" + env.getOrDefault("PORT", "8080"));
         defaults.put("APPLE_TOKEN_ENCRYPTION_KEY", "dev1:" + persistentKey(apple.resolve("token-encryption-key")));
         defaults.forEach(env::putIfAbsent);
         return new Emulated(env, new ProviderEmulator(new ProviderEmulator.Clients(

@@ -282,6 +282,72 @@ public final class ProviderEmulator {
                 """;
     }
 
+    /**
+     * Passkeys in a browser: sign in through the emulator's Google, add a passkey, sign in with it.
+     * Open it at {@code http://localhost:8080/emulator/passkeys}: WebAuthn wants the RP ID's host.
+     */
+    @GET
+    @Path("/passkeys")
+    @Produces(MediaType.TEXT_HTML)
+    public String passkeys() {
+        return """
+                <!doctype html>
+                <html lang="en"><head><meta charset="utf-8"><title>Passkeys (emulator)</title></head>
+                <body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">
+                <h1>Passkeys</h1>
+                <p><label>E-mail <input id="email" value="dev@example.com"></label>
+                   <button id="sign-in-google">Sign in with Google (emulator)</button></p>
+                <p><button id="add">Add a passkey</button> <button id="passkey">Sign in with a passkey</button></p>
+                <p id="status"></p>
+                <pre id="result"></pre>
+                <script>
+                  const status = text => { document.getElementById('status').textContent = text; };
+                  const show = value => { document.getElementById('result').textContent = JSON.stringify(value, null, 2); };
+                  const call = (path, body, token) => fetch(path, {method: 'POST',
+                      headers: Object.assign({'Content-Type': 'application/json'},
+                          token ? {Authorization: 'Bearer ' + token} : {}),
+                      body: JSON.stringify(body || {})})
+                    .then(answer => answer.json().then(json => ({status: answer.status, body: json})));
+                  const refused = answer => { status('Refused: ' + answer.body.code); show(answer.body); };
+                  const guarded = work => async () => {
+                    try { await work(); } catch (e) { status('Failed: ' + e.name + ': ' + e.message); }
+                  };
+                  document.getElementById('sign-in-google').onclick = guarded(async () => {
+                    const minted = await call('/emulator/google/id-token', {email: document.getElementById('email').value});
+                    const signedIn = await call('/api/auth/google', {idToken: minted.body.idToken});
+                    if (signedIn.status !== 200) return refused(signedIn);
+                    sessionStorage.setItem('accessToken', signedIn.body.tokens.accessToken);
+                    status('Signed in as ' + (signedIn.body.user.email || signedIn.body.user.id));
+                    show(signedIn.body.user);
+                  });
+                  document.getElementById('add').onclick = guarded(async () => {
+                    const token = sessionStorage.getItem('accessToken');
+                    const options = await call('/api/auth/passkeys/registration/options', {}, token);
+                    if (options.status !== 200) return refused(options);
+                    const credential = await navigator.credentials.create(
+                        {publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options.body.publicKey)});
+                    const added = await call('/api/auth/passkeys/registration',
+                        {credential: credential.toJSON(), name: 'Added on the emulator page'}, token);
+                    if (added.status !== 201) return refused(added);
+                    status('Passkey added');
+                    show(added.body);
+                  });
+                  document.getElementById('passkey').onclick = guarded(async () => {
+                    const options = await call('/api/auth/passkeys/authentication/options', {});
+                    if (options.status !== 200) return refused(options);
+                    const credential = await navigator.credentials.get(
+                        {publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options.body.publicKey)});
+                    const signedIn = await call('/api/auth/passkey', {credential: credential.toJSON()});
+                    if (signedIn.status !== 200) return refused(signedIn);
+                    sessionStorage.setItem('accessToken', signedIn.body.tokens.accessToken);
+                    status('Signed in with a passkey as ' + (signedIn.body.user.email || signedIn.body.user.id));
+                    show(signedIn.body.user);
+                  });
+                </script>
+                </body></html>
+                """;
+    }
+
     /** The page that starts the browser sign-in: makes a PKCE pair, keeps the verifier, and goes. */
     @GET
     @Path("/start/{provider:google|apple}")

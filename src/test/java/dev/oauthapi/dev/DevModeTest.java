@@ -20,6 +20,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.virtualauthenticator.HasVirtualAuthenticator;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -310,6 +312,50 @@ class DevModeTest {
                 assertThat(browser.findElement(By.tagName("h1")).getText()).as(provider).isEqualTo("Signed in as " + email);
                 assertThat(browser.findElement(By.id("result")).getText()).contains("\"provider\": \"" + provider + "\"");
             }
+        } finally {
+            browser.quit();
+        }
+    }
+
+    /**
+     * Chromium's own WebAuthn, with a virtual platform authenticator (resident keys, user
+     * verification), registers a passkey from our options on the emulator's page and signs in
+     * with it: a real WebAuthn client accepts what we send, and we accept what it sends.
+     */
+    @Test
+    @Needs({Program.CHROMIUM, Program.CHROMEDRIVER})
+    void aBrowserAddsAPasskeyAndSignsInWithIt() {
+        final WebDriver browser = browser();
+        try {
+            ((HasVirtualAuthenticator) browser).addVirtualAuthenticator(new VirtualAuthenticatorOptions()
+                    .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
+                    .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
+                    .setHasResidentKey(true).setHasUserVerification(true).setIsUserVerified(true)
+                    .setIsUserConsenting(true));
+            final String email = "passkey-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+            browser.get("http://localhost:" + PORT + "/emulator/passkeys");
+            final WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            final WebElement field = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("email")));
+            field.clear();
+            field.sendKeys(email);
+
+            browser.findElement(By.id("sign-in-google")).click();
+            wait.until(ExpectedConditions.textMatches(By.id("status"), Pattern.compile(".+")));
+            assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Signed in as " + email);
+
+            browser.findElement(By.id("add")).click();
+            wait.until(ExpectedConditions.textMatches(By.id("status"), Pattern.compile("^(Passkey added|Refused|Failed).*")));
+            assertThat(browser.findElement(By.id("status")).getText()).as(browser.findElement(By.id("result")).getText())
+                    .isEqualTo("Passkey added");
+
+            browser.findElement(By.id("passkey")).click();
+            wait.until(ExpectedConditions.textMatches(By.id("status"),
+                    Pattern.compile("^(Signed in with a passkey|Refused|Failed).*")));
+            assertThat(browser.findElement(By.id("status")).getText()).as(browser.findElement(By.id("result")).getText())
+                    .isEqualTo("Signed in with a passkey as " + email);
+            assertThat(DB.one("SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id"
+                    + " WHERE u.email = ? AND s.provider = 'passkey' AND s.client_id = ?", email,
+                    "http://localhost:" + PORT).get("n")).isEqualTo(1L);
         } finally {
             browser.quit();
         }
