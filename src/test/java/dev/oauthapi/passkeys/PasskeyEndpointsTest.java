@@ -192,6 +192,38 @@ class PasskeyEndpointsTest {
     }
 
     @Test
+    void anAndroidAppsOriginRegistersAndSignsIn() {
+        final String android = "android:apk-key-hash:" + b64(java.util.HexFormat.ofDelimiter(":")
+                .parseHex(ANDROID_FINGERPRINT.toLowerCase(java.util.Locale.ROOT)));
+        final Registered registered = register(signedIn(), android);
+        assertThat(registered.answer().status()).as(registered.answer().toString()).isEqualTo(201);
+
+        final Answer signIn = signIn(registered, android, 2, Map.of("clientId", GOOGLE_CLIENT));
+        assertThat(signIn.status()).as(signIn.toString()).isEqualTo(200);
+        assertThat(DB.one("SELECT client_id FROM sessions WHERE passkey_id = CAST(? AS uuid)",
+                registered.answer().json().path("id").asText()).get("client_id")).isEqualTo(GOOGLE_CLIENT);
+    }
+
+    @Test
+    void anUnknownCredentialOrADisabledUserDoesNotSignIn() {
+        final Registered registered = register(signedIn(), WEB);
+        final Registered unknown = new Registered(new SoftwareAuthenticator(RP_ID), registered.userHandle(),
+                registered.accessToken(), registered.answer());
+        unknown.authenticator().register(WEB, new byte[32], registered.userHandle());
+        final Answer stranger = signIn(unknown, WEB, 2, Map.of());
+        assertThat(stranger.status()).isEqualTo(401);
+        assertThat(stranger.json().path("detail").asText()).startsWith("credential:");
+
+        final String userId = http().get("/api/users/me", registered.accessToken()).json().path("id").asText();
+        DB.execute("UPDATE users SET disabled_at = now() WHERE id = CAST(? AS uuid)", userId);
+        final Answer disabled = signIn(registered, WEB, 2, Map.of());
+        assertThat(disabled.status()).isEqualTo(403);
+        assertThat(disabled.code()).isEqualTo("account_disabled");
+        assertThat(DB.one("SELECT count(*) AS n FROM sessions WHERE passkey_id IS NOT NULL AND user_id = CAST(? AS uuid)",
+                userId).get("n")).as("no session started").isEqualTo(0L);
+    }
+
+    @Test
     void registrationRefusalsNameTheirCheckAndLeaveNothing() {
         final String token = signedIn();
         final Registered wrongOrigin = register(token, "https://evil.example");
