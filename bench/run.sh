@@ -15,7 +15,7 @@
 #   BENCH_SIGNIN_RATE   sign-in ID tokens minted per second of each phase (3000: about twice the
 #                       fastest sign-in measured; a workload that runs out fails, never replays)
 #   BENCH_WORKLOADS     a comma-separated subset, in order (baseline,health,floor-read,me,sessions,
-#                       floor-refresh,refresh,floor-signin,google-existing,google-new); ratios are
+#                       floor-refresh,refresh,floor-signin,google-existing,google-new,passkey); ratios are
 #                       to baseline, else to health; each floor-* is its path's least work (Baseline.java)
 #   API_MEMORY          the container memory emulated with -XX:MaxRAM (docker-compose.yml's default)
 #   BENCH_JAVA_OPTS     appended to the server's JAVA_TOOL_OPTIONS
@@ -75,6 +75,8 @@ PGPASSWORD_=${BENCH_PGPASSWORD:-bench}
 DB_NAME=oauth_api_bench
 SIGNIN_RATE=${BENCH_SIGNIN_RATE:-3000}
 CLIENT_ID="bench-ios.apps.googleusercontent.com"
+PASSKEY_RP_ID="bench.example"
+PASSKEY_ORIGIN="https://bench.example"
 ACCESS_USERS=128
 # More refresh tokens than connections: the chain loses at most one per connection at each stop.
 REFRESH_POOL=$((CONNECTIONS * 3 > 256 ? CONNECTIONS * 3 : 256))
@@ -225,6 +227,7 @@ service_env() {
     JWT_ISSUER="https://auth.bench.invalid" JWT_AUDIENCE="bench-api" JWT_KEYS_DIR="$WORK/keys"
     GOOGLE_CLIENT_IDS="$CLIENT_ID" GOOGLE_JWKS_URL="http://127.0.0.1:${GOOGLE_PORT:-9}/keys"
     AUTH_RATE_LIMIT_PER_MINUTE=10000000 API_RATE_LIMIT_PER_MINUTE=10000000
+    PASSKEY_RP_ID="$PASSKEY_RP_ID" PASSKEY_ORIGINS="$PASSKEY_ORIGIN"
     LOG_FORMAT=json DRAIN_DELAY=0s) # no balancer to drain from: a stop ends at once
 }
 service_env
@@ -336,10 +339,10 @@ log "baseline (bare Dropwizard) on $BASELINE, idle RSS $(rss_mb "$BASELINE_PID" 
 
 # --- workloads ----------------------------------------------------------------------------------
 
-ALL_WORKLOADS=(baseline health floor-read me sessions floor-refresh refresh floor-signin google-existing google-new)
+ALL_WORKLOADS=(baseline health floor-read me sessions floor-refresh refresh floor-signin google-existing google-new passkey)
 # Each floor (answered by Baseline.java) is the least work its path needs; the report reads the
 # path against it.
-declare -A FLOOR_OF=([me]=floor-read [refresh]=floor-refresh [google-existing]=floor-signin)
+declare -A FLOOR_OF=([me]=floor-read [refresh]=floor-refresh [google-existing]=floor-signin [passkey]=floor-signin)
 # BENCH_WORKLOADS=me,sessions (say) runs a subset, in that order; ratios need health among them.
 IFS=, read -r -a WORKLOADS <<<"${BENCH_WORKLOADS:-$(IFS=,; echo "${ALL_WORKLOADS[*]}")}"
 for w in "${WORKLOADS[@]}"; do
@@ -356,6 +359,7 @@ declare -A LABEL=(
   [refresh]="POST /api/auth/refresh (chain)"
   [google-existing]="POST /api/auth/google, existing"
   [google-new]="POST /api/auth/google, new"
+  [passkey]="POST /api/auth/passkey"
 )
 declare -A RPS P50 P99 ERRORS NOTES
 FAILED=()
@@ -442,7 +446,7 @@ measure() {
   [ "$(field statuses)" = - ] || note+="; statuses $(field statuses)"
   case "$workload" in
     refresh) note+="; $(field tokens_left) tokens left, starved $(field starved)" ;;
-    google-*) note+="; tokens used $(field used)/$(field tokens), exhausted $(field exhausted)" ;;
+    google-* | passkey) note+="; tokens used $(field used)/$(field tokens), exhausted $(field exhausted)" ;;
   esac
   NOTES[$key]="$note; $(cpu_split "$WORK/cpu-before" "$WORK/cpu-after" "$(field requests)")"
   log "  $workload: $(field rps) req/s, p50 $(field p50_ms) ms, p99 $(field p99_ms) ms, errors $errors$([ "$RUN" -gt 0 ] || echo " (warm-up pass)")"
@@ -482,6 +486,15 @@ for RUN in $(seq 0 "$RUNS"); do
     "$WORK/access-$RUN.txt" "$WORK/refresh-$RUN.txt") >"$WORK/prepare-$RUN.log" 2>&1 \
     || die "preparing sign-ins failed: $(tail -3 "$WORK/prepare-$RUN.log")"
   log "  $(tail -1 "$WORK/prepare-$RUN.log")"
+  case " ${WORKLOADS[*]} " in
+    *" passkey "*)
+      # A synced passkey for each user of the access tokens, signed in with below.
+      (cd "$WORK" && exec "$JAVA" -cp "$JAR" "$BENCH_DIR/Passkeys.java" register "$API" "$PASSKEY_ORIGIN" \
+        "$PASSKEY_RP_ID" "$WORK/access-$RUN.txt" "$WORK/passkeys-$RUN.txt") >"$WORK/passkeys-$RUN.log" 2>&1 \
+        || die "registering passkeys failed: $(tail -3 "$WORK/passkeys-$RUN.log")"
+      log "  $(tail -1 "$WORK/passkeys-$RUN.log")"
+      ;;
+  esac
 
   for w in "${WORKLOADS[@]}"; do
     case "$w" in
@@ -529,6 +542,22 @@ for RUN in $(seq 0 "$RUNS"); do
         mint "${MEASURE_ARGS[0]}" "$MEASURE_TOKENS" "$query_measure"
         log "  minted $((WARMUP > 0 ? WARM_TOKENS + MEASURE_TOKENS : MEASURE_TOKENS)) ID tokens ($kind users) in $(($(now_ms) - MINT_START)) ms"
         measure "$w" signin.lua
+        rm -f "${WARM_ARGS[0]}" "${MEASURE_ARGS[0]}"
+        ;;
+      passkey)
+        # Sign-in bodies, each a signed assertion over a challenge of its own, minted now.
+        MINT_START=$(now_ms)
+        WARM_ARGS=("$WORK/passkey-$RUN-warmup.txt" passkey) MEASURE_ARGS=("$WORK/passkey-$RUN-measure.txt" passkey)
+        for phase in warmup measure; do
+          count=$MEASURE_TOKENS
+          [ "$phase" = measure ] || count=$WARM_TOKENS
+          [ "$phase" = measure ] || [ "$WARMUP" -gt 0 ] || continue
+          (cd "$WORK" && exec "$JAVA" -cp "$JAR" "$BENCH_DIR/Passkeys.java" mint "$API" "$PASSKEY_ORIGIN" \
+            "$PASSKEY_RP_ID" "$WORK/passkeys-$RUN.txt" "$count" "$WORK/passkey-$RUN-$phase.txt") \
+            >"$WORK/passkeys-mint.log" 2>&1 || die "minting passkey sign-ins failed: $(tail -3 "$WORK/passkeys-mint.log")"
+        done
+        log "  minted passkey sign-ins in $(($(now_ms) - MINT_START)) ms"
+        measure passkey signin.lua
         rm -f "${WARM_ARGS[0]}" "${MEASURE_ARGS[0]}"
         ;;
     esac

@@ -1,6 +1,8 @@
--- POST /api/auth/google, each pre-minted ID token exactly once (the server refuses a replay).
--- Running out of tokens is a failure, never a replay: the request then carries no usable token.
--- wrk -t1 ... -s signin.lua URL -- TOKENS_FILE
+-- POST /api/auth/google, each pre-minted ID token exactly once (the server refuses a replay); or,
+-- with "passkey", POST /api/auth/passkey, each pre-minted body (a signed assertion over a challenge
+-- of its own) exactly once. Running out is a failure, never a replay: the request then carries
+-- nothing usable.
+-- wrk -t1 ... -s signin.lua URL -- TOKENS_FILE [passkey]
 local common = dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "common.lua")
 
 wrk.method = "POST"
@@ -11,10 +13,12 @@ tokens = {}
 token_count = 0
 used = 0
 exhausted = 0
+passkey = false
 
 function init(args)
    tokens = common.lines(args[1])
    token_count = #tokens
+   passkey = args[2] == "passkey"
 end
 
 function request()
@@ -25,6 +29,9 @@ function request()
    else
       exhausted = exhausted + 1
       token = "ran-out-of-pre-minted-tokens"
+   end
+   if passkey then
+      return wrk.format(nil, "/api/auth/passkey", nil, token)
    end
    return wrk.format(nil, "/api/auth/google", nil,
       '{"idToken":"' .. token .. '","device":{"platform":"ios","name":"wrk","appVersion":"3.0.0"}}')

@@ -18,8 +18,8 @@ public final class PasskeyDao {
             row.getBoolean("backup_eligible"), row.getBoolean("backed_up"), Columns.uuid(row, "aaguid"),
             row.getString("name"), Columns.instant(row, "created_at"), Columns.instant(row, "last_used_at"));
 
-    /** A passkey found for a sign-in, with what deciding it needs of its owner. */
-    public record WithOwner(PasskeyRow passkey, byte[] userHandle, boolean userDisabled) {
+    /** A passkey found for a sign-in, with its owner's user handle. */
+    public record WithOwner(PasskeyRow passkey, byte[] userHandle) {
     }
 
     private final Handle handle;
@@ -45,11 +45,10 @@ public final class PasskeyDao {
     /** The passkey with this credential id, with its owner's user handle and state. */
     public Optional<WithOwner> findByCredentialId(byte[] credentialId) {
         return handle.createQuery("SELECT p." + COLUMNS.replace(", ", ", p.")
-                        + ", u.webauthn_user_handle, u.disabled_at IS NOT NULL AS user_disabled"
+                        + ", u.webauthn_user_handle"
                         + " FROM passkeys p JOIN users u ON u.id = p.user_id WHERE p.credential_id = :credentialId")
                 .bind("credentialId", credentialId)
-                .map((row, ctx) -> new WithOwner(MAPPER.map(row, ctx), row.getBytes("webauthn_user_handle"),
-                        row.getBoolean("user_disabled")))
+                .map((row, ctx) -> new WithOwner(MAPPER.map(row, ctx), row.getBytes("webauthn_user_handle")))
                 .findOne();
     }
 
@@ -77,17 +76,6 @@ public final class PasskeyDao {
     public Optional<PasskeyRow> delete(UUID userId, UUID id) {
         return handle.createQuery("DELETE FROM passkeys WHERE id = :id AND user_id = :userId RETURNING " + COLUMNS)
                 .bind("id", id).bind("userId", userId).map(MAPPER).findOne();
-    }
-
-    /**
-     * Records a sign-in, only if the counter is still the one the sign-in was checked against: of
-     * two sign-ins with one counter value, one wins. False when the counter moved meanwhile.
-     */
-    public boolean recordUse(UUID id, long checkedCount, long signCount, boolean backedUp, Instant now) {
-        return handle.createUpdate("UPDATE passkeys SET sign_count = :signCount, backed_up = :backedUp,"
-                        + " last_used_at = :now WHERE id = :id AND sign_count = :checkedCount")
-                .bind("id", id).bind("checkedCount", checkedCount).bind("signCount", signCount)
-                .bind("backedUp", backedUp).bind("now", now).execute() == 1;
     }
 
     /**

@@ -5,6 +5,7 @@ import org.jdbi.v3.core.statement.SqlStatements;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The sign-in of a known identity, in one statement: find the identity with its user and profile,
@@ -93,10 +94,76 @@ public final class SignInDao {
             SELECT count(*) FROM audit
             """;
 
+    /**
+     * A sign-in with a passkey: the counter it was checked against moves (only if no other sign-in
+     * moved it, and only while the user is enabled), the session starts and is audited, and the
+     * user is read with its identities, together.
+     */
+    private static final String PASSKEY = """
+            WITH used AS (
+                UPDATE passkeys p SET sign_count = :signCount, backed_up = :backedUp, last_used_at = :createdAt
+                  FROM users owner
+                 WHERE p.id = :passkeyId AND p.sign_count = :checkedCount
+                   AND owner.id = p.user_id AND owner.disabled_at IS NULL
+                RETURNING p.user_id),
+            session AS (
+                INSERT INTO sessions (id, user_id, provider, client_id, platform, device_name, app_version, ip_address,
+                                      user_agent, created_at, last_used_at, expires_at, absolute_expires_at,
+                                      refresh_generation, refresh_hash, passkey_id)
+                SELECT :id, user_id, :provider, :clientId, :platform, :deviceName, :appVersion, CAST(:ipAddress AS inet),
+                       :userAgent, :createdAt, :lastUsedAt, :expiresAt, :absoluteExpiresAt, 0, :refreshHash, :passkeyId
+                  FROM used
+                RETURNING id, user_id),
+            %s
+            audit AS (
+                INSERT INTO audit_log (occurred_at, event, user_id, actor_id, session_id, ip_address, request_id, details)
+                SELECT :createdAt, :event, user_id, user_id, id, CAST(:ipAddress AS inet), :requestId,
+                       CAST(:details AS jsonb)
+                  FROM session
+                RETURNING 1)
+            SELECT (SELECT count(*) FROM session) AS started, u.%s, %s, %s
+              FROM users u LEFT JOIN identities i ON i.user_id = u.id
+             WHERE u.id = :userId
+             ORDER BY i.linked_at, i.provider
+            """;
+
+    /** What a sign-in with a passkey found: its user as it was, and whether the session started. */
+    public record PasskeySignIn(UserWithIdentities user, boolean started) {
+    }
+
     private final org.jdbi.v3.core.Handle handle;
 
     public SignInDao(org.jdbi.v3.core.Handle handle) {
         this.handle = handle;
+    }
+
+    /**
+     * A sign-in with a passkey of {@code session}'s user, in one statement. Empty when the user is
+     * gone; {@code started} false when the user is disabled or another sign-in moved the counter.
+     */
+    public Optional<PasskeySignIn> signInWithPasskey(UUID passkeyId, long checkedCount, long signCount,
+                                                     boolean backedUp, SessionRow session, byte[] refreshHash,
+                                                     byte[] legacyTokenHash, String event, String requestId,
+                                                     String details) {
+        final Query query = SessionDao.bindSession(handle.createQuery(PASSKEY.formatted(
+                                legacyTokenHash == null ? "" : LEGACY_TOKEN, UserDao.COLUMNS.replace(", ", ", u."),
+                                UserWithIdentities.PASSKEYS, IdentityDao.JOINED_COLUMNS))
+                        .configure(SqlStatements.class, statements -> statements.setUnusedBindingAllowed(true)), session)
+                .bind("passkeyId", passkeyId).bind("checkedCount", checkedCount).bind("signCount", signCount)
+                .bind("backedUp", backedUp).bindByType("refreshHash", refreshHash, byte[].class)
+                .bind("event", event).bindByType("requestId", requestId, String.class).bind("details", details);
+        if (legacyTokenHash != null) {
+            query.bind("legacyTokenHash", legacyTokenHash);
+        }
+        final List<UserWithIdentities.Joined> rows = new java.util.ArrayList<>();
+        final boolean[] started = {false};
+        query.map((row, ctx) -> {
+            started[0] = row.getLong("started") > 0;
+            return new UserWithIdentities.Joined(UserDao.MAPPER.map(row, ctx),
+                    row.getObject("i_id") == null ? null : IdentityDao.JOINED_MAPPER.map(row, ctx),
+                    row.getInt("passkeys"));
+        }).forEach(rows::add);
+        return UserWithIdentities.of(rows).map(user -> new PasskeySignIn(user, started[0]));
     }
 
     /**

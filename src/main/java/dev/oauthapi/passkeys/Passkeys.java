@@ -229,18 +229,15 @@ public final class Passkeys {
         }
     }
 
-    /**
-     * Records a sign-in on the passkey inside the session's transaction: its counter, only if no
-     * other sign-in moved it meanwhile ({@code counter} refused otherwise: a replayed or parallel
-     * assertion), and the backup state. A counter that did not move on a synced passkey is audited.
-     */
-    public static void recordUse(SessionLifecycle.Transaction tx, Verified verified, Instant now) {
-        final PasskeyRow passkey = verified.found().passkey();
-        if (!new PasskeyDao(tx.handle()).recordUse(passkey.id(), passkey.signCount(),
-                verified.assertion().signCount(), verified.assertion().backedUp(), now)) {
-            throw new PasskeyRejected("counter", "another sign-in used this passkey's counter value");
-        }
+    /** Another sign-in moved the passkey's counter meanwhile: a replayed or parallel assertion. */
+    public static RuntimeException counterMoved() {
+        return new PasskeyRejected("counter", "another sign-in used this passkey's counter value");
+    }
+
+    /** A synced passkey whose counter did not move signs in, audited, in the sign-in's transaction. */
+    public static void auditAnomaly(SessionLifecycle.Transaction tx, Verified verified) {
         if (verified.assertion().counterAnomaly()) {
+            final PasskeyRow passkey = verified.found().passkey();
             tx.audit(Audit.Event.PASSKEY_COUNTER_ANOMALY, passkey.userId(), passkey.userId(), null, null,
                     Map.of("passkeyId", passkey.id().toString(), "refused", false));
         }

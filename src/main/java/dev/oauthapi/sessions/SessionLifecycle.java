@@ -7,6 +7,7 @@ import dev.oauthapi.db.SessionDao;
 import dev.oauthapi.db.SessionRow;
 import dev.oauthapi.db.SignInDao;
 import dev.oauthapi.db.UserRow;
+import dev.oauthapi.db.UserWithIdentities;
 import dev.oauthapi.errors.RequestIds;
 import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.redis.SessionRef;
@@ -74,6 +75,10 @@ public final class SessionLifecycle {
     /** What a new session is started for: the user, how they signed in, and from what. */
     public record NewSession(UUID userId, String provider, String clientId, String platform, String deviceName,
                              String appVersion, String ipAddress, String userAgent) {
+    }
+
+    /** A sign-in with a passkey: its user as it was, and the session, null when none started. */
+    public record PasskeyStart(UserWithIdentities user, Started started) {
     }
 
     /**
@@ -194,6 +199,23 @@ public final class SessionLifecycle {
             new SignInDao(handle).signUp(user, identity, session, first.hash(), first.legacyHash(),
                     Audit.Event.SIGN_IN.stored(), RequestIds.current(), Audit.json(details));
             return new Started(session, first.token());
+        }
+
+        /**
+         * A sign-in with a passkey in one statement ({@link SignInDao#signInWithPasskey}): the
+         * passkey's counter moves from {@code checkedCount} to {@code signCount} (only if no other
+         * sign-in moved it), the session starts, named by the passkey, and {@code sign_in} is
+         * audited with {@code details}; unless the user is disabled. Empty when the user is gone.
+         */
+        public Optional<PasskeyStart> signInWithPasskey(NewSession started, UUID passkeyId, long checkedCount,
+                                                        long signCount, boolean backedUp, Map<String, ?> details) {
+            final SessionRow session = newSession(started);
+            final FirstToken first = firstToken(session);
+            return new SignInDao(handle).signInWithPasskey(passkeyId, checkedCount, signCount, backedUp, session,
+                            first.hash(), first.legacyHash(), Audit.Event.SIGN_IN.stored(), RequestIds.current(),
+                            Audit.json(details))
+                    .map(found -> new PasskeyStart(found.user(),
+                            found.started() ? new Started(session, first.token()) : null));
         }
 
         /**

@@ -5,10 +5,8 @@ import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.passkeys.Credential;
 import dev.oauthapi.passkeys.Passkeys;
-import dev.oauthapi.sessions.Audit;
 import dev.oauthapi.sessions.SessionLifecycle;
 import dev.oauthapi.tokens.AccessTokens;
-import dev.oauthapi.users.Profiles;
 import dev.oauthapi.users.SignInContext;
 import dev.oauthapi.users.SignedIn;
 import dev.oauthapi.users.UserProfile;
@@ -52,20 +50,25 @@ public final class PasskeySignIn {
             }
             final SignedIn signedIn = passkeys.signIn(credential, verified -> lifecycle.inTransaction(tx -> {
                 final UUID userId = verified.found().passkey().userId();
-                if (verified.found().userDisabled()) {
-                    throw new ApiException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.");
-                }
-                Passkeys.recordUse(tx, verified, clock.instant());
+                final UUID passkeyId = verified.found().passkey().id();
                 final String client = clientId != null ? clientId : verified.assertion().origin();
-                final SessionLifecycle.Started started = tx.start(new SessionLifecycle.NewSession(userId, PROVIDER,
-                        client, context.platform(), context.deviceName(), context.appVersion(), context.ipAddress(),
-                        context.userAgent()), verified.found().passkey().id());
-                tx.audit(Audit.Event.SIGN_IN, userId, userId, started.session().id(), context.ipAddress(),
-                        Map.of("provider", PROVIDER, "newUser", false,
-                                "passkeyId", verified.found().passkey().id().toString()));
-                final UserProfile profile = Profiles.read(tx.handle(), userId);
-                return new SignedIn(profile, false, started.session().id(), client, started.refreshToken(),
-                        started.session().expiresAt());
+                final SessionLifecycle.PasskeyStart start = tx.signInWithPasskey(new SessionLifecycle.NewSession(userId,
+                                PROVIDER, client, context.platform(), context.deviceName(), context.appVersion(),
+                                context.ipAddress(), context.userAgent()), passkeyId,
+                        verified.found().passkey().signCount(), verified.assertion().signCount(),
+                        verified.assertion().backedUp(),
+                        Map.of("provider", PROVIDER, "newUser", false, "passkeyId", passkeyId.toString()))
+                        .orElseThrow(() -> new ApiException(ErrorCode.ACCOUNT_DISABLED, "This account no longer exists."));
+                if (start.started() == null) {
+                    if (start.user().user().isDisabled()) {
+                        throw new ApiException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.");
+                    }
+                    throw Passkeys.counterMoved();
+                }
+                Passkeys.auditAnomaly(tx, verified);
+                final SessionLifecycle.Started started = start.started();
+                return new SignedIn(UserProfile.of(start.user()), false, started.session().id(), client,
+                        started.refreshToken(), started.session().expiresAt());
             }));
             final AccessTokens.Issued access = accessTokens.issue(signedIn.user().id(), signedIn.sessionId(),
                     signedIn.user().role(), signedIn.clientId());

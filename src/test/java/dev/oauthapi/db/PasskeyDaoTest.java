@@ -28,7 +28,6 @@ class PasskeyDaoTest {
         assertThat(new PasskeyDao(HANDLE).findByCredentialId(passkey.credentialId())).hasValueSatisfying(found -> {
             assertThat(found.passkey()).isEqualTo(passkey);
             assertThat(found.userHandle()).isEqualTo(handle);
-            assertThat(found.userDisabled()).isFalse();
         });
         assertThat(new PasskeyDao(HANDLE).findByCredentialId(hash())).isEmpty();
         assertThatThrownBy(() -> new PasskeyDao(HANDLE).insert(new PasskeyRow(UUID.randomUUID(), user.id(),
@@ -65,20 +64,5 @@ class PasskeyDaoTest {
         assertThat(new PasskeyDao(HANDLE).delete(other.id(), older.id())).isEmpty();
         assertThat(new PasskeyDao(HANDLE).delete(owner.id(), older.id())).isPresent();
         assertThat(new PasskeyDao(HANDLE).ofUser(owner.id())).extracting(PasskeyRow::id).containsExactly(newer.id());
-    }
-
-    @Test
-    void aUseIsRecordedOnlyAgainstTheCounterItWasCheckedWith() {
-        final UserRow user = user("user");
-        final PasskeyRow passkey = passkey(user, null);
-        new PasskeyDao(HANDLE).insert(passkey);
-
-        assertThat(new PasskeyDao(HANDLE).recordUse(passkey.id(), 0, 5, false, NOW)).isTrue();
-        assertThat(new PasskeyDao(HANDLE).recordUse(passkey.id(), 0, 5, false, NOW)).as("a parallel twin").isFalse();
-        assertThat(new PasskeyDao(HANDLE).findByCredentialId(passkey.credentialId())).hasValueSatisfying(found -> {
-            assertThat(found.passkey().signCount()).isEqualTo(5);
-            assertThat(found.passkey().backedUp()).isFalse();
-            assertThat(found.passkey().lastUsedAt()).isEqualTo(NOW);
-        });
     }
 }

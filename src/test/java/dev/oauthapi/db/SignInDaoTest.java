@@ -114,4 +114,39 @@ class SignInDaoTest {
         assertThat(count("SELECT count(*) FROM sessions WHERE id = :id", session.id())).isZero();
         assertThat(count("SELECT count(*) FROM audit_log WHERE session_id = :id", session.id())).isZero();
     }
+
+    @Test
+    void aPasskeySignInMovesTheCounterStartsTheSessionAndReadsTheUserInOneStatement() {
+        final UserRow user = user("user");
+        final IdentityRow google = identity(user, "google");
+        final PasskeyRow passkey = new PasskeyRow(UUID.randomUUID(), user.id(), hash(), new byte[] {1}, -7, 3, "",
+                false, false, null, null, NOW, null);
+        new PasskeyDao(HANDLE).insert(passkey);
+        final SessionRow session = newSession(user, "passkey");
+
+        final Optional<SignInDao.PasskeySignIn> signedIn = in(handle -> new SignInDao(handle).signInWithPasskey(
+                passkey.id(), 3, 4, false, session, hash(), null, "sign_in", "req-3", "{}"));
+
+        assertThat(signedIn).hasValueSatisfying(found -> {
+            assertThat(found.started()).isTrue();
+            assertThat(found.user().identities()).containsExactly(google);
+            assertThat(found.user().passkeys()).isEqualTo(1);
+        });
+        assertThat(count("SELECT count(*) FROM sessions WHERE id = :id AND passkey_id IS NOT NULL", session.id())).isOne();
+        assertThat(count("SELECT sign_count FROM passkeys WHERE id = :id", passkey.id())).isEqualTo(4);
+
+        final SessionRow twin = newSession(user, "passkey");
+        final Optional<SignInDao.PasskeySignIn> replayed = in(handle -> new SignInDao(handle).signInWithPasskey(
+                passkey.id(), 3, 4, false, twin, hash(), null, "sign_in", null, "{}"));
+        assertThat(replayed).hasValueSatisfying(found -> assertThat(found.started()).as("the counter moved").isFalse());
+        assertThat(count("SELECT count(*) FROM sessions WHERE id = :id", twin.id())).isZero();
+
+        HANDLE.createUpdate("UPDATE users SET disabled_at = now() WHERE id = :id").bind("id", user.id()).execute();
+        final SessionRow refused = newSession(user, "passkey");
+        final Optional<SignInDao.PasskeySignIn> disabled = in(handle -> new SignInDao(handle).signInWithPasskey(
+                passkey.id(), 4, 5, false, refused, hash(), null, "sign_in", null, "{}"));
+        assertThat(disabled).hasValueSatisfying(found -> assertThat(found.started()).isFalse());
+        assertThat(count("SELECT sign_count FROM passkeys WHERE id = :id", passkey.id()))
+                .as("a refused sign-in moves nothing").isEqualTo(4);
+    }
 }
