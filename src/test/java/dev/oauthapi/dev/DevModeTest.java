@@ -96,7 +96,7 @@ class DevModeTest {
         final String start = "<!-- walkthrough:start -->\n```sh\n";
         final String block = readme.substring(readme.indexOf(start) + start.length(),
                 readme.indexOf("```\n<!-- walkthrough:end -->"));
-        assertThat(block.lines()).hasSize(3);
+        assertThat(block.lines()).hasSize(4);
 
         final Process bash = new ProcessBuilder("bash", "-c", "set -euo pipefail\n"
                 + block.replace("http://127.0.0.1:8080", ORIGIN)).redirectErrorStream(true).start();
@@ -104,11 +104,17 @@ class DevModeTest {
         final String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
         assertThat(bash.exitValue()).as(output).isZero();
-        final JsonNode user = JSON.readTree(output);
+        final java.util.List<JsonNode> answers = JSON.readerFor(JsonNode.class).<JsonNode>readValues(output).readAll();
+        assertThat(answers).as(output).hasSize(2);
+        final JsonNode user = answers.get(0);
         assertThat(user.path("email").asText()).isEqualTo("ada@gmail.com");
         assertThat(user.path("emailVerified").asBoolean()).isTrue();
         assertThat(user.path("name").asText()).isEqualTo("Ada Lovelace");
         assertThat(user.path("identities").path(0).path("provider").asText()).isEqualTo("google");
+        final JsonNode passkeyOptions = answers.get(1);
+        assertThat(passkeyOptions.path("rp").path("id").asText()).isEqualTo("localhost");
+        assertThat(passkeyOptions.path("user").path("name").asText()).isEqualTo("ada@gmail.com");
+        assertThat(passkeyOptions.path("challenge").asText()).isNotEmpty();
     }
 
     record Pkce(String verifier, String challenge) {
