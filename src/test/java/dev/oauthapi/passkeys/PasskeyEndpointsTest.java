@@ -223,31 +223,41 @@ class PasskeyEndpointsTest {
                 userId).get("n")).as("no session started").isEqualTo(0L);
     }
 
+    private static String metric(String line) {
+        return new TestHttp(APP.getAdminPort()).get("/prometheus", null).response().body().lines()
+                .filter(sample -> sample.startsWith(line + " ")).findFirst().orElse(line + " 0");
+    }
+
     @Test
-    void registrationRefusalsNameTheirCheckAndLeaveNothing() {
+    void registrationRefusalsNameTheirCheckInTheAnswerAndTheMetricsAndLeaveNothing() {
+        final String refusal = "oauth_passkey_refusals_total{ceremony=\"registration\",check=\"origin\"}";
+        final double before = Double.parseDouble(metric(refusal).split(" ")[1]);
         final String token = signedIn();
         final Registered wrongOrigin = register(token, "https://evil.example");
         assertThat(wrongOrigin.answer().status()).isEqualTo(400);
         assertThat(wrongOrigin.answer().code()).isEqualTo("invalid_passkey");
         assertThat(wrongOrigin.answer().json().path("detail").asText()).startsWith("origin:");
         assertThat(http().get("/api/profile/passkeys", token).json().path("passkeys")).isEmpty();
+        assertThat(Double.parseDouble(metric(refusal).split(" ")[1])).isEqualTo(before + 1);
 
         final Registered fromIos = register(token, "https://" + RP_ID);
         assertThat(fromIos.answer().status()).as("iOS apps send https://<RP ID>").isEqualTo(201);
     }
 
     @Test
-    void standardBase64WithPaddingIsAcceptedAsIosAppsSendIt() {
-        final String token = signedIn();
-        final Answer options = http().post("/api/auth/passkeys/registration/options", Map.of(), token);
-        final JsonNode publicKey = options.json().path("publicKey");
-        final var created = new SoftwareAuthenticator(RP_ID).register(WEB,
-                unb64(publicKey.path("challenge").asText()), unb64(publicKey.path("user").path("id").asText()));
+    void standardBase64AndPaddedBase64urlAreAcceptedAsIosAppsSendThem() {
+        for (Base64.Encoder encoder : new Base64.Encoder[] {Base64.getEncoder(), Base64.getUrlEncoder()}) {
+            final String token = signedIn();
+            final Answer options = http().post("/api/auth/passkeys/registration/options", Map.of(), token);
+            final JsonNode publicKey = options.json().path("publicKey");
+            final var created = new SoftwareAuthenticator(RP_ID).register(WEB,
+                    unb64(publicKey.path("challenge").asText()), unb64(publicKey.path("user").path("id").asText()));
 
-        final Answer answer = http().post("/api/auth/passkeys/registration",
-                Map.of("credential", registration(created, Base64.getEncoder())), token);
+            final Answer answer = http().post("/api/auth/passkeys/registration",
+                    Map.of("credential", registration(created, encoder)), token);
 
-        assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
+        }
     }
 
     @Test
