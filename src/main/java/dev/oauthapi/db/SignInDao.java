@@ -35,13 +35,22 @@ public final class SignInDao {
                     last_sign_in_at = :createdAt
                  WHERE id = (SELECT id FROM found)
                 RETURNING id),
+            %s
+            SELECT %s, (SELECT count(*) FROM session) AS started
+            """;
+    /**
+     * Every sign-in's end, as CTEs: the session from the one row (with {@code user_id}) of the CTE
+     * named first, older releases' refresh token row while their kind is issued, and the audit row.
+     */
+    private static final String START_SESSION = """
             session AS (
                 INSERT INTO sessions (id, user_id, provider, client_id, platform, device_name, app_version, ip_address,
                                       user_agent, created_at, last_used_at, expires_at, absolute_expires_at,
-                                      refresh_generation, refresh_hash)
+                                      refresh_generation, refresh_hash, passkey_id)
                 SELECT :id, user_id, :provider, :clientId, :platform, :deviceName, :appVersion, CAST(:ipAddress AS inet),
-                       :userAgent, :createdAt, :lastUsedAt, :expiresAt, :absoluteExpiresAt, 0, :refreshHash
-                  FROM found
+                       :userAgent, :createdAt, :lastUsedAt, :expiresAt, :absoluteExpiresAt, 0, :refreshHash,
+                       CAST(:passkeyId AS uuid)
+                  FROM %s
                 RETURNING id, user_id),
             %s
             audit AS (
@@ -49,19 +58,17 @@ public final class SignInDao {
                 SELECT :createdAt, :event, user_id, user_id, id, CAST(:ipAddress AS inet), :requestId,
                        CAST(:details AS jsonb)
                   FROM session
-                RETURNING 1)
-            SELECT %s, (SELECT count(*) FROM session) AS started
-            """;
+                RETURNING 1)""";
     /** Older releases find a refresh token by its row: while their kind is issued, it gets one. */
     private static final String LEGACY_TOKEN = """
             legacy_token AS (
                 INSERT INTO refresh_tokens (token_hash, session_id, generation, issued_at)
                 SELECT :legacyTokenHash, id, 0, :createdAt FROM session
                 RETURNING 1),""";
-    private static final String STATEMENT = RECORD_AND_START.formatted("", IdentityDao.WITH_USER_COLUMNS)
-            + IdentityDao.WITH_USER_JOIN;
-    private static final String LEGACY_STATEMENT = RECORD_AND_START.formatted(LEGACY_TOKEN, IdentityDao.WITH_USER_COLUMNS)
-            + IdentityDao.WITH_USER_JOIN;
+    private static final String STATEMENT = RECORD_AND_START.formatted(startFrom("found", false),
+            IdentityDao.WITH_USER_COLUMNS) + IdentityDao.WITH_USER_JOIN;
+    private static final String LEGACY_STATEMENT = RECORD_AND_START.formatted(startFrom("found", true),
+            IdentityDao.WITH_USER_COLUMNS) + IdentityDao.WITH_USER_JOIN;
 
     /** A new user with its first identity, session and audit row: the first sign-in, together. */
     private static final String SIGN_UP = """
@@ -76,21 +83,7 @@ public final class SignInDao {
                        :createdAt
                   FROM new_user
                 RETURNING user_id),
-            session AS (
-                INSERT INTO sessions (id, user_id, provider, client_id, platform, device_name, app_version, ip_address,
-                                      user_agent, created_at, last_used_at, expires_at, absolute_expires_at,
-                                      refresh_generation, refresh_hash)
-                SELECT :id, user_id, :provider, :clientId, :platform, :deviceName, :appVersion, CAST(:ipAddress AS inet),
-                       :userAgent, :createdAt, :lastUsedAt, :expiresAt, :absoluteExpiresAt, 0, :refreshHash
-                  FROM identity
-                RETURNING id, user_id),
             %s
-            audit AS (
-                INSERT INTO audit_log (occurred_at, event, user_id, actor_id, session_id, ip_address, request_id, details)
-                SELECT :createdAt, :event, user_id, user_id, id, CAST(:ipAddress AS inet), :requestId,
-                       CAST(:details AS jsonb)
-                  FROM session
-                RETURNING 1)
             SELECT count(*) FROM audit
             """;
 
@@ -106,21 +99,7 @@ public final class SignInDao {
                  WHERE p.id = :passkeyId AND p.sign_count = :checkedCount
                    AND owner.id = p.user_id AND owner.disabled_at IS NULL
                 RETURNING p.user_id),
-            session AS (
-                INSERT INTO sessions (id, user_id, provider, client_id, platform, device_name, app_version, ip_address,
-                                      user_agent, created_at, last_used_at, expires_at, absolute_expires_at,
-                                      refresh_generation, refresh_hash, passkey_id)
-                SELECT :id, user_id, :provider, :clientId, :platform, :deviceName, :appVersion, CAST(:ipAddress AS inet),
-                       :userAgent, :createdAt, :lastUsedAt, :expiresAt, :absoluteExpiresAt, 0, :refreshHash, :passkeyId
-                  FROM used
-                RETURNING id, user_id),
             %s
-            audit AS (
-                INSERT INTO audit_log (occurred_at, event, user_id, actor_id, session_id, ip_address, request_id, details)
-                SELECT :createdAt, :event, user_id, user_id, id, CAST(:ipAddress AS inet), :requestId,
-                       CAST(:details AS jsonb)
-                  FROM session
-                RETURNING 1)
             SELECT (SELECT count(*) FROM session) AS started, u.%s, %s, %s
               FROM users u LEFT JOIN identities i ON i.user_id = u.id
              WHERE u.id = :userId
@@ -132,6 +111,10 @@ public final class SignInDao {
     }
 
     private final org.jdbi.v3.core.Handle handle;
+
+    private static String startFrom(String source, boolean legacy) {
+        return START_SESSION.formatted(source, legacy ? LEGACY_TOKEN : "");
+    }
 
     public SignInDao(org.jdbi.v3.core.Handle handle) {
         this.handle = handle;
@@ -146,7 +129,7 @@ public final class SignInDao {
                                                      byte[] legacyTokenHash, String event, String requestId,
                                                      String details) {
         final Query query = SessionDao.bindSession(handle.createQuery(PASSKEY.formatted(
-                                legacyTokenHash == null ? "" : LEGACY_TOKEN, UserDao.COLUMNS.replace(", ", ", u."),
+                                startFrom("used", legacyTokenHash != null), UserDao.COLUMNS.replace(", ", ", u."),
                                 UserWithIdentities.PASSKEYS, IdentityDao.JOINED_COLUMNS))
                         .configure(SqlStatements.class, statements -> statements.setUnusedBindingAllowed(true)), session)
                 .bind("passkeyId", passkeyId).bind("checkedCount", checkedCount).bind("signCount", signCount)
@@ -175,14 +158,15 @@ public final class SignInDao {
     public void signUp(UserRow user, IdentityRow identity, SessionRow session, byte[] refreshHash,
                        byte[] legacyTokenHash, String event, String requestId, String details) {
         final Query query = SessionDao.bindSession(handle.createQuery(SIGN_UP.formatted(
-                                legacyTokenHash == null ? "" : LEGACY_TOKEN))
+                                startFrom("identity", legacyTokenHash != null)))
                         .configure(SqlStatements.class, statements -> statements.setUnusedBindingAllowed(true)), session)
                 .bindByType("userEmail", user.email(), String.class).bind("userEmailVerified", user.emailVerified())
                 .bindByType("name", user.name(), String.class).bindByType("avatarUrl", user.avatarUrl(), String.class)
                 .bind("role", user.role()).bind("identityId", identity.id()).bind("subject", identity.subject())
                 .bindByType("email", identity.email(), String.class).bind("emailVerified", identity.emailVerified())
                 .bind("isPrivateEmail", identity.isPrivateEmail()).bindByType("refreshHash", refreshHash, byte[].class)
-                .bind("event", event).bindByType("requestId", requestId, String.class).bind("details", details);
+                .bind("event", event).bindByType("requestId", requestId, String.class).bind("details", details)
+                .bindByType("passkeyId", null, UUID.class);
         if (legacyTokenHash != null) {
             query.bind("legacyTokenHash", legacyTokenHash);
         }
@@ -204,7 +188,8 @@ public final class SignInDao {
                 .configure(SqlStatements.class, statements -> statements.setUnusedBindingAllowed(true)), session)
                 .bind("subject", subject).bindByType("email", email, String.class).bind("emailVerified", emailVerified)
                 .bind("isPrivateEmail", isPrivateEmail).bindByType("refreshHash", refreshHash, byte[].class)
-                .bind("event", event).bindByType("requestId", requestId, String.class).bind("details", details);
+                .bind("event", event).bindByType("requestId", requestId, String.class).bind("details", details)
+                .bindByType("passkeyId", null, UUID.class);
         if (legacyTokenHash != null) {
             query.bind("legacyTokenHash", legacyTokenHash);
         }

@@ -112,29 +112,17 @@ public final class Passkeys {
      */
     public Passkey register(UUID userId, Credential credential, String label, String ipAddress) {
         requireEnabled();
-        try {
+        return counted("registration", ErrorCode.INVALID_PASSKEY_REGISTRATION, metrics::passkeyRegistration, () -> {
             final byte[] clientData = WebAuthnBase64.decode("clientDataJSON", credential.clientDataJSON());
             final byte[] attestation = WebAuthnBase64.decode("attestationObject", credential.attestationObject());
             final byte[] challenge = verifier.challengeOf(clientData);
             final Instant expiry = challenges.open(challenge, userId);
-            final PasskeyRow stored = once(challenge, expiry, () -> {
+            return view(once(challenge, expiry, () -> {
                 final PasskeyVerifier.Registration registration = verifier.register(clientData, attestation, challenge);
                 requireSameId(credential, registration.credentialId());
                 return store(userId, registration, credential.transports(), label, ipAddress);
-            });
-            metrics.passkeyRegistration(AuthMetrics.SignIn.SUCCEEDED);
-            return view(stored);
-        } catch (PasskeyRejected e) {
-            metrics.passkeyRefused("registration", e.check());
-            metrics.passkeyRegistration(AuthMetrics.SignIn.REFUSED);
-            throw new ApiException(ErrorCode.INVALID_PASSKEY_REGISTRATION, e.getMessage());
-        } catch (ApiException e) {
-            metrics.passkeyRegistration(e.code().status() < 500 ? AuthMetrics.SignIn.REFUSED : AuthMetrics.SignIn.FAILED);
-            throw e;
-        } catch (RuntimeException e) {
-            metrics.passkeyRegistration(AuthMetrics.SignIn.FAILED);
-            throw e;
-        }
+            }));
+        });
     }
 
     private PasskeyRow store(UUID userId, PasskeyVerifier.Registration registration, List<String> transports,
@@ -174,7 +162,7 @@ public final class Passkeys {
      */
     public <T> T signIn(Credential credential, Function<Verified, T> session) {
         requireEnabled();
-        try {
+        return counted("sign_in", ErrorCode.INVALID_PASSKEY, metrics::passkeySignIn, () -> {
             final byte[] credentialId = WebAuthnBase64.decode("rawId", credential.rawId());
             final byte[] clientData = WebAuthnBase64.decode("clientDataJSON", credential.clientDataJSON());
             final byte[] authenticatorData = WebAuthnBase64.decode("authenticatorData", credential.authenticatorData());
@@ -192,19 +180,30 @@ public final class Passkeys {
             }
             final PasskeyRow passkey = found.passkey();
             // Marked used first: a replay is "challengeUsed", never mistaken for a cloned authenticator.
-            final T started = once(challenge, expiry, () -> session.apply(new Verified(found,
+            return once(challenge, expiry, () -> session.apply(new Verified(found,
                     authenticate(passkey, credentialId, userHandle, authenticatorData, clientData, signature, challenge))));
-            metrics.passkeySignIn(AuthMetrics.SignIn.SUCCEEDED);
-            return started;
+        });
+    }
+
+    /**
+     * Runs a ceremony, counting its outcome; a failed check becomes {@code refusal}, the contract's
+     * {@code invalid_passkey}, with the check first in its detail and in the refusal's metric label.
+     */
+    private <T> T counted(String ceremony, ErrorCode refusal, java.util.function.Consumer<AuthMetrics.SignIn> outcome,
+                          java.util.function.Supplier<T> work) {
+        try {
+            final T done = work.get();
+            outcome.accept(AuthMetrics.SignIn.SUCCEEDED);
+            return done;
         } catch (PasskeyRejected e) {
-            metrics.passkeyRefused("sign_in", e.check());
-            metrics.passkeySignIn(AuthMetrics.SignIn.REFUSED);
-            throw new ApiException(ErrorCode.INVALID_PASSKEY, e.getMessage());
+            metrics.passkeyRefused(ceremony, e.check());
+            outcome.accept(AuthMetrics.SignIn.REFUSED);
+            throw new ApiException(refusal, e.getMessage());
         } catch (ApiException e) {
-            metrics.passkeySignIn(e.code().status() < 500 ? AuthMetrics.SignIn.REFUSED : AuthMetrics.SignIn.FAILED);
+            outcome.accept(e.code().status() < 500 ? AuthMetrics.SignIn.REFUSED : AuthMetrics.SignIn.FAILED);
             throw e;
         } catch (RuntimeException e) {
-            metrics.passkeySignIn(AuthMetrics.SignIn.FAILED);
+            outcome.accept(AuthMetrics.SignIn.FAILED);
             throw e;
         }
     }
