@@ -221,6 +221,7 @@ class BadInputTest {
     /** Path parameters filled with values that exist in form only: a fresh UUID, a real provider. */
     private static String concrete(String path) {
         return path.replace("{id}", UUID.randomUUID().toString()).replace("{sid}", UUID.randomUUID().toString())
+                .replace("{pid}", UUID.randomUUID().toString())
                 .replace("{provider}", "google");
     }
 

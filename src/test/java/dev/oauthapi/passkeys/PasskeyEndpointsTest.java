@@ -245,6 +245,31 @@ class PasskeyEndpointsTest {
     }
 
     @Test
+    void aCredentialIsRegisteredOnce() {
+        final String token = signedIn();
+        final Answer options = http().post("/api/auth/passkeys/registration/options", Map.of(), token);
+        final JsonNode publicKey = options.json().path("publicKey");
+        final byte[] handle = unb64(publicKey.path("user").path("id").asText());
+        final var created = new SoftwareAuthenticator(RP_ID).register(WEB, unb64(publicKey.path("challenge").asText()),
+                handle);
+        assertThat(http().post("/api/auth/passkeys/registration",
+                Map.of("credential", registration(created, Base64.getUrlEncoder().withoutPadding())), token).status())
+                .isEqualTo(201);
+
+        // The same credential again, over a fresh challenge ("none" attestation signs no client data).
+        final byte[] fresh = unb64(http().post("/api/auth/passkeys/registration/options", Map.of(), token).json()
+                .path("publicKey").path("challenge").asText());
+        final var again = new SoftwareAuthenticator.Created(created.credentialId(),
+                SoftwareAuthenticator.clientData("webauthn.create", fresh, WEB), created.attestationObject());
+        final Answer twice = http().post("/api/auth/passkeys/registration",
+                Map.of("credential", registration(again, Base64.getUrlEncoder().withoutPadding())), token);
+
+        assertThat(twice.status()).as(twice.toString()).isEqualTo(409);
+        assertThat(twice.code()).isEqualTo("passkey_already_registered");
+        assertThat(http().get("/api/profile/passkeys", token).json().path("passkeys")).hasSize(1);
+    }
+
+    @Test
     void standardBase64AndPaddedBase64urlAreAcceptedAsIosAppsSendThem() {
         for (Base64.Encoder encoder : new Base64.Encoder[] {Base64.getEncoder(), Base64.getUrlEncoder()}) {
             final String token = signedIn();
