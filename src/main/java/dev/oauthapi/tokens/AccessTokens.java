@@ -4,18 +4,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.jsonwebtoken.Jws;
-import io.jsonwebtoken.JwsHeader;
 import io.jsonwebtoken.JwtException;
 import io.jsonwebtoken.JwtParser;
 import io.jsonwebtoken.Jwts;
-import io.jsonwebtoken.LocatorAdapter;
-import io.jsonwebtoken.security.SecurityException;
 
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.Key;
 import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,7 +56,7 @@ public final class AccessTokens {
         this.ttl = ttl;
         this.clock = clock;
         this.parser = Jwts.parser()
-                .keyLocator(new OwnKeys())
+                .keyLocator(keys.verifier())
                 .requireIssuer(issuer)
                 .requireAudience(audience)
                 .clock(() -> Date.from(clock.instant()))
@@ -143,19 +139,6 @@ public final class AccessTokens {
                     jws.getHeader().getKeyId()));
         } catch (JwtException | IllegalArgumentException | NullPointerException | ClassCastException e) {
             return Optional.empty();
-        }
-    }
-
-    /** Finds the verification key by {@code kid} in our own key set, and only for its own algorithm. */
-    private final class OwnKeys extends LocatorAdapter<Key> {
-        @Override
-        protected Key locate(JwsHeader header) {
-            final SigningKeys.SigningKey key = keys.find(header.getKeyId())
-                    .orElseThrow(() -> new SecurityException("unknown key id"));
-            if (!key.algorithm().getId().equals(header.getAlgorithm())) {
-                throw new SecurityException("algorithm does not match the key");
-            }
-            return key.publicKey();
         }
     }
 }

@@ -1,11 +1,14 @@
 package dev.oauthapi.tokens;
 
+import dev.oauthapi.errors.Misconfiguration;
+import io.jsonwebtoken.JwsHeader;
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.Locator;
+import io.jsonwebtoken.LocatorAdapter;
 import io.jsonwebtoken.security.Jwks;
 import io.jsonwebtoken.security.PrivateJwk;
 import io.jsonwebtoken.security.PublicJwk;
 import io.jsonwebtoken.security.SignatureAlgorithm;
-import dev.oauthapi.errors.Misconfiguration;
-import io.jsonwebtoken.Jwts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -219,5 +223,24 @@ public final class SigningKeys {
                 .sorted(Comparator.comparing(SigningKey::keyId).reversed())
                 .<PublicJwk<?>>map(SigningKey::publicJwk)
                 .toList();
+    }
+
+    /**
+     * The key of a token we signed, found by its {@code kid} and only for that key's own algorithm:
+     * everything a verifier of our tokens (access tokens, app tokens) must pin.
+     */
+    public Locator<Key> verifier() {
+        return new LocatorAdapter<>() {
+            @Override
+            protected Key locate(JwsHeader header) {
+                // jjwt's own exception: its parsers turn it into a refusal, never an error.
+                final SigningKey key = find(header.getKeyId())
+                        .orElseThrow(() -> new io.jsonwebtoken.security.SecurityException("unknown key id"));
+                if (!key.algorithm().getId().equals(header.getAlgorithm())) {
+                    throw new io.jsonwebtoken.security.SecurityException("algorithm does not match the key");
+                }
+                return key.publicKey();
+            }
+        };
     }
 }
