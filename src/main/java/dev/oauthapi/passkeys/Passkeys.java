@@ -295,19 +295,8 @@ public final class Passkeys {
 
     /** Runs {@code work} once this challenge is marked used; gives the mark back if the work fails. */
     private <T> T once(byte[] challenge, Instant expiry, java.util.function.Supplier<T> work) {
-        final String hash = sha256(challenge);
-        final SignInMarks.Mark mark = new SignInMarks.Mark(hash,
-                Duration.between(clock.instant(), expiry).plusSeconds(1));
-        final String tag = hash.substring(0, 16);
-        if (marks.take(tag, null, mark) != SignInMarks.Taken.BOTH) {
-            throw new PasskeyRejected("challengeUsed", "this challenge was already used; ask for new options");
-        }
-        try {
-            return work.get();
-        } catch (RuntimeException e) {
-            marks.giveBack(tag, null, mark);
-            throw e;
-        }
+        return marks.once(sha256(challenge), Duration.between(clock.instant(), expiry).plusSeconds(1), work,
+                () -> new PasskeyRejected("challengeUsed", "this challenge was already used; ask for new options"));
     }
 
     private void requireEnabled() {

@@ -62,6 +62,26 @@ public final class SignInMarks {
         return found == 1 && token != null ? Taken.TOKEN_USED : Taken.NONCE_USED;
     }
 
+    /**
+     * Runs {@code work} once the single-use value of this hash (a challenge's) is marked used,
+     * remembered for {@code remember}; gives the mark back if the work fails, so a retry works.
+     * Throws {@code used} when it was used before.
+     */
+    public <T> T once(String hash, Duration remember, java.util.function.Supplier<T> work,
+                      java.util.function.Supplier<? extends RuntimeException> used) {
+        final Mark mark = new Mark(hash, remember);
+        final String tag = hash.substring(0, 16);
+        if (take(tag, null, mark) != Taken.BOTH) {
+            throw used.get();
+        }
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            giveBack(tag, null, mark);
+            throw e;
+        }
+    }
+
     /** Undoes {@link #take} when the sign-in it was for failed, so that a retry works. */
     public void giveBack(String tag, Mark token, Mark nonce) {
         final List<String> keys = keys(tag, token, nonce);
