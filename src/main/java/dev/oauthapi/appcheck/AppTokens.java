@@ -53,8 +53,7 @@ public final class AppTokens {
         this.audience = accessTokenAudience + "#app-check";
         this.ttl = ttl;
         this.clock = clock;
-        this.parser = Jwts.parser().keyLocator(keys.verifier()).requireIssuer(issuer).requireAudience(audience)
-                .clock(() -> Date.from(clock.instant())).build();
+        this.parser = keys.parser(issuer, audience, clock);
     }
 
     public Issued issue(String platform, String appId, String keyId) {

@@ -1,8 +1,7 @@
 package dev.oauthapi.identity;
 
-import dev.oauthapi.tokens.ServerMac;
+import dev.oauthapi.tokens.ExpiringValues;
 
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,32 +18,20 @@ import java.util.function.Supplier;
  * without filling Redis. Only a nonce that is used is remembered, in Redis until it expires, and
  * using one takes a provider token that verified: a flood costs the flooder real sign-ins.
  *
- * <p>Layout, base64url without padding: version (1 byte), expiry in epoch seconds (8), random
- * (16), HMAC-SHA256 of the first 25 bytes cut to 16 bytes.
+ * <p>Layout: {@link ExpiringValues} with 16 random bytes.
  */
 public final class Nonces {
     public static final Duration TTL = Duration.ofMinutes(10);
-    private static final byte VERSION = 1;
-    private static final int SIGNED = 1 + 8 + 16;
 
-    private final ServerMac mac;
-    private final SecureRandom random;
-    private final Clock clock;
+    private final ExpiringValues values;
 
     /** @param key the shared HMAC key, looked up on first use (and again until that works) */
     public Nonces(Supplier<byte[]> key, SecureRandom random, Clock clock) {
-        this.mac = new ServerMac(key);
-        this.random = random;
-        this.clock = clock;
+        this.values = new ExpiringValues(key, random, clock, TTL, 16);
     }
 
     public String issue() {
-        final ByteBuffer nonce = ByteBuffer.allocate(SIGNED);
-        nonce.put(VERSION).putLong(clock.instant().plus(TTL).getEpochSecond());
-        final byte[] randomPart = new byte[16];
-        random.nextBytes(randomPart);
-        nonce.put(randomPart);
-        return mac.seal(nonce.array());
+        return values.issue();
     }
 
     /**
@@ -52,11 +39,6 @@ public final class Nonces {
      * used is the sign-in's to mark, with the token that carries it ({@code SignInMarks}).
      */
     public Instant expiry(String nonce) {
-        final byte[] bytes = mac.open(nonce, SIGNED).filter(opened -> opened[0] == VERSION).orElse(null);
-        if (bytes == null) {
-            return null;
-        }
-        final Instant expiry = Instant.ofEpochSecond(ByteBuffer.wrap(bytes, 1, 8).getLong());
-        return clock.instant().isBefore(expiry) ? expiry : null;
+        return values.expiryOf(nonce).filter(expiry -> !values.hasPassed(expiry)).orElse(null);
     }
 }

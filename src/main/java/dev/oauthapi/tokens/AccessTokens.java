@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.jsonwebtoken.Jws;
 import io.jsonwebtoken.JwtException;
 import io.jsonwebtoken.JwtParser;
-import io.jsonwebtoken.Jwts;
 
 
 import java.io.IOException;
@@ -17,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -55,12 +53,7 @@ public final class AccessTokens {
         this.audience = audience;
         this.ttl = ttl;
         this.clock = clock;
-        this.parser = Jwts.parser()
-                .keyLocator(keys.verifier())
-                .requireIssuer(issuer)
-                .requireAudience(audience)
-                .clock(() -> Date.from(clock.instant()))
-                .build();
+        this.parser = keys.parser(issuer, audience, clock);
     }
 
     public Duration ttl() {

@@ -243,4 +243,13 @@ public final class SigningKeys {
             }
         };
     }
+
+    /**
+     * A parser of our own tokens of one issuer and audience, at the service's clock, with the key
+     * found by {@link #verifier()}. It is immutable and thread-safe: build it once.
+     */
+    public io.jsonwebtoken.JwtParser parser(String issuer, String audience, java.time.Clock clock) {
+        return Jwts.parser().keyLocator(verifier()).requireIssuer(issuer).requireAudience(audience)
+                .clock(() -> java.util.Date.from(clock.instant())).build();
+    }
 }
