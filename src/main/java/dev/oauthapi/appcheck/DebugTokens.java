@@ -1,6 +1,7 @@
 package dev.oauthapi.appcheck;
 
-import java.nio.charset.StandardCharsets;
+import dev.oauthapi.tokens.Sha256;
+
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,7 @@ public final class DebugTokens {
                 throw new IllegalArgumentException("APP_CHECK_DEBUG_TOKENS: each entry is label=secret, the secret at"
                         + " least " + MIN_SECRET + " characters");
             }
-            if (hashes.put(entry.substring(0, equals).trim(), sha256(entry.substring(equals + 1).trim())) != null) {
+            if (hashes.put(entry.substring(0, equals).trim(), Sha256.of(entry.substring(equals + 1).trim())) != null) {
                 throw new IllegalArgumentException("APP_CHECK_DEBUG_TOKENS: a label appears twice");
             }
         }
@@ -47,7 +48,7 @@ public final class DebugTokens {
         if (token == null || token.isEmpty()) {
             return Optional.empty();
         }
-        final byte[] presented = sha256(token);
+        final byte[] presented = Sha256.of(token);
         String found = null;
         for (Map.Entry<String, byte[]> entry : hashesByLabel.entrySet()) {
             // Every entry is compared, found or not: the time taken does not tell which matched.
@@ -56,13 +57,5 @@ public final class DebugTokens {
             }
         }
         return Optional.ofNullable(found);
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }

@@ -14,12 +14,12 @@ import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.redis.SignInMarks;
 import dev.oauthapi.sessions.Audit;
 import dev.oauthapi.sessions.SessionLifecycle;
+import dev.oauthapi.tokens.Sha256;
 import dev.oauthapi.users.Profiles;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -295,7 +295,8 @@ public final class Passkeys {
 
     /** Runs {@code work} once this challenge is marked used; gives the mark back if the work fails. */
     private <T> T once(byte[] challenge, Instant expiry, java.util.function.Supplier<T> work) {
-        return marks.once(sha256(challenge), Duration.between(clock.instant(), expiry).plusSeconds(1), work,
+        return marks.once(HexFormat.of().formatHex(Sha256.of(challenge)),
+                Duration.between(clock.instant(), expiry).plusSeconds(1), work,
                 () -> new PasskeyRejected("challengeUsed", "this challenge was already used; ask for new options"));
     }
 
@@ -323,14 +324,6 @@ public final class Passkeys {
             }
         }
         return null;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 
     private static ApiException notFound() {
