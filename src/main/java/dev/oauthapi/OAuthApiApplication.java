@@ -20,6 +20,7 @@ import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.redis.RateLimitCounters;
 import dev.oauthapi.redis.Redis;
 import dev.oauthapi.resources.AdminResource;
+import dev.oauthapi.resources.AppCheckResource;
 import dev.oauthapi.resources.AuthResource;
 import dev.oauthapi.resources.DocsResource;
 import dev.oauthapi.resources.HealthResource;
@@ -142,6 +143,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         environment.jersey().register(new AdminResource(services.adminUsers(), services.auditTrail(), services.usageStats()));
         environment.jersey().register(new PasskeysResource(services.passkeys()));
         environment.jersey().register(new WellKnownResource(config.passkeys()));
+        environment.jersey().register(new AppCheckResource(services.appCheck().attestation()));
     }
 
     /** Health checks ("postgresql" comes with the database), readiness, and the stop that drains. */

@@ -8,6 +8,7 @@ import dev.oauthapi.config.GoogleConfig;
 import dev.oauthapi.config.IdTokensConfig;
 import dev.oauthapi.config.MigrationConfig;
 import dev.oauthapi.config.NetworkConfig;
+import dev.oauthapi.config.AppCheckConfig;
 import dev.oauthapi.config.PasskeysConfig;
 import dev.oauthapi.config.RateLimitsConfig;
 import dev.oauthapi.config.RedisConfig;
@@ -60,6 +61,9 @@ public class OAuthApiConfiguration extends Configuration {
 
     @Valid @NotNull @JsonProperty
     private PasskeysConfig passkeys;
+
+    @Valid @NotNull @JsonProperty
+    private AppCheckConfig appCheck;
 
     @Valid @NotNull @JsonProperty
     private MigrationConfig migration;
@@ -124,6 +128,10 @@ public class OAuthApiConfiguration extends Configuration {
 
     public PasskeysConfig passkeys() {
         return passkeys;
+    }
+
+    public AppCheckConfig appCheck() {
+        return appCheck;
     }
 
     /** The web clients' ID tokens go through the same verifier as the apps': it must accept their audience. */

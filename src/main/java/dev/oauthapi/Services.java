@@ -1,6 +1,9 @@
 package dev.oauthapi;
 
 import dev.oauthapi.admin.AdminUsers;
+import dev.oauthapi.appcheck.AppCheck;
+import dev.oauthapi.appcheck.AppCheckGate;
+import dev.oauthapi.appcheck.AppTokens;
 import dev.oauthapi.admin.AuditTrail;
 import dev.oauthapi.admin.PageCursors;
 import dev.oauthapi.admin.UsageStats;
@@ -74,7 +77,7 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
                        Identities identities, AccountDeletion deletion, AccountAdministration administration,
                        RefreshRotation rotation, Sessions sessions, SignInService signIn, WebSignIn webSignIn,
                        ProviderEvents providerEvents, AdminUsers adminUsers, AuditTrail auditTrail, UsageStats usageStats,
-                       Passkeys passkeys, PasskeySignIn passkeySignIn) {
+                       Passkeys passkeys, PasskeySignIn passkeySignIn, AppCheck appCheck) {
     /** Profiles kept for {@code /api/users/me}: under 1 KiB each, so at most some 10 MiB. */
     private static final long PROFILE_CACHE_SIZE = 10_000;
 
@@ -91,6 +94,10 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
         final AccessTokens accessTokens = new AccessTokens(signingKeys, config.tokens().issuer(),
                 config.tokens().audience(), accessTokenTtl, clock);
         final RefreshTokens refreshTokens = new RefreshTokens(random, new ServerMac(keys.shared(ServerSecrets.REFRESH_TOKENS)));
+        final AppCheck appCheck = AppCheck.build(config.appCheck(), new AppTokens(signingKeys, config.tokens().issuer(),
+                        config.tokens().audience(), config.appCheck().tokenTtl().toJavaDuration(), clock), jdbi,
+                new SignInMarks(redis), keys.shared(ServerSecrets.APP_CHECK_CHALLENGES), webClients(config), random,
+                clock, metrics);
         final SessionGate sessionGate = new SessionGate(new SessionStates(redis),
                 new ServerMac(keys.shared(ServerSecrets.SESSION_CACHE)), jdbi, clock, accessTokenTtl, metrics);
         host.manage(sessionGate);
@@ -101,7 +108,7 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
                 metrics, profiles::changed, config.sessions().issuesLegacyRefreshTokens());
         final RefreshRotation rotation = new RefreshRotation(jdbi, accessTokens, refreshTokens,
                 new SuccessorSeal(random), lifecycle, clock, config.sessions().refreshTokenTtl().toJavaDuration(),
-                config.sessions().reuseGrace().toJavaDuration(), metrics);
+                config.sessions().reuseGrace().toJavaDuration(), metrics, appCheck.gate());
         final Sessions sessions = new Sessions(jdbi, lifecycle, clock);
         host.manage(new SessionPurge(jdbi, clock));
 
@@ -109,7 +116,7 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
         final Identities identities = new Identities(lifecycle, rowIds, clock);
         final AccountDeletion deletion = new AccountDeletion(lifecycle, clock);
         final SignIn signIn = signIn(config, jdbi, redis, metrics, clock, host, random, keys, accessTokens,
-                new AccountResolution(lifecycle, rowIds, clock), identities);
+                new AccountResolution(lifecycle, rowIds, clock), identities, appCheck.gate());
         final ProviderEvents providerEvents = new ProviderEvents(signIn.appleEvents(), signIn.googleEvents(), lifecycle,
                 deletion, clock, metrics);
         final AccountAdministration administration = new AccountAdministration(jdbi, lifecycle, deletion, clock);
@@ -122,11 +129,31 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
         final Set<String> knownClients = new HashSet<>(config.google().clientIds().values());
         knownClients.addAll(config.apple().clientIds().values());
         final PasskeySignIn passkeySignIn = new PasskeySignIn(passkeys, lifecycle, accessTokens, knownClients, metrics,
-                clock);
+                appCheck.gate(), clock);
         return new Services(signingKeys, accessTokens, sessionGate, new Profiles(jdbi, lifecycle, clock, profiles),
                 identities, deletion, administration, rotation, sessions, signIn.service(), signIn.web(), providerEvents,
                 new AdminUsers(jdbi, administration, sessions, cursors, passkeys, clock), new AuditTrail(jdbi, cursors),
-                new UsageStats(jdbi, clock), passkeys, passkeySignIn);
+                new UsageStats(jdbi, clock), passkeys, passkeySignIn, appCheck);
+    }
+
+    /**
+     * The clients that cannot attest, so the app-check gate lets them through: the web client ids
+     * of Google and Apple (the browser sign-in's, and web apps'), and the web origins passkeys may
+     * come from ({@code https://<RP ID>} is what iOS apps send: not web).
+     */
+    private static Set<String> webClients(OAuthApiConfiguration config) {
+        final Set<String> web = new HashSet<>();
+        if (!config.web().googleClientId().isBlank()) {
+            web.add(config.web().googleClientId());
+        }
+        if (!config.web().appleClientId().isBlank()) {
+            web.add(config.web().appleClientId());
+        }
+        if (config.passkeys().isEnabled()) {
+            config.passkeys().origins().values().stream()
+                    .filter(origin -> !origin.equals("https://" + config.passkeys().rpId())).forEach(web::add);
+        }
+        return web;
     }
 
     /** Sign-in by app and by browser, and the verifiers of the providers' events. */
@@ -136,7 +163,7 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
 
     private static SignIn signIn(OAuthApiConfiguration config, Jdbi jdbi, Redis redis, AuthMetrics metrics, Clock clock,
                                  Host host, SecureRandom random, Keys keys, AccessTokens accessTokens,
-                                 AccountResolution accounts, Identities identities) {
+                                 AccountResolution accounts, Identities identities, AppCheckGate appCheck) {
         final HttpClient keyFetches = RemoteJwks.httpClient();
         final RemoteJwks googleKeys = new RemoteJwks(Provider.GOOGLE, config.google().jwksUrl(), keyFetches, clock, metrics);
         final RemoteJwks appleKeys = new RemoteJwks(Provider.APPLE, config.apple().jwksUrl(), keyFetches, clock, metrics);
@@ -147,7 +174,7 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
                 new Nonces(keys.shared(ServerSecrets.NONCES), random, clock), new SignInMarks(redis),
                 config.idTokens().replayProtection(),
                 accounts, identities, accessTokens, clock, appleTokens(config.apple(), jdbi, random, clock, host, metrics),
-                metrics);
+                metrics, appCheck);
         final WebSignIn web = webSignIn(config.web(), signIn, redis,
                 new ServerSeal(keys.shared(ServerSecrets.WEB_SIGN_IN), random), metrics, random, clock);
         // Events verify with key caches of their own: unknown key ids in a flood of forged events

@@ -28,7 +28,7 @@ class LayeringTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.oauthapi");
     static final String[] DOMAIN_AND_WEB = {"dev.oauthapi.users..", "dev.oauthapi.signin..", "dev.oauthapi.sessions..",
-            "dev.oauthapi.tokens..", "dev.oauthapi.identity..", "dev.oauthapi.admin..", "dev.oauthapi.resources..",
+            "dev.oauthapi.tokens..", "dev.oauthapi.identity..", "dev.oauthapi.admin..", "dev.oauthapi.appcheck..", "dev.oauthapi.resources..",
             "dev.oauthapi.http..", "dev.oauthapi.auth..", "dev.oauthapi.api.."};
     static final String[] WEB = {"dev.oauthapi.resources..", "dev.oauthapi.http..", "dev.oauthapi.auth..",
             "dev.oauthapi.api.."};
@@ -77,7 +77,8 @@ class LayeringTest {
     /**
      * The domain's own order, each layer using only those below it: {@code admin} and
      * {@code signin} over {@code passkeys}, over {@code users}, over {@code sessions}, over
-     * {@code tokens} and {@code identity}; none of them knows the web.
+     * {@code appcheck} (the gate sign-in and refresh pass), over {@code tokens} and
+     * {@code identity}; none of them knows the web.
      */
     @Test
     void theDomainPointsOneWay() {
@@ -90,9 +91,11 @@ class LayeringTest {
         below(signin, concat(WEB, admin));
         below(passkeys, concat(WEB, admin, signin));
         below(users, concat(WEB, admin, signin, passkeys));
+        final String appcheck = "dev.oauthapi.appcheck..";
         below(sessions, concat(WEB, admin, signin, passkeys, users));
-        below("dev.oauthapi.tokens..", concat(WEB, admin, signin, passkeys, users, sessions));
-        below("dev.oauthapi.identity..", concat(WEB, admin, signin, passkeys, users, sessions));
+        below(appcheck, concat(WEB, admin, signin, passkeys, users, sessions));
+        below("dev.oauthapi.tokens..", concat(WEB, admin, signin, passkeys, users, sessions, appcheck));
+        below("dev.oauthapi.identity..", concat(WEB, admin, signin, passkeys, users, sessions, appcheck));
     }
 
     /** HTTP plumbing knows requests, not who makes them: the auth glue hands it what it needs. */

@@ -1,5 +1,7 @@
 package dev.oauthapi.admin;
 
+import dev.oauthapi.db.AppAttestKeyDao;
+
 import dev.oauthapi.db.UserDao;
 import dev.oauthapi.db.UserRow;
 import dev.oauthapi.errors.ApiException;
@@ -14,6 +16,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +85,21 @@ public final class AccountAdministration {
     }
 
     /** The one user with this e-mail address (the command line's {@code --email}); none or several is a refusal. */
+    /**
+     * Revokes an App Attest device key (a stolen or abused one): its later assertions are refused;
+     * app tokens it already got live out their short lifetime. Audited with the actor.
+     */
+    public void revokeAppAttestKey(Actor actor, byte[] keyId, String ipAddress) {
+        lifecycle.inTransaction(tx -> {
+            if (!new AppAttestKeyDao(tx.handle()).revoke(keyId, clock.instant())) {
+                throw new ApiException(ErrorCode.NOT_FOUND, "No such live App Attest key.");
+            }
+            tx.audit(Audit.Event.APP_ATTEST_KEY_REVOKED, null, actor.id(), null, ipAddress, Map.of("keyId",
+                    Base64.getUrlEncoder().withoutPadding().encodeToString(keyId)));
+            return null;
+        });
+    }
+
     public UUID userWithEmail(String email) {
         final List<UserRow> found = jdbi.withHandle(handle -> new UserDao(handle).findByEmail(email));
         if (found.isEmpty()) {

@@ -117,6 +117,10 @@ public final class AdminUsers {
         passkeys.delete(userId, passkeyId, actor.id(), ipAddress);
     }
 
+    public void revokeAppAttestKey(Actor actor, byte[] keyId, String ipAddress) {
+        accounts.revokeAppAttestKey(actor, keyId, ipAddress);
+    }
+
     /** Read before the change rather than under its lock: a role gained meanwhile costs at worst one sign-out. */
     private void requireMaySignOut(Actor actor, UUID userId) {
         actor.requireMayManage(userId, find(userId).profile().role(), "sign out");

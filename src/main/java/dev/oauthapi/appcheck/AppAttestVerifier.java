@@ -115,9 +115,12 @@ public final class AppAttestVerifier {
 
     static String stepOf(WebAuthnException e) {
         // The statement's checks share one exception: its message tells the nonce's from the key's.
-        if (e instanceof BadAttestationStatementException && String.valueOf(e.getMessage()).toLowerCase(
-                java.util.Locale.ROOT).contains("nonce")) {
+        final String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        if (e instanceof BadAttestationStatementException && message.contains("nonce")) {
             return "nonce";
+        }
+        if (e instanceof BadAttestationStatementException && message.contains("key identifier")) {
+            return "keyId";
         }
         for (Map.Entry<Class<? extends WebAuthnException>, String> step : STEPS.entrySet()) {
             if (step.getKey().isInstance(e)) {

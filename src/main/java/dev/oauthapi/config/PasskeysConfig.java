@@ -5,12 +5,8 @@ import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
 
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -33,23 +29,8 @@ public record PasskeysConfig(
         @NotNull CommaSeparated origins,
         @NotNull CommaSeparated iosAppIds,
         @NotNull CommaSeparated androidApps) {
-    private static final Pattern FINGERPRINT = Pattern.compile("(?i)[0-9a-f]{2}(:[0-9a-f]{2}){31}");
-    private static final Pattern PACKAGE = Pattern.compile("[A-Za-z][A-Za-z0-9_]*(\\.[A-Za-z][A-Za-z0-9_]*)+");
     private static final Pattern IOS_APP = Pattern.compile("[A-Z0-9]{10}\\.[A-Za-z0-9.-]+");
     private static final Pattern RP_ID = Pattern.compile("(?i)localhost|([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,63}");
-
-    /** An Android app: its package and its signing certificates' SHA-256 fingerprints, as configured. */
-    public record AndroidApp(String packageName, List<String> fingerprints) {
-        public AndroidApp {
-            fingerprints = List.copyOf(fingerprints);
-        }
-
-        /** {@code android:apk-key-hash:<base64url SHA-256>}: the origins Android's Credential Manager sends. */
-        public List<String> origins() {
-            return fingerprints.stream().map(fingerprint -> "android:apk-key-hash:" + Base64.getUrlEncoder()
-                    .withoutPadding().encodeToString(HexFormat.ofDelimiter(":").parseHex(fingerprint))).toList();
-        }
-    }
 
     @JsonIgnore
     public boolean isEnabled() {
@@ -64,13 +45,7 @@ public record PasskeysConfig(
 
     @JsonIgnore
     public List<AndroidApp> android() {
-        final List<AndroidApp> apps = new ArrayList<>();
-        for (String app : androidApps.values()) {
-            final int equals = app.indexOf('=');
-            apps.add(new AndroidApp(app.substring(0, equals).trim(), List.of(app.substring(equals + 1).trim()
-                    .toUpperCase(Locale.ROOT).split("\\s*;\\s*"))));
-        }
-        return apps;
+        return AndroidApp.parse(androidApps);
     }
 
     /**
@@ -126,21 +101,7 @@ public record PasskeysConfig(
     @AssertTrue(message = "PASSKEY_ANDROID_APPS must be package.name=AA:BB:... entries, each fingerprint the 32"
             + " bytes of a SHA-256 in hex pairs separated by ':', several of one app separated by ';'")
     public boolean isAndroidAppsValid() {
-        if (androidApps == null) {
-            return true;
-        }
-        for (String app : androidApps.values()) {
-            final int equals = app.indexOf('=');
-            if (equals < 0 || !PACKAGE.matcher(app.substring(0, equals).trim()).matches()) {
-                return false;
-            }
-            for (String fingerprint : app.substring(equals + 1).trim().split("\\s*;\\s*")) {
-                if (!FINGERPRINT.matcher(fingerprint).matches()) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return AndroidApp.isValid(androidApps);
     }
 
     @JsonIgnore

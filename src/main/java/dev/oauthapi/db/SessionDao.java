@@ -6,6 +6,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** SQL on {@code sessions} (and, to start one, its first refresh token); see {@link UserDao}. */
@@ -79,10 +80,13 @@ public final class SessionDao {
      * session and its user may still be used, the generation moves on, the previous secret's hash
      * and the successor sealed under it are kept for the grace rule, and the idle expiry moves
      * (never past the absolute one). No column it writes is indexed: a HOT update. Empty when any
-     * of that does not hold, and then nothing changed.
+     * of that does not hold, and then nothing changed. The session's client must be in
+     * {@code clients} exactly when {@code listed} (the app-check gate's renewal rule; an empty list,
+     * not listed, admits every client).
      */
     public Optional<Rotation> rotate(UUID sessionId, int generation, byte[] presentedHash, byte[] nextHash,
-                                     byte[] successorSealed, Instant now, Instant idleExpiry) {
+                                     byte[] successorSealed, Instant now, Instant idleExpiry, Set<String> clients,
+                                     boolean listed) {
         return handle.createQuery("""
                         UPDATE sessions s
                            SET refresh_generation = s.refresh_generation + 1, previous_refresh_hash = s.refresh_hash,
@@ -93,8 +97,10 @@ public final class SessionDao {
                          WHERE s.id = :id AND s.refresh_generation = :generation AND s.refresh_hash = :presented
                            AND s.revoked_at IS NULL AND s.expires_at > :now AND s.absolute_expires_at > :now
                            AND u.id = s.user_id AND u.disabled_at IS NULL
+                           AND (s.client_id = ANY(:clients)) = :listed
                         RETURNING s.id, s.user_id, s.client_id, s.expires_at, u.role""")
                 .bind("id", sessionId).bind("generation", generation).bind("presented", presentedHash)
+                .bindArray("clients", String.class, clients).bind("listed", listed)
                 .bind("next", nextHash).bind("sealed", successorSealed).bind("now", now).bind("idleExpiry", idleExpiry)
                 .map(Rotation.MAPPER)
                 .findOne();

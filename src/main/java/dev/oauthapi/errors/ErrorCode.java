@@ -20,6 +20,8 @@ public enum ErrorCode {
     SESSION_EXPIRED(401, "Session expired"),
     INVALID_CODE(401, "Invalid code"),
     INVALID_PASSKEY(401, "Invalid passkey"),
+    INVALID_ATTESTATION(401, "Invalid app attestation"),
+    APP_CHECK_REQUIRED(401, "App check required"),
     FORBIDDEN(403, "Forbidden"),
     ACCOUNT_DISABLED(403, "Account disabled"),
     NOT_FOUND(404, "Not found"),

@@ -42,7 +42,8 @@ public final class RateLimitFeature implements DynamicFeature {
     /** The limits of the {@code rateLimits} block: per address for sign-in and events, per user for the API. */
     public static RateLimitFeature of(RateLimiter limiter, dev.oauthapi.config.RateLimitsConfig limits, AuthMetrics metrics) {
         return new RateLimitFeature(limiter, Map.of(RateLimited.Bucket.AUTH, limits.authPerMinute(),
-                RateLimited.Bucket.EVENTS, limits.eventsPerMinute()), limits.apiPerMinute(), metrics);
+                RateLimited.Bucket.EVENTS, limits.eventsPerMinute(), RateLimited.Bucket.APP_CHECK,
+                limits.appCheckPerMinute()), limits.apiPerMinute(), metrics);
     }
 
     public RateLimitFeature(RateLimiter limiter, Map<RateLimited.Bucket, Integer> perIpPerMinute, int perUserPerMinute,

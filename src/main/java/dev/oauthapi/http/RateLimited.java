@@ -18,6 +18,8 @@ public @interface RateLimited {
         /** Nonce, sign-in, refresh: {@code AUTH_RATE_LIMIT_PER_MINUTE}. */
         AUTH,
         /** Apple's and Google's account events: {@code EVENTS_RATE_LIMIT_PER_MINUTE}. */
-        EVENTS
+        EVENTS,
+        /** App attestation (challenge, Apple, Android, debug): {@code APP_CHECK_RATE_LIMIT_PER_MINUTE}. */
+        APP_CHECK
     }
 }

@@ -35,6 +35,9 @@ public final class AuthMetrics {
     private final Counter passkeyRegistrations;
     private final Counter passkeySignIns;
     private final Counter passkeyRefusals;
+    private final Counter appChecks;
+    private final Counter appAttestations;
+    private final Counter appAttestationRefusals;
     private final Histogram requests;
 
     public AuthMetrics(PrometheusRegistry registry) {
@@ -67,6 +70,16 @@ public final class AuthMetrics {
                 .help("Sign-ins with a passkey, by outcome").labelNames("outcome").register(registry);
         passkeyRefusals = Counter.builder().name("oauth_passkey_refusals_total")
                 .help("Passkey ceremonies refused, by ceremony and the check that failed").labelNames("ceremony", "check")
+                .register(registry);
+        appChecks = Counter.builder().name("oauth_app_check_total")
+                .help("Requests that start or renew a session, by the app token's platform and what the gate found"
+                        + " (passed, exempt, missing, invalid, wrong_app); in monitor mode none is refused")
+                .labelNames("platform", "outcome").register(registry);
+        appAttestations = Counter.builder().name("oauth_app_check_attestations_total")
+                .help("App attestations (Apple attestation or assertion, Play Integrity, debug token), by platform and"
+                        + " outcome").labelNames("platform", "outcome").register(registry);
+        appAttestationRefusals = Counter.builder().name("oauth_app_check_refusals_total")
+                .help("App attestations refused, by platform and the step that failed").labelNames("platform", "step")
                 .register(registry);
         requests = Histogram.builder().name("http_server_request_duration_seconds").unit(Unit.SECONDS)
                 .help("Time to answer a request, by method, route template and status")
@@ -117,6 +130,20 @@ public final class AuthMetrics {
     }
 
     /** @param ceremony {@code registration} or {@code sign_in} */
+    /** What the app-check gate found on a request that starts or renews a session. */
+    public void appCheck(String platform, String outcome) {
+        appChecks.labelValues(platform, outcome).inc();
+    }
+
+    /** An app attestation's outcome: {@code issued}, {@code refused} or {@code failed}. */
+    public void appAttestation(String platform, String outcome) {
+        appAttestations.labelValues(platform, outcome).inc();
+    }
+
+    public void appAttestationRefused(String platform, String step) {
+        appAttestationRefusals.labelValues(platform, step).inc();
+    }
+
     public void passkeyRefused(String ceremony, String check) {
         passkeyRefusals.labelValues(ceremony, check).inc();
     }

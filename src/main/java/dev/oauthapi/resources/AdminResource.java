@@ -116,6 +116,13 @@ public final class AdminResource {
         users.deletePasskey(actor(admin), userId(id), PathIds.parse(pid, "No such passkey."), ClientContext.address(http));
     }
 
+    @DELETE
+    @Path("/app-attest-keys/{keyId}")
+    public void revokeAppAttestKey(@Auth AuthenticatedUser admin, @PathParam("keyId") String keyId,
+                                   @Context HttpServletRequest http) {
+        users.revokeAppAttestKey(actor(admin), PathIds.appAttestKey(keyId), ClientContext.address(http));
+    }
+
     @GET
     @Path("/audit")
     public AuditEventsResponse audit(@Auth AuthenticatedUser admin, @QueryParam("userId") String userId,

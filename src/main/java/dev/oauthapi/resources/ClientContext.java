@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 /** What a request tells about its client: the resolved address, the user agent, the device it reports. */
 final class ClientContext {
     private static final int MAX_USER_AGENT = 512;
+    static final String APP_CHECK = "X-App-Check";
 
     private ClientContext() {
     }
@@ -27,7 +28,13 @@ final class ClientContext {
         // After the cut, which may halve a surrogate pair.
         userAgent = StorableText.strip(userAgent);
         return device == null
-                ? new SignInContext(null, null, null, address(request), userAgent)
-                : new SignInContext(device.platform(), device.name(), device.appVersion(), address(request), userAgent);
+                ? new SignInContext(null, null, null, address(request), userAgent, appCheck(request))
+                : new SignInContext(device.platform(), device.name(), device.appVersion(), address(request), userAgent,
+                appCheck(request));
+    }
+
+    /** The app token, as {@link dev.oauthapi.appcheck.AppCheckGate} reads it. */
+    static String appCheck(HttpServletRequest request) {
+        return request.getHeader(APP_CHECK);
     }
 }

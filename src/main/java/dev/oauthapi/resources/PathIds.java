@@ -17,4 +17,17 @@ final class PathIds {
             throw new ApiException(ErrorCode.NOT_FOUND, notFound);
         }
     }
+
+    /** An App Attest key id: base64url without padding, 32 bytes. */
+    static byte[] appAttestKey(String keyId) {
+        try {
+            final byte[] key = java.util.Base64.getUrlDecoder().decode(keyId);
+            if (key.length == 32 && !keyId.endsWith("=")) {
+                return key;
+            }
+        } catch (IllegalArgumentException e) {
+            // not base64url: names no key
+        }
+        throw new ApiException(ErrorCode.NOT_FOUND, "No such live App Attest key.");
+    }
 }

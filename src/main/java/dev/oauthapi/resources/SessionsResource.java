@@ -46,7 +46,8 @@ public final class SessionsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RateLimited(RateLimited.Bucket.AUTH)
     public TokensResponse refresh(@NotNull @Valid RefreshRequest request, @Context HttpServletRequest http) {
-        final RefreshRotation.Refreshed refreshed = rotation.refresh(request.refreshToken(), ClientContext.address(http));
+        final RefreshRotation.Refreshed refreshed = rotation.refresh(request.refreshToken(), ClientContext.address(http),
+                ClientContext.appCheck(http));
         return TokensResponse.of(refreshed.accessToken().token(), refreshed.accessToken().expiresAt(),
                 refreshed.refreshToken(), refreshed.refreshExpiresAt(), clock.instant());
     }

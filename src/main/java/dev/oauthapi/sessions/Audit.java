@@ -38,7 +38,9 @@ public final class Audit {
         PASSKEY_REGISTERED,
         PASSKEY_DELETED,
         /** A passkey's signature counter did not increase: audited, and refused for a device-bound one. */
-        PASSKEY_COUNTER_ANOMALY;
+        PASSKEY_COUNTER_ANOMALY,
+        /** An admin revoked an App Attest device key: its later assertions are refused. */
+        APP_ATTEST_KEY_REVOKED;
 
         public String stored() {
             return name().toLowerCase(Locale.ROOT);

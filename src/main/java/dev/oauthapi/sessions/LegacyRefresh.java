@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Refresh tokens of older releases, found by their hash in {@code refresh_tokens}, by the same
@@ -48,19 +49,22 @@ final class LegacyRefresh {
         this.reuseGrace = reuseGrace;
     }
 
-    RefreshRotation.Outcome refresh(String presented, String ipAddress, boolean keepOldKind) {
+    /** @param admitted refuses a session whose client the app-check gate does not admit */
+    RefreshRotation.Outcome refresh(String presented, String ipAddress, boolean keepOldKind,
+                                    Consumer<String> admitted) {
         final byte[] hash = hashOf(presented);
         final Optional<RefreshRotation.Refreshed> ordinary = jdbi.inTransaction(handle -> {
             final Optional<RefreshRotation.Refreshed> rotated = rotateIfCurrent(handle, presented, hash, keepOldKind);
             if (rotated.isEmpty()) {
                 handle.rollback(); // the statement may have superseded the token before finding the session unusable
             }
+            rotated.ifPresent(refreshed -> admitted.accept(refreshed.clientId())); // a refusal rolls it back
             return rotated;
         });
         if (ordinary.isPresent()) {
             return new RefreshRotation.Rotated(ordinary.get(), false);
         }
-        return lifecycle.inTransaction(tx -> decide(tx, presented, hash, keepOldKind, ipAddress));
+        return lifecycle.inTransaction(tx -> decide(tx, presented, hash, keepOldKind, ipAddress, admitted));
     }
 
     /** The one rotation statement: to a token of the old kind, or to one that names its session. */
@@ -96,7 +100,7 @@ final class LegacyRefresh {
      * ordinary case miss), answer within the grace, or revoke.
      */
     private RefreshRotation.Outcome decide(SessionLifecycle.Transaction tx, String presented, byte[] hash,
-                                           boolean keepOldKind, String ipAddress) {
+                                           boolean keepOldKind, String ipAddress, Consumer<String> admitted) {
         final Handle handle = tx.handle();
         final Instant now = clock.instant();
         // The lock comes first: a concurrent refresh may supersede the token while we wait for it,
@@ -109,6 +113,7 @@ final class LegacyRefresh {
 
         final int current = candidate.currentGeneration();
         if (token.supersededAt() == null && token.generation() == current) {
+            admitted.accept(session.clientId());
             // Under the session lock the current token of a usable session rotates.
             return new RefreshRotation.Rotated(rotateIfCurrent(handle, presented, hash, keepOldKind)
                     .orElseThrow(RefreshRotation::unknown), false);
@@ -119,6 +124,7 @@ final class LegacyRefresh {
         if (latest && token.supersededAt() != null && now.isBefore(token.supersededAt().plus(reuseGrace))) {
             final Optional<String> successor = seal.open(presented, token.successorSealed());
             if (successor.isPresent()) {
+                admitted.accept(session.clientId());
                 return new RefreshRotation.Rotated(new RefreshRotation.Refreshed(session.userId(), session.id(),
                         candidate.user().role(), session.clientId(), successor.get(), session.expiresAt(), null), true);
             }

@@ -1,5 +1,6 @@
 package dev.oauthapi.sessions;
 
+import dev.oauthapi.appcheck.AppCheckGate;
 import dev.oauthapi.db.RefreshState;
 import dev.oauthapi.db.SessionDao;
 import dev.oauthapi.db.SessionRow;
@@ -69,10 +70,12 @@ public final class RefreshRotation {
     private final Duration reuseGrace;
     private final AuthMetrics metrics;
     private final LegacyRefresh legacy;
+    private final AppCheckGate appCheck;
 
     public RefreshRotation(Jdbi jdbi, AccessTokens accessTokens, RefreshTokens refreshTokens, SuccessorSeal seal,
                            SessionLifecycle lifecycle, Clock clock, Duration idleLifetime, Duration reuseGrace,
-                           AuthMetrics metrics) {
+                           AuthMetrics metrics, AppCheckGate appCheck) {
+        this.appCheck = appCheck;
         this.jdbi = jdbi;
         this.accessTokens = accessTokens;
         this.refreshTokens = refreshTokens;
@@ -85,10 +88,18 @@ public final class RefreshRotation {
         this.legacy = new LegacyRefresh(jdbi, refreshTokens, seal, lifecycle, clock, idleLifetime, reuseGrace);
     }
 
-    /** A refresh, counted by outcome ({@code oauth_refreshes_total}). */
-    public Refreshed refresh(String presented, String ipAddress) {
+    /**
+     * A refresh, counted by outcome ({@code oauth_refreshes_total}), through the app-check gate:
+     * {@code appCheck} is the request's app token (null without one), and the session's stored
+     * client decides whether it needs one.
+     */
+    public Refreshed refresh(String presented, String ipAddress, String appCheck) {
+        final AppCheckGate.Presented app = this.appCheck.read(appCheck);
         try {
-            return refreshCounted(presented, ipAddress);
+            final Refreshed refreshed = refreshCounted(presented, ipAddress, new Gate(app,
+                    this.appCheck.renewal(app)));
+            this.appCheck.renewed(app, refreshed.clientId());
+            return refreshed;
         } catch (ApiException e) {
             metrics.refresh(switch (e.code()) {
                 case REFRESH_TOKEN_REUSED -> AuthMetrics.Refresh.REUSED;
@@ -101,19 +112,29 @@ public final class RefreshRotation {
         }
     }
 
-    private Refreshed refreshCounted(String presented, String ipAddress) {
+    /** What the app-check gate found on this refresh, and which sessions it may renew. */
+    record Gate(AppCheckGate.Presented app, AppCheckGate.Renewal renewal) {
+    }
+
+    private Refreshed refreshCounted(String presented, String ipAddress, Gate gate) {
         if (!RefreshTokens.namesItsSession(presented)) {
-            return answer(legacy.refresh(presented, ipAddress, lifecycle.issuesLegacyTokens()));
+            return answer(legacy.refresh(presented, ipAddress, lifecycle.issuesLegacyTokens(), client -> admitted(gate,
+                    client)));
         }
         final RefreshTokens.Presented token = refreshTokens.read(presented).orElseThrow(RefreshRotation::unknown);
         final RefreshTokens.Issued next = refreshTokens.issue(token.sessionId(), token.generation() + 1);
         final Optional<Refreshed> ordinary = jdbi.withHandle(handle -> rotate(new SessionDao(handle), token, presented,
-                next, clock.instant()));
+                next, clock.instant(), gate.renewal()));
         if (ordinary.isPresent()) {
             return answer(new Rotated(ordinary.get(), false));
         }
         // A reuse revokes the session: its tombstone is published once this commits.
-        return answer(lifecycle.inTransaction(tx -> decide(tx, token, presented, next, ipAddress)));
+        return answer(lifecycle.inTransaction(tx -> decide(tx, token, presented, next, ipAddress, gate)));
+    }
+
+    /** Refuses, before anything changes, a renewal the gate does not admit. */
+    private void admitted(Gate gate, String clientId) {
+        appCheck.requireAdmitted(gate.app(), gate.renewal(), clientId);
     }
 
     /** Counts the outcome; a rotation is signed only now that it is committed. */
@@ -133,9 +154,10 @@ public final class RefreshRotation {
 
     /** The one rotation statement, with the successor sealed under the presented token. */
     private Optional<Refreshed> rotate(SessionDao sessions, RefreshTokens.Presented token, String presented,
-                                       RefreshTokens.Issued next, Instant now) {
+                                       RefreshTokens.Issued next, Instant now, AppCheckGate.Renewal renewal) {
         return sessions.rotate(token.sessionId(), token.generation(), token.hash(), next.hash(),
-                        seal.seal(presented, next.token()), now, now.plus(idleLifetime))
+                        seal.seal(presented, next.token()), now, now.plus(idleLifetime), renewal.clients(),
+                        renewal.listed())
                 .map(rotated -> new Refreshed(rotated.userId(), rotated.sessionId(), rotated.role(),
                         rotated.clientId(), next.token(), rotated.expiresAt(), null));
     }
@@ -146,7 +168,7 @@ public final class RefreshRotation {
      * its generation, so an earlier generation is a token we issued and someone presents again.
      */
     private Outcome decide(SessionLifecycle.Transaction tx, RefreshTokens.Presented token, String presented,
-                           RefreshTokens.Issued next, String ipAddress) {
+                           RefreshTokens.Issued next, String ipAddress, Gate gate) {
         final Instant now = clock.instant();
         final SessionDao sessions = new SessionDao(tx.handle());
         final RefreshState state = sessions.lockForRefresh(token.sessionId()).orElseThrow(RefreshRotation::unknown);
@@ -158,13 +180,16 @@ public final class RefreshRotation {
             if (!MessageDigest.isEqual(token.hash(), state.refreshHash())) {
                 throw unknown();
             }
-            return new Rotated(rotate(sessions, token, presented, next, now).orElseThrow(RefreshRotation::unknown), false);
+            admitted(gate, state.session().clientId());
+            return new Rotated(rotate(sessions, token, presented, next, now, gate.renewal())
+                    .orElseThrow(RefreshRotation::unknown), false);
         }
         if (token.generation() == state.generation() - 1 && state.previousHash() != null
                 && MessageDigest.isEqual(token.hash(), state.previousHash())
                 && now.isBefore(state.refreshedAt().plus(reuseGrace))) {
             final Optional<String> current = seal.open(presented, state.successorSealed());
             if (current.isPresent()) {
+                admitted(gate, state.session().clientId());
                 return new Rotated(new Refreshed(state.session().userId(), state.session().id(), state.role(),
                         state.session().clientId(), current.get(), state.session().expiresAt(), null), true);
             }

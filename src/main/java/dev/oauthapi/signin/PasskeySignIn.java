@@ -1,5 +1,6 @@
 package dev.oauthapi.signin;
 
+import dev.oauthapi.appcheck.AppCheckGate;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.metrics.AuthMetrics;
@@ -30,11 +31,13 @@ public final class PasskeySignIn {
     private final AccessTokens accessTokens;
     private final Set<String> knownClients;
     private final AuthMetrics metrics;
+    private final AppCheckGate appCheck;
     private final Clock clock;
 
     /** @param knownClients the client ids a sign-in may name: the apps the service knows */
     public PasskeySignIn(Passkeys passkeys, SessionLifecycle lifecycle, AccessTokens accessTokens,
-                         Set<String> knownClients, AuthMetrics metrics, Clock clock) {
+                         Set<String> knownClients, AuthMetrics metrics, AppCheckGate appCheck, Clock clock) {
+        this.appCheck = appCheck;
         this.passkeys = passkeys;
         this.lifecycle = lifecycle;
         this.accessTokens = accessTokens;
@@ -48,28 +51,13 @@ public final class PasskeySignIn {
             if (clientId != null && !knownClients.contains(clientId)) {
                 throw new ApiException(ErrorCode.INVALID_REQUEST, "clientId is not a client this service knows.");
             }
-            final SignedIn signedIn = passkeys.signIn(credential, verified -> lifecycle.inTransaction(tx -> {
-                final UUID userId = verified.found().passkey().userId();
-                final UUID passkeyId = verified.found().passkey().id();
+            final AppCheckGate.Presented app = appCheck.read(context.appCheck());
+            final SignedIn signedIn = passkeys.signIn(credential, verified -> {
                 final String client = clientId != null ? clientId : verified.assertion().origin();
-                final SessionLifecycle.PasskeyStart start = tx.signInWithPasskey(new SessionLifecycle.NewSession(userId,
-                                PROVIDER, client, context.platform(), context.deviceName(), context.appVersion(),
-                                context.ipAddress(), context.userAgent()), passkeyId,
-                        verified.found().passkey().signCount(), verified.assertion().signCount(),
-                        verified.assertion().backedUp(),
-                        Map.of("provider", PROVIDER, "newUser", false, "passkeyId", passkeyId.toString()))
-                        .orElseThrow(() -> new ApiException(ErrorCode.ACCOUNT_DISABLED, "This account no longer exists."));
-                if (start.started() == null) {
-                    if (start.user().user().isDisabled()) {
-                        throw new ApiException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.");
-                    }
-                    throw Passkeys.counterMoved();
-                }
-                Passkeys.auditAnomaly(tx, verified);
-                final SessionLifecycle.Started started = start.started();
-                return new SignedIn(UserProfile.of(start.user()), false, started.session().id(), client,
-                        started.refreshToken(), started.session().expiresAt());
-            }));
+                // Web only when the verified origin is a web one (iOS apps send https://<RP ID>).
+                appCheck.admit(app, client, appCheck.isWeb(verified.assertion().origin()));
+                return start(verified, client, context);
+            });
             final AccessTokens.Issued access = accessTokens.issue(signedIn.user().id(), signedIn.sessionId(),
                     signedIn.user().role(), signedIn.clientId());
             metrics.signIn(PROVIDER, AuthMetrics.SignIn.SUCCEEDED);
@@ -81,5 +69,29 @@ public final class PasskeySignIn {
             metrics.signIn(PROVIDER, AuthMetrics.SignIn.FAILED);
             throw e;
         }
+    }
+
+    private SignedIn start(Passkeys.Verified verified, String client, SignInContext context) {
+        return lifecycle.inTransaction(tx -> {
+            final UUID userId = verified.found().passkey().userId();
+            final UUID passkeyId = verified.found().passkey().id();
+            final SessionLifecycle.PasskeyStart start = tx.signInWithPasskey(new SessionLifecycle.NewSession(userId,
+                            PROVIDER, client, context.platform(), context.deviceName(), context.appVersion(),
+                            context.ipAddress(), context.userAgent()), passkeyId,
+                    verified.found().passkey().signCount(), verified.assertion().signCount(),
+                    verified.assertion().backedUp(),
+                    Map.of("provider", PROVIDER, "newUser", false, "passkeyId", passkeyId.toString()))
+                    .orElseThrow(() -> new ApiException(ErrorCode.ACCOUNT_DISABLED, "This account no longer exists."));
+            if (start.started() == null) {
+                if (start.user().user().isDisabled()) {
+                    throw new ApiException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.");
+                }
+                throw Passkeys.counterMoved();
+            }
+            Passkeys.auditAnomaly(tx, verified);
+            final SessionLifecycle.Started started = start.started();
+            return new SignedIn(UserProfile.of(start.user()), false, started.session().id(), client,
+                    started.refreshToken(), started.session().expiresAt());
+        });
     }
 }

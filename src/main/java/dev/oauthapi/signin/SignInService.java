@@ -1,5 +1,6 @@
 package dev.oauthapi.signin;
 
+import dev.oauthapi.appcheck.AppCheckGate;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.identity.IdTokenRejected;
@@ -25,7 +26,8 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Sign-in and linking with a Google or Apple token, in named steps: verify the token, accept it
+ * Sign-in and linking with a Google or Apple token, in named steps: verify the token, pass the
+ * app-check gate (a web client, proven by the token's client, needs no app token), accept it
  * and its nonce once (one Redis round trip), then the account transaction; the access token is signed only
  * after that transaction committed, so no token ever names a session that was not stored.
  */
@@ -44,12 +46,15 @@ public final class SignInService {
     private final Clock clock;
     private final AppleTokens appleTokens;
     private final AuthMetrics metrics;
+    private final AppCheckGate appCheck;
 
     /** @param appleTokens null when Apple code exchange is not configured */
     public SignInService(Map<Provider, IdTokenVerifier> verifiers, Nonces nonces, SignInMarks marks,
                          boolean replayProtection, AccountResolution accounts, Identities identities,
-                         AccessTokens accessTokens, Clock clock, AppleTokens appleTokens, AuthMetrics metrics) {
+                         AccessTokens accessTokens, Clock clock, AppleTokens appleTokens, AuthMetrics metrics,
+                         AppCheckGate appCheck) {
         this.metrics = metrics;
+        this.appCheck = appCheck;
         this.clock = clock;
         this.appleTokens = appleTokens;
         this.verifiers = Map.copyOf(verifiers);
@@ -65,6 +70,8 @@ public final class SignInService {
                          SignInContext context) {
         try {
             final VerifiedIdToken token = verify(provider, idToken, nonce);
+            // Before the token and nonce are spent: a refused app may retry with an app token.
+            appCheck.admit(appCheck.read(context.appCheck()), token.clientId(), appCheck.isWeb(token.clientId()));
             final SignedIn signedIn = acceptOnce(idToken, nonce, token,
                     verified -> accounts.signIn(verified, fullName, context));
             return succeeded(provider, afterCommit(token, signedIn, authorizationCode, null));
@@ -91,6 +98,7 @@ public final class SignInService {
     public Result complete(VerifiedIdToken token, String fullName, String authorizationCode, String redirectUri,
                            SignInContext context) {
         try {
+            appCheck.admit(appCheck.read(context.appCheck()), token.clientId(), true); // a browser sign-in: web
             return succeeded(token.provider(), afterCommit(token, accounts.signIn(token, fullName, context),
                     authorizationCode, redirectUri));
         } catch (RuntimeException e) {

@@ -166,7 +166,7 @@ public final class WebSignIn {
                     "codeVerifier: does not match the code_challenge the sign-in started with; sign in again.");
         }
         final SignInContext web = context.platform() != null ? context : new SignInContext("web", context.deviceName(),
-                context.appVersion(), context.ipAddress(), context.userAgent());
+                context.appVersion(), context.ipAddress(), context.userAgent(), context.appCheck());
         return signIn.complete(grant.token(), grant.fullName(), grant.appleCode(), grant.redirectUri(), web);
     }
 

@@ -25,6 +25,8 @@ public final class ServerSecrets {
     public static final String REFRESH_TOKENS = "refresh-token-hmac";
     /** Passkey challenges: each carries its expiry and user under this key. */
     public static final String PASSKEY_CHALLENGES = "passkey-challenge-hmac";
+    /** App attestation challenges: each carries its expiry under this key. */
+    public static final String APP_CHECK_CHALLENGES = "app-check-challenge-hmac";
 
     private ServerSecrets() {
     }

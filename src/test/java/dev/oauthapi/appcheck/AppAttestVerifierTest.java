@@ -87,7 +87,7 @@ class AppAttestVerifierTest {
         refused(() -> new AppAttestVerifier(root(), false, CLOCK).attest(APP_ID, KEY_ID, ATTESTATION, CLIENT_DATA_HASH),
                 "environment");
         refused(() -> PRODUCTION.attest(APP_ID, flipped(KEY_ID, 0), ATTESTATION, CLIENT_DATA_HASH),
-                "attestationStatement");
+                "keyId");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.oauthapi.db;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.UUID;
 
 import static dev.oauthapi.db.Rows.HANDLE;
@@ -41,7 +42,7 @@ class SessionDaoTest {
         final byte[] second = hash();
         final var idle = NOW.plus(Duration.ofDays(31));
 
-        assertThat(new SessionDao(HANDLE).rotate(session.id(), 0, first, second, new byte[] {5}, NOW, idle))
+        assertThat(new SessionDao(HANDLE).rotate(session.id(), 0, first, second, new byte[] {5}, NOW, idle, Set.of(), false))
                 .contains(new Rotation(session.id(), user.id(), "client", "user", idle));
 
         assertThat(new SessionDao(HANDLE).lockForRefresh(session.id())).hasValueSatisfying(state -> {
@@ -51,11 +52,11 @@ class SessionDaoTest {
             assertThat(state.successorSealed()).containsExactly(5);
             assertThat(state.refreshedAt()).isEqualTo(NOW);
         });
-        assertThat(new SessionDao(HANDLE).rotate(session.id(), 0, first, hash(), new byte[] {5}, NOW, idle))
+        assertThat(new SessionDao(HANDLE).rotate(session.id(), 0, first, hash(), new byte[] {5}, NOW, idle, Set.of(), false))
                 .as("the same generation twice").isEmpty();
-        assertThat(new SessionDao(HANDLE).rotate(session.id(), 1, first, hash(), new byte[] {5}, NOW, idle))
+        assertThat(new SessionDao(HANDLE).rotate(session.id(), 1, first, hash(), new byte[] {5}, NOW, idle, Set.of(), false))
                 .as("another secret").isEmpty();
-        assertThat(new SessionDao(HANDLE).rotate(session.id(), 1, second, hash(), new byte[] {5}, NOW, NOW.plus(Duration.ofDays(999))))
+        assertThat(new SessionDao(HANDLE).rotate(session.id(), 1, second, hash(), new byte[] {5}, NOW, NOW.plus(Duration.ofDays(999)), Set.of(), false))
                 .hasValueSatisfying(rotation -> assertThat(rotation.expiresAt()).isEqualTo(session.absoluteExpiresAt()));
     }
 
@@ -71,7 +72,7 @@ class SessionDaoTest {
             final int from = generation;
             final long[] updated = JDBI.inTransaction(handle -> {
                 assertThat(new SessionDao(handle).rotate(session.id(), from, presented, next, new byte[] {1}, NOW,
-                        NOW.plus(Duration.ofDays(30)))).isPresent();
+                        NOW.plus(Duration.ofDays(30)), Set.of(), false)).isPresent();
                 return handle.createQuery("SELECT pg_stat_get_xact_tuples_updated('sessions'::regclass) AS updated,"
                                 + " pg_stat_get_xact_tuples_hot_updated('sessions'::regclass) AS hot")
                         .map((row, ctx) -> new long[] {row.getLong("updated"), row.getLong("hot")}).one();

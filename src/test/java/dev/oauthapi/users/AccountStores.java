@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the unit of work recording what it publishes after commit: the fixture of their unit tests.
  */
 final class AccountStores implements AutoCloseable {
-    static final SignInContext PHONE = new SignInContext("ios", "iPhone", "1.0", "192.0.2.7", "test");
+    static final SignInContext PHONE = new SignInContext("ios", "iPhone", "1.0", "192.0.2.7", "test", null);
 
     final TestStores stores = TestStores.fresh();
     final TestDatabase db = new TestDatabase(stores.environment());
