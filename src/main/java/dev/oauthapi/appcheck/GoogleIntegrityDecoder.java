@@ -3,6 +3,7 @@ package dev.oauthapi.appcheck;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
+import com.google.api.client.http.HttpRequestInitializer;
 import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.services.playintegrity.v1.PlayIntegrity;
 import com.google.api.services.playintegrity.v1.PlayIntegrityScopes;
@@ -10,6 +11,7 @@ import com.google.api.services.playintegrity.v1.model.DecodeIntegrityTokenReques
 import com.google.api.services.playintegrity.v1.model.TokenPayloadExternal;
 import com.google.auth.http.HttpCredentialsAdapter;
 import com.google.auth.oauth2.GoogleCredentials;
+import com.google.auth.oauth2.ServiceAccountCredentials;
 import dev.oauthapi.identity.BoundedGoogleTransport;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
@@ -43,15 +45,23 @@ final class GoogleIntegrityDecoder implements IntegrityDecoder {
         final BoundedGoogleTransport transport = new BoundedGoogleTransport(DEADLINE, MAX_ANSWER_BYTES);
         final GoogleCredentials credentials;
         try (InputStream in = Files.newInputStream(credentialsFile)) {
-            credentials = GoogleCredentials.fromStream(in, () -> transport)
+            // A service account only; its token fetch goes through the bounded transport, and does
+            // not retry with back-off: a request thread waits for one bounded exchange at most.
+            credentials = ServiceAccountCredentials.fromStream(in, () -> transport).createWithCustomRetryStrategy(false)
                     .createScoped(List.of(PlayIntegrityScopes.PLAYINTEGRITY));
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("GOOGLE_APPLICATION_CREDENTIALS: cannot read a service account's key"
                     + " from " + credentialsFile + " (" + e.getMessage() + ")", e);
         }
         final String root = rootUrl.toString().endsWith("/") ? rootUrl.toString() : rootUrl + "/";
-        this.client = new PlayIntegrity.Builder(transport, GsonFactory.getDefaultInstance(),
-                new HttpCredentialsAdapter(credentials)).setRootUrl(root).setApplicationName("oauth-api").build();
+        final HttpCredentialsAdapter adapter = new HttpCredentialsAdapter(credentials);
+        final HttpRequestInitializer once = request -> {
+            adapter.initialize(request);
+            // The adapter retries a 401 up to ten times with a fresh token: one retry is enough.
+            request.setNumberOfRetries(1);
+        };
+        this.client = new PlayIntegrity.Builder(transport, GsonFactory.getDefaultInstance(), once).setRootUrl(root)
+                .setApplicationName("oauth-api").build();
     }
 
     @Override

@@ -31,7 +31,7 @@ import java.util.List;
  * real "none" attestation), then used for sign-ins whose authenticator data the test chooses
  * (flags, counter, RP ID), signed with that same key, as an authenticator would.
  */
-final class SoftwareAuthenticator {
+public final class SoftwareAuthenticator {
     static final int UP = 0x01;
     static final int UV = 0x04;
     static final int BE = 0x08;
@@ -42,15 +42,15 @@ final class SoftwareAuthenticator {
     private byte[] credentialId;
 
     /** A registration's response parts. */
-    record Created(byte[] credentialId, byte[] clientDataJSON, byte[] attestationObject) {
+    public record Created(byte[] credentialId, byte[] clientDataJSON, byte[] attestationObject) {
     }
 
     /** A sign-in's response parts. */
-    record Asserted(byte[] credentialId, byte[] userHandle, byte[] authenticatorData, byte[] clientDataJSON,
+    public record Asserted(byte[] credentialId, byte[] userHandle, byte[] authenticatorData, byte[] clientDataJSON,
                     byte[] signature) {
     }
 
-    SoftwareAuthenticator(String rpId) {
+    public SoftwareAuthenticator(String rpId) {
         this.rpId = rpId;
     }
 
@@ -68,7 +68,7 @@ final class SoftwareAuthenticator {
                 credential.getResponse().getAttestationObject());
     }
 
-    Created register(String origin, byte[] challenge, byte[] userHandle) {
+    public Created register(String origin, byte[] challenge, byte[] userHandle) {
         return register(origin, challenge, userHandle, -7);
     }
 
@@ -92,7 +92,7 @@ final class SoftwareAuthenticator {
         }
     }
 
-    Asserted assertion(String origin, byte[] challenge, byte[] userHandle, long counter) {
+    public Asserted assertion(String origin, byte[] challenge, byte[] userHandle, long counter) {
         return assertion(origin, challenge, userHandle, rpId, UP | UV, counter);
     }
 
