@@ -218,10 +218,11 @@ class BadInputTest {
         }
     }
 
-    /** Path parameters filled with values that exist in form only: a fresh UUID, a real provider. */
+    /** Path parameters filled with values that exist in form only: a fresh UUID, a real provider, a key id. */
     private static String concrete(String path) {
         return path.replace("{id}", UUID.randomUUID().toString()).replace("{sid}", UUID.randomUUID().toString())
                 .replace("{pid}", UUID.randomUUID().toString())
+                .replace("{keyId}", "A".repeat(43))
                 .replace("{provider}", "google");
     }
 

@@ -27,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The round-trip budget of the hot paths, counted per request (SQL statements through JDBI's
  * statement hook, Redis round trips at the one place the service calls Redis), not timed. Each
  * budget is exact, so one more statement or Redis call fails its test; raise one only with a
- * benchmark run that shows the path still meets its target (README, "Performance").
+ * benchmark run that shows the path still meets its target (README, "Performance"). App
+ * attestation is enforced here, and every sign-in and refresh carries an app token: checking it is a
+ * signature check, no round trip.
  *
  * <table>
  *   <tr><th>path</th><th>PostgreSQL</th><th>Redis</th></tr>
@@ -60,7 +62,8 @@ class RoundTripBudgetTest {
     static final FakeProvider GOOGLE = FakeProvider.start(Provider.GOOGLE);
     static final FakeProvider APPLE = FakeProvider.start(Provider.APPLE);
     static final RoundTrips ROUND_TRIPS = new RoundTrips();
-    static final Map<String, String> ENV = TestEnvironment.withProviders(GOOGLE, CLIENT, APPLE, "unused");
+    static final String DEBUG_TOKEN = "budget-debug-token-0123456789abcdef0123";
+    static final Map<String, String> ENV = env();
     static final DropwizardAppExtension<OAuthApiConfiguration> APP = TestApp.extension(ENV,
             environment -> new OAuthApiApplication(environment) {
                 @Override
@@ -74,6 +77,26 @@ class RoundTripBudgetTest {
                 }
             });
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static String appToken;
+
+    /** App attestation enforced: every budget below includes checking the request's app token. */
+    private static Map<String, String> env() {
+        final Map<String, String> env = TestEnvironment.withProviders(GOOGLE, CLIENT, APPLE, "unused");
+        env.put("APP_CHECK_MODE", "enforce");
+        env.put("APP_CHECK_DEBUG_TOKENS", "budget=" + DEBUG_TOKEN);
+        return env;
+    }
+
+    /** The app token every sign-in and refresh sends; checking it costs no round trip. */
+    private static synchronized String appToken() {
+        if (appToken == null) {
+            final Answer answer = new TestHttp(APP.getLocalPort()).post("/api/app-check/debug",
+                    Map.of("debugToken", DEBUG_TOKEN));
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+            appToken = answer.json().path("appToken").asText();
+        }
+        return appToken;
+    }
 
     @AfterAll
     static void stopProviders() {
@@ -219,6 +242,7 @@ class RoundTripBudgetTest {
         try {
             return new TestHttp(APP.getLocalPort()).request(path, null)
                     .header("X-Request-Id", requestId)
+                    .header("X-App-Check", appToken())
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         } catch (java.io.IOException e) {

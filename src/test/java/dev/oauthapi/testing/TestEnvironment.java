@@ -36,6 +36,7 @@ public final class TestEnvironment {
         // Tests send many requests from one address; the rate limit tests set their own limits.
         env.put("AUTH_RATE_LIMIT_PER_MINUTE", "100000");
         env.put("API_RATE_LIMIT_PER_MINUTE", "100000");
+        env.put("APP_CHECK_RATE_LIMIT_PER_MINUTE", "100000");
         try {
             final Path keys = Files.createTempDirectory("oauth-api-keys");
             new SigningKeyFiles(keys).generate(Clock.systemUTC(), new SecureRandom());

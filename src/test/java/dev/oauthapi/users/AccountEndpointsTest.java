@@ -74,6 +74,22 @@ class AccountEndpointsTest {
         return signIn.json().path("tokens").path("accessToken").asText();
     }
 
+    // --- App attestation off (the default) ---
+
+    @Test
+    void withAppAttestationOffNoRequestIsGatedNorCountedAndItsEndpointsAreOff() {
+        final Answer signedIn = http().post("/api/auth/google", Map.of("idToken", google().build()), null,
+                Map.of("X-App-Check", "not-an-app-token"));
+        assertThat(signedIn.status()).as(signedIn.toString()).isEqualTo(200);
+        assertThat(http().post("/api/auth/refresh", Map.of("refreshToken", signedIn.json().path("tokens")
+                .path("refreshToken").asText()), null, Map.of()).status()).isEqualTo(200);
+        assertThat(new TestHttp(APP.getAdminPort()).get("/prometheus", null).response().body())
+                .doesNotContain("oauth_app_check_total{");
+        final Answer challenge = http().post("/api/app-check/challenge", Map.of());
+        assertThat(challenge.status()).isEqualTo(404);
+        assertThat(challenge.code()).isEqualTo("provider_not_enabled");
+    }
+
     // --- Profile ---
 
     @Test
