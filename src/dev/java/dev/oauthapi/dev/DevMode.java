@@ -33,7 +33,8 @@ import java.util.function.Function;
  * key is generated into {@code .dev/keys}, migrations are applied, both ports listen on loopback
  * only, and the {@link ProviderEmulator} stands in for Google and Apple under {@code /emulator}:
  * every provider URL and client id points at it, so sign-in, linking, the browser sign-in, Apple
- * code exchange and revocation all work offline. None of this is in the production jar or image:
+ * code exchange and revocation all work offline; the {@link AppCheckEmulator} does the same for app
+ * attestation (debug tokens, Play Integrity, App Attest). None of this is in the production jar or image:
  * it lives in the {@code dev} Maven profile's sources.
  */
 public final class DevMode {
@@ -82,7 +83,7 @@ public final class DevMode {
         env.putIfAbsent("LOG_FORMAT", "text");
         final Emulated emulated = emulated(env, HOME, Clock.systemUTC());
 
-        final DevApplication application = new DevApplication(emulated.environment()::get, emulated.emulator());
+        final DevApplication application = new DevApplication(emulated.environment()::get, emulated);
         application.runCommand(System.out, System.err, "db", "migrate", "config.yml")
                 .ifPresent(error -> {
                     throw new IllegalStateException("db migrate failed", error);
@@ -90,8 +91,8 @@ public final class DevMode {
         application.run("server", "config.yml");
     }
 
-    /** The environment of dev mode, with every provider setting pointing at the emulator, and the emulator. */
-    public record Emulated(Map<String, String> environment, ProviderEmulator emulator) {
+    /** The environment of dev mode, with every provider setting pointing at the emulators, and the emulators. */
+    public record Emulated(Map<String, String> environment, ProviderEmulator emulator, AppCheckEmulator appCheck) {
     }
 
     /**
@@ -137,10 +138,14 @@ public final class DevMode {
         defaults.put("PASSKEY_RP_NAME", "oauth-api (dev)");
         defaults.put("PASSKEY_ORIGINS", "http://localhost:" + env.getOrDefault("PORT", "8080"));
         defaults.put("APPLE_TOKEN_ENCRYPTION_KEY", "dev1:" + persistentKey(apple.resolve("token-encryption-key")));
+        // App attestation: debug tokens, Play Integrity and App Attest emulated; off unless APP_CHECK_MODE says.
+        final AppCheckEmulator appCheck = new AppCheckEmulator();
+        defaults.putAll(appCheck.environment(home));
         defaults.forEach(env::putIfAbsent);
         return new Emulated(env, new ProviderEmulator(new ProviderEmulator.Clients(
                 List.of(GOOGLE_IOS_CLIENT, GOOGLE_WEB_CLIENT), GOOGLE_WEB_CLIENT, GOOGLE_WEB_SECRET,
-                List.of(APPLE_BUNDLE_ID, APPLE_SERVICES_ID), APPLE_TEAM_ID, APPLE_KEY_ID, team.getPublic()), clock));
+                List.of(APPLE_BUNDLE_ID, APPLE_SERVICES_ID), APPLE_TEAM_ID, APPLE_KEY_ID, team.getPublic()), clock),
+                appCheck);
     }
 
     private static KeyPair ecKey() throws Exception {
@@ -175,21 +180,22 @@ public final class DevMode {
 
     /** The real service with the emulator beside it, saying loudly once it runs that it runs in development mode. */
     public static final class DevApplication extends OAuthApiApplication {
-        private final ProviderEmulator emulator;
+        private final Emulated emulated;
 
-        public DevApplication(Function<String, String> environment, ProviderEmulator emulator) {
-            this(environment, emulator, Clock.systemUTC());
+        public DevApplication(Function<String, String> environment, Emulated emulated) {
+            this(environment, emulated, Clock.systemUTC());
         }
 
-        public DevApplication(Function<String, String> environment, ProviderEmulator emulator, Clock clock) {
+        public DevApplication(Function<String, String> environment, Emulated emulated, Clock clock) {
             super(environment, clock);
-            this.emulator = emulator;
+            this.emulated = emulated;
         }
 
         @Override
         public void run(OAuthApiConfiguration config, Environment environment) {
             super.run(config, environment);
-            environment.jersey().register(emulator);
+            environment.jersey().register(emulated.emulator());
+            environment.jersey().register(emulated.appCheck());
             environment.lifecycle().addServerLifecycleListener(server -> LOG.warn(BANNER));
         }
     }

@@ -313,7 +313,9 @@ public final class ProviderEmulator {
                     try { await work(); } catch (e) { status('Failed: ' + e.name + ': ' + e.message); }
                   };
                   document.getElementById('sign-in-google').onclick = guarded(async () => {
-                    const minted = await call('/emulator/google/id-token', {email: document.getElementById('email').value});
+                    // A web page is the web client: it needs no app token when app attestation is enforced.
+                    const minted = await call('/emulator/google/id-token', {email: document.getElementById('email').value,
+                        audience: '%s'});
                     const signedIn = await call('/api/auth/google', {idToken: minted.body.idToken});
                     if (signedIn.status !== 200) return refused(signedIn);
                     sessionStorage.setItem('accessToken', signedIn.body.tokens.accessToken);
@@ -345,7 +347,7 @@ public final class ProviderEmulator {
                   });
                 </script>
                 </body></html>
-                """;
+                """.formatted(clients.googleWebClientId());
     }
 
     /** The page that starts the browser sign-in: makes a PKCE pair, keeps the verifier, and goes. */

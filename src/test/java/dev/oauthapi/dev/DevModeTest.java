@@ -61,7 +61,7 @@ class DevModeTest {
     static final DevMode.Emulated DEV = emulated();
     static final Map<String, String> ENV = DEV.environment();
     static final DropwizardAppExtension<OAuthApiConfiguration> APP =
-            TestApp.extension(ENV, environment -> new DevMode.DevApplication(environment, DEV.emulator()));
+            TestApp.extension(ENV, environment -> new DevMode.DevApplication(environment, DEV));
     static final TestDatabase DB = new TestDatabase(ENV);
     static final ObjectMapper JSON = new ObjectMapper();
     static final Pattern HIDDEN = Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">");
@@ -79,6 +79,7 @@ class DevModeTest {
             final Map<String, String> base = TestEnvironment.withFreshDatabase();
             base.put("PORT", Integer.toString(PORT));
             base.remove("JWT_ISSUER");
+            base.put("APP_CHECK_MODE", "enforce"); // the walkthrough and the emulator's pages work with it on
             return DevMode.emulated(base, Files.createTempDirectory("oauth-api-dev"), Clock.systemUTC());
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -96,7 +97,7 @@ class DevModeTest {
         final String start = "<!-- walkthrough:start -->\n```sh\n";
         final String block = readme.substring(readme.indexOf(start) + start.length(),
                 readme.indexOf("```\n<!-- walkthrough:end -->"));
-        assertThat(block.lines()).hasSize(4);
+        assertThat(block.lines()).hasSize(5);
 
         final Process bash = new ProcessBuilder("bash", "-c", "set -euo pipefail\n"
                 + block.replace("http://127.0.0.1:8080", ORIGIN)).redirectErrorStream(true).start();
@@ -240,6 +241,39 @@ class DevModeTest {
         assertThat(unsignedApple.status()).isEqualTo(401);
         assertThat(postForm("/emulator/google/revoke", Map.of("token", "ya29.emu")).status()).isEqualTo(200);
         assertThat(DEV.emulator().revoked()).contains("ya29.emu");
+    }
+
+    @Test
+    void theEmulatorAttestsForBothPlatformsAsAppsOnSimulatorsNeed() {
+        final java.util.function.Supplier<String> challenge = () -> http().post("/api/app-check/challenge", Map.of())
+                .json().path("challenge").asText();
+        String next = challenge.get();
+        final Answer integrity = http().post("/emulator/app-check/play-integrity", Map.of("challenge", next));
+        assertThat(integrity.status()).as(integrity.toString()).isEqualTo(200);
+        final Answer android = http().post("/api/app-check/android", Map.of("integrityToken",
+                integrity.json().path("integrityToken").asText(), "challenge", next, "packageName",
+                AppCheckEmulator.ANDROID_PACKAGE));
+        assertThat(android.status()).as(android.toString()).isEqualTo(200);
+
+        next = challenge.get();
+        final Answer attested = http().post("/emulator/app-check/app-attest/attestation", Map.of("challenge", next));
+        final String keyId = attested.json().path("keyId").asText();
+        final Answer ios = http().post("/api/app-check/apple/attestation", Map.of("keyId", keyId,
+                "attestation", attested.json().path("attestation").asText(), "challenge", next));
+        assertThat(ios.status()).as(ios.toString()).isEqualTo(200);
+        next = challenge.get();
+        final Answer assertion = http().post("/api/app-check/apple/assertion", Map.of("keyId", keyId, "assertion",
+                http().post("/emulator/app-check/app-attest/assertion", Map.of("keyId", keyId, "challenge", next))
+                        .json().path("assertion").asText(), "challenge", next));
+        assertThat(assertion.status()).as(assertion.toString()).isEqualTo(200);
+
+        final String idToken = http().post("/emulator/google/id-token", Map.of("email", "sim@example.com"))
+                .json().path("idToken").asText();
+        assertThat(http().post("/api/auth/google", Map.of("idToken", idToken)).code())
+                .as("enforced: an app needs an app token").isEqualTo("app_check_required");
+        assertThat(http().post("/api/auth/google", Map.of("idToken", idToken), null, Map.of("X-App-Check",
+                android.json().path("appToken").asText())).status()).isEqualTo(200);
+        assertThat(http().post("/emulator/app-check/play-integrity", Map.of()).status()).isEqualTo(400);
     }
 
     private static JsonNode readJson(byte[] bytes) {
