@@ -87,13 +87,17 @@ public final class Prepare {
     }
 
     private static String signIn(HttpClient http, String api, String idToken) throws IOException, InterruptedException {
-        final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(api + "/api/auth/google"))
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + "/api/auth/google"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "oauth-api-bench/prepare")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"idToken\":\"" + idToken
-                        + "\",\"device\":{\"platform\":\"ios\",\"name\":\"bench\",\"appVersion\":\"3.0.0\"}}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                        + "\",\"device\":{\"platform\":\"ios\",\"name\":\"bench\",\"appVersion\":\"3.0.0\"}}"));
+        final String appToken = System.getenv("BENCH_APP_TOKEN"); // with app attestation on
+        if (appToken != null && !appToken.isEmpty()) {
+            request.header("X-App-Check", appToken);
+        }
+        final HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() != 200) {
             throw new IllegalStateException("HTTP " + answer.statusCode() + " " + codeOf(answer.body()));
         }

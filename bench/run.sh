@@ -20,6 +20,8 @@
 #   API_MEMORY          the container memory emulated with -XX:MaxRAM (docker-compose.yml's default)
 #   BENCH_JAVA_OPTS     appended to the server's JAVA_TOOL_OPTIONS
 #   BENCH_KEEP=1        keep the database and the temp folder (logs, wrk output)
+#   BENCH_APP_CHECK_MODE  off (default), monitor or enforce: the service's APP_CHECK_MODE; with
+#                       monitor or enforce every sign-in and refresh carries a (debug) app token
 # Needs a JDK 21+, redis-server, psql, curl and wrk (installed with apt-get when missing and root).
 set -euo pipefail
 
@@ -74,6 +76,9 @@ PGUSER_=${BENCH_PGUSER:-postgres}
 PGPASSWORD_=${BENCH_PGPASSWORD:-bench}
 DB_NAME=oauth_api_bench
 SIGNIN_RATE=${BENCH_SIGNIN_RATE:-3000}
+APP_CHECK_MODE_=${BENCH_APP_CHECK_MODE:-off}
+case "$APP_CHECK_MODE_" in off|monitor|enforce) ;; *) echo "BENCH_APP_CHECK_MODE: off, monitor or enforce" >&2; exit 2 ;; esac
+APP_CHECK_DEBUG_TOKEN=bench-debug-token-0123456789abcdef-0123456789
 CLIENT_ID="bench-ios.apps.googleusercontent.com"
 PASSKEY_RP_ID="bench.example"
 PASSKEY_ORIGIN="https://bench.example"
@@ -228,6 +233,8 @@ service_env() {
     GOOGLE_CLIENT_IDS="$CLIENT_ID" GOOGLE_JWKS_URL="http://127.0.0.1:${GOOGLE_PORT:-9}/keys"
     AUTH_RATE_LIMIT_PER_MINUTE=10000000 API_RATE_LIMIT_PER_MINUTE=10000000
     PASSKEY_RP_ID="$PASSKEY_RP_ID" PASSKEY_ORIGINS="$PASSKEY_ORIGIN"
+    APP_CHECK_MODE="$APP_CHECK_MODE_" APP_CHECK_DEBUG_TOKENS="bench=$APP_CHECK_DEBUG_TOKEN"
+    APP_CHECK_TOKEN_TTL=1d APP_CHECK_RATE_LIMIT_PER_MINUTE=10000000
     LOG_FORMAT=json DRAIN_DELAY=0s) # no balancer to drain from: a stop ends at once
 }
 service_env
@@ -304,6 +311,15 @@ fi
 IDLE_RSS=$(rss_mb "$SERVER_PID" VmRSS)
 API="http://127.0.0.1:$PORT"
 log "healthy after $STARTUP_MS ms, idle RSS $IDLE_RSS MB, on $API (admin :$ADMIN_PORT)"
+# With app attestation on, every sign-in and refresh (wrk's, and Prepare's) carries one app token:
+# a debug token's, verified like any other (a signature check, no round trip).
+export BENCH_APP_TOKEN=
+if [ "$APP_CHECK_MODE_" != off ]; then
+  BENCH_APP_TOKEN=$(curl -s -X POST "$API/api/app-check/debug" -H 'Content-Type: application/json' \
+    -d "{\"debugToken\": \"$APP_CHECK_DEBUG_TOKEN\"}" | sed -n 's/.*"appToken":"\([^"]*\)".*/\1/p')
+  [ -n "$BENCH_APP_TOKEN" ] || die "no app token from /api/app-check/debug"
+  log "app attestation: APP_CHECK_MODE=$APP_CHECK_MODE_, every sign-in and refresh sends X-App-Check"
+fi
 
 # --- the baseline: bare Dropwizard, the same JVM flags, answering a constant ----------------------
 
@@ -590,6 +606,7 @@ HOT_UPDATES=$(psql_ -d "$DB_NAME" -Atc "SELECT n_tup_upd || ' updates, ' || n_tu
   echo "jar built: $(date -u -r "$JAR" +%Y-%m-%dT%H:%M:%SZ), config: $CONFIG"
   echo "JDK: $JAVA_HOME ($(java_major "$JAVA_HOME")); JAVA_TOOL_OPTIONS=\"$SERVER_OPTS\""
   echo "machine: $(nproc) cores; wrk -t1 -c$CONNECTIONS, ${WARMUP} s warm-up + ${DURATION} s measured per workload"
+  echo "app attestation: APP_CHECK_MODE=$APP_CHECK_MODE_$([ "$APP_CHECK_MODE_" = off ] || echo ", X-App-Check on every sign-in and refresh")"
   echo "sign-in tokens: $SIGNIN_RATE req/s x duration minted per phase (warm-up $WARM_TOKENS, measured $MEASURE_TOKENS); refresh chain of $REFRESH_POOL sessions; $ACCESS_USERS access tokens"
   for RUN in $(seq 1 "$RUNS"); do
     echo

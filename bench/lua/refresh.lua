@@ -8,6 +8,11 @@ local common = dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "common.l
 
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
+-- With app attestation on (BENCH_APP_CHECK_MODE), the app token every request carries.
+local app_token = os.getenv("BENCH_APP_TOKEN")
+if app_token and app_token ~= "" then
+   wrk.headers["X-App-Check"] = app_token
+end
 
 -- Thread state, global so that done() can read it with thread:get().
 queue = {}

@@ -84,7 +84,6 @@ public final class AccountAdministration {
         });
     }
 
-    /** The one user with this e-mail address (the command line's {@code --email}); none or several is a refusal. */
     /**
      * Revokes an App Attest device key (a stolen or abused one): its later assertions are refused;
      * app tokens it already got live out their short lifetime. Audited with the actor.
@@ -100,6 +99,7 @@ public final class AccountAdministration {
         });
     }
 
+    /** The one user with this e-mail address (the command line's {@code --email}); none or several is a refusal. */
     public UUID userWithEmail(String email) {
         final List<UserRow> found = jdbi.withHandle(handle -> new UserDao(handle).findByEmail(email));
         if (found.isEmpty()) {

@@ -18,8 +18,9 @@ import java.util.function.Supplier;
  * {@code /api/app-check}: an app proves itself (Apple App Attest, Play Integrity, or a debug token)
  * over a single-use challenge and gets an app token ({@link AppTokens}). Each prover is a named
  * checklist; a refusal is {@code 401 invalid_attestation} naming the failed step, counted by
- * platform and step. A challenge is spent only once its checks passed, and given back if storing
- * the result fails, so a retry works. A platform with nothing configured is off.
+ * platform and step. A challenge is marked used before its checks run and given back when they
+ * fail, so a retry works and a replay costs no check (nor Play Integrity quota). A platform with
+ * nothing configured is off.
  */
 public final class AppAttestation {
     private static final Logger LOG = LoggerFactory.getLogger(AppAttestation.class);
@@ -60,11 +61,11 @@ public final class AppAttestation {
         requireOn(apple.isEnabled(), "App Attest");
         return counted("ios", () -> {
             final byte[] key = keyId(keyId);
-            final Instant expiry = challenges.open(challenge);
-            final AppleAppAttest.AttestedKey attested = apple.attest(key, standardBase64(attestation, "attestation"),
-                    Sha256.of(challenge));
-            final AppleAppAttest.Proven proven = once(challenge, expiry, () -> apple.keep(attested));
-            return tokens.issue("ios", proven.appId(), proven.keyIdBase64Url());
+            final byte[] object = standardBase64(attestation, "attestation");
+            return once(challenge, () -> {
+                final AppleAppAttest.Proven proven = apple.keep(apple.attest(key, object, Sha256.of(challenge)));
+                return tokens.issue("ios", proven.appId(), proven.keyIdBase64Url());
+            });
         });
     }
 
@@ -72,20 +73,22 @@ public final class AppAttestation {
         requireOn(apple.isEnabled(), "App Attest");
         return counted("ios", () -> {
             final byte[] key = keyId(keyId);
-            final Instant expiry = challenges.open(challenge);
-            final var stored = apple.key(key);
-            final long counter = apple.verify(stored, standardBase64(assertion, "assertion"), Sha256.of(challenge));
-            final AppleAppAttest.Proven proven = once(challenge, expiry, () -> apple.advance(stored, counter));
-            return tokens.issue("ios", proven.appId(), proven.keyIdBase64Url());
+            final byte[] signed = standardBase64(assertion, "assertion");
+            return once(challenge, () -> {
+                final var stored = apple.key(key);
+                final AppleAppAttest.Proven proven = apple.advance(stored, apple.verify(stored, signed,
+                        Sha256.of(challenge)));
+                return tokens.issue("ios", proven.appId(), proven.keyIdBase64Url());
+            });
         });
     }
 
     public AppTokens.Issued android(String integrityToken, String challenge, String packageName) {
         requireOn(android.isEnabled(), "Play Integrity");
         return counted("android", () -> {
-            final Instant expiry = challenges.open(challenge);
-            final String app = android.verify(integrityToken, challenge, packageName);
-            return once(challenge, expiry, () -> tokens.issue("android", app, null));
+            // Marked before the decode: a used challenge never spends Google's quota.
+            return once(challenge, () -> tokens.issue("android", android.verify(integrityToken, challenge, packageName),
+                    null));
         });
     }
 
@@ -99,7 +102,13 @@ public final class AppAttestation {
         });
     }
 
-    private <T> T once(String challenge, Instant expiry, Supplier<T> work) {
+    /**
+     * Runs {@code work} with a challenge we issued, unexpired, marked used first: a used one is
+     * refused before any check runs; should the work fail, the mark is given back, so a retry works
+     * and nothing is half done.
+     */
+    private <T> T once(String challenge, Supplier<T> work) {
+        final Instant expiry = challenges.open(challenge);
         final Duration remember = Duration.between(clock.instant(), expiry);
         return marks.once(Sha256.hex(challenge), remember.isNegative() ? Duration.ofSeconds(1) : remember, work,
                 () -> new AppCheckRejected("challenge", "this challenge was used already; ask for a new one"));

@@ -118,9 +118,15 @@ public final class AppCheckGate {
                 .map(Map.Entry::getKey).collect(Collectors.toUnmodifiableSet()));
     }
 
-    /** A refresh of a session of {@code clientId} happened: counted. */
+    /**
+     * A refresh of a session of {@code clientId} happened: counted, never refused (the rotation
+     * committed; {@link #requireAdmitted} refused what the renewal rule does not admit before).
+     */
     public void renewed(Presented presented, String clientId) {
-        admit(presented, clientId, isWeb(clientId));
+        if (mode != Mode.OFF) {
+            final boolean web = isWeb(clientId);
+            metrics.appCheck(platform(presented, web), outcome(presented, clientId, web));
+        }
     }
 
     /** Refuses (and counts) the renewal of a session of {@code clientId} that {@code renewal} does not admit. */
@@ -133,8 +139,11 @@ public final class AppCheckGate {
 
     private String outcome(Presented presented, String clientId, boolean web) {
         final AppTokens.AppToken token = presented.token();
+        if (web) {
+            return token != null ? "passed" : "exempt"; // a web client needs none: a stray one changes nothing
+        }
         if (token == null) {
-            return web ? "exempt" : presented.outcome();
+            return presented.outcome();
         }
         final String tied = clientId == null ? null : appOfClient.get(clientId);
         return tied != null && !isDebug(token) && !tied.equals(token.appId()) ? "wrong_app" : "passed";

@@ -15,6 +15,9 @@ import java.util.List;
  * what its attestation proved (the RP ID hash of one of {@code APP_CHECK_IOS_APP_IDS}).
  */
 final class AppleAppAttest {
+    /** Apple's receipts are a few KiB; the column takes 16 KiB. */
+    private static final int MAX_RECEIPT = 16 * 1024;
+
     private final AppAttestVerifier verifier;
     private final List<String> appIds;
     private final String environment;
@@ -62,6 +65,9 @@ final class AppleAppAttest {
     /** Keeps an attested key; a key id that attested before is refused (Apple's keys attest once). */
     Proven keep(AttestedKey attested) {
         final AppAttestVerifier.Attested key = attested.key();
+        if (key.receipt() != null && key.receipt().length > MAX_RECEIPT) {
+            throw new AppCheckRejected("malformed", "the receipt is larger than Apple's ever are");
+        }
         final boolean inserted = jdbi.withHandle(handle -> new AppAttestKeyDao(handle).insert(new AppAttestKeyRow(
                 key.keyId(), key.publicKey(), key.counter(), key.receipt(), attested.appId(), environment,
                 clock.instant(), null, null)));
@@ -77,6 +83,13 @@ final class AppleAppAttest {
                 .orElseThrow(() -> new AppCheckRejected("keyId", "no attested key has this id; attest it first"));
         if (row.revokedAt() != null) {
             throw new AppCheckRejected("keyId", "this key was revoked; attest a new one");
+        }
+        if (!environment.equals(row.environment())) {
+            throw new AppCheckRejected("environment", "this key attested in the " + row.environment()
+                    + " environment; attest a new one");
+        }
+        if (!appIds.contains(row.appId())) {
+            throw new AppCheckRejected("appId", "this key's app is no longer one of APP_CHECK_IOS_APP_IDS");
         }
         return row;
     }

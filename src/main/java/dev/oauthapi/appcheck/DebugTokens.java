@@ -28,7 +28,7 @@ public final class DebugTokens {
         final Map<String, byte[]> hashes = new LinkedHashMap<>();
         for (String entry : entries) {
             final int equals = entry.indexOf('=');
-            if (equals <= 0 || entry.length() - equals - 1 < MIN_SECRET) {
+            if (equals <= 0 || entry.substring(equals + 1).trim().length() < MIN_SECRET) {
                 throw new IllegalArgumentException("APP_CHECK_DEBUG_TOKENS: each entry is label=secret, the secret at"
                         + " least " + MIN_SECRET + " characters");
             }

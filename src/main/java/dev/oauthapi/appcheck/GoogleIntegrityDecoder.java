@@ -25,6 +25,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Play Integrity tokens decoded by Google ({@code decodeIntegrityToken}), through Google's own
@@ -35,9 +41,12 @@ import java.util.List;
 final class GoogleIntegrityDecoder implements IntegrityDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(GoogleIntegrityDecoder.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** A verdict is a few KiB; Google's answers time out well before this. */
-    static final Duration DEADLINE = Duration.ofSeconds(5);
+    /** Each exchange (the service account's token, the decode); a verdict is a few KiB. */
+    static final Duration DEADLINE = Duration.ofSeconds(3);
     static final int MAX_ANSWER_BYTES = 64 * 1024;
+    /** The whole decode, a token fetch and one retry included: what a request thread waits at most. */
+    static final Duration OVERALL = Duration.ofSeconds(6);
+    private static final ExecutorService CALLS = Executors.newVirtualThreadPerTaskExecutor();
 
     private final PlayIntegrity client;
 
@@ -67,20 +76,20 @@ final class GoogleIntegrityDecoder implements IntegrityDecoder {
     @Override
     public JsonNode decode(String packageName, String integrityToken) {
         final TokenPayloadExternal payload;
+        final Future<TokenPayloadExternal> call = CALLS.submit(() -> client.v1().decodeIntegrityToken(packageName,
+                new DecodeIntegrityTokenRequest().setIntegrityToken(integrityToken)).execute().getTokenPayloadExternal());
         try {
-            payload = client.v1().decodeIntegrityToken(packageName,
-                    new DecodeIntegrityTokenRequest().setIntegrityToken(integrityToken)).execute().getTokenPayloadExternal();
-        } catch (GoogleJsonResponseException e) {
-            if (e.getStatusCode() == 400) {
-                // Google could not decode it for this package: not a token of this app.
-                throw new AppCheckRejected("decode", "Google could not decode this integrity token for " + packageName);
-            }
-            LOG.warn("Play Integrity's decode answered {}: check the service account's access to the app",
-                    e.getStatusCode());
+            payload = call.get(OVERALL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            LOG.warn("Play Integrity's decode took over {} s", OVERALL.toSeconds());
             throw unavailable();
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Play Integrity's decode failed: {}", e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
             throw unavailable();
+        } catch (ExecutionException failed) {
+            throw failure(packageName, failed.getCause());
         }
         if (payload == null) {
             throw new AppCheckRejected("decode", "Google's answer holds no verdict");
@@ -90,6 +99,20 @@ final class GoogleIntegrityDecoder implements IntegrityDecoder {
         } catch (IOException e) {
             throw unavailable();
         }
+    }
+
+    /** Google's 400 is its verdict on the token; anything else is Google out of reach, or refusing us. */
+    private static RuntimeException failure(String packageName, Throwable cause) {
+        if (cause instanceof GoogleJsonResponseException answered && answered.getStatusCode() == 400) {
+            return new AppCheckRejected("decode", "Google could not decode this integrity token for " + packageName);
+        }
+        if (cause instanceof GoogleJsonResponseException answered) {
+            LOG.warn("Play Integrity's decode answered {}: check the service account's access to the app",
+                    answered.getStatusCode());
+        } else {
+            LOG.warn("Play Integrity's decode failed: {}", cause.getClass().getSimpleName());
+        }
+        return unavailable();
     }
 
     private static ApiException unavailable() {

@@ -52,12 +52,14 @@ final class LocalIntegrityDecoder implements IntegrityDecoder {
             inner = decrypt.parseEncryptedContent(integrityToken).getPayload();
         } catch (JwtException | IllegalArgumentException e) {
             throw new AppCheckRejected("decryption", "the integrity token does not decrypt with this app's key");
+        } catch (RuntimeException e) {
+            throw new AppCheckRejected("malformed", "the integrity token does not parse");
         }
         try {
             return JSON.valueToTree(verify.parseSignedClaims(new String(inner, StandardCharsets.US_ASCII)).getPayload());
         } catch (SecurityException e) {
             throw new AppCheckRejected("signature", "the integrity verdict is not signed by this app's verification key");
-        } catch (JwtException | IllegalArgumentException e) {
+        } catch (RuntimeException e) {
             throw new AppCheckRejected("malformed", "the integrity verdict does not parse");
         }
     }

@@ -144,8 +144,7 @@ public record AppCheckConfig(
     @AssertTrue(message = "Play Integrity needs GOOGLE_APPLICATION_CREDENTIALS (PLAY_INTEGRITY_DECODE=google), or"
             + " PLAY_INTEGRITY_DECRYPTION_KEY and PLAY_INTEGRITY_VERIFICATION_KEY (PLAY_INTEGRITY_DECODE=local)")
     public boolean isPlayIntegrityComplete() {
-        if (androidPackages == null || androidPackages.isEmpty() || playIntegrityDecode == null || mode == null
-                || !isOn()) {
+        if (androidPackages == null || androidPackages.isEmpty() || playIntegrityDecode == null) {
             return true;
         }
         return decodesLocally() ? !playIntegrityDecryptionKey.isEmpty() && !playIntegrityVerificationKey.isBlank()

@@ -25,8 +25,12 @@ import java.util.Set;
  * slow or endless answer would hold a request thread for as long as it lasts.
  */
 public final class BoundedGoogleTransport extends HttpTransport {
-    /** Headers the JDK's client sets itself and refuses from callers. */
-    private static final Set<String> RESTRICTED = Set.of("content-length", "host", "connection", "expect", "upgrade");
+    /**
+     * Headers the JDK's client sets itself and refuses from callers, and Accept-Encoding: a
+     * compressed answer would be capped in its compressed size only.
+     */
+    private static final Set<String> RESTRICTED = Set.of("content-length", "host", "connection", "expect", "upgrade",
+            "accept-encoding");
 
     private final HttpClient http;
     private final Duration deadline;
@@ -78,7 +82,11 @@ public final class BoundedGoogleTransport extends HttpTransport {
             if (getContentEncoding() != null) {
                 request.setHeader("Content-Encoding", getContentEncoding());
             }
-            return new Response(BoundedHttp.send(http, request.build(), deadline, maxBytes));
+            final HttpResponse<byte[]> response = BoundedHttp.send(http, request.build(), deadline, maxBytes);
+            if (!response.headers().firstValue("content-encoding").orElse("identity").equalsIgnoreCase("identity")) {
+                throw new IOException("a compressed answer, which was not asked for");
+            }
+            return new Response(response);
         }
     }
 
@@ -98,7 +106,7 @@ public final class BoundedGoogleTransport extends HttpTransport {
 
         @Override
         public String getContentEncoding() {
-            return response.headers().firstValue("content-encoding").orElse(null);
+            return null; // never compressed: see execute
         }
 
         @Override

@@ -21,7 +21,7 @@ public final class AuthMetrics {
     public enum SignIn { SUCCEEDED, REFUSED, FAILED }
 
     /** Refresh outcomes: a rotation, the grace answer, or one of the refusals. */
-    public enum Refresh { ROTATED, GRACE, REUSED, EXPIRED, REVOKED, INVALID, DISABLED }
+    public enum Refresh { ROTATED, GRACE, REUSED, EXPIRED, REVOKED, INVALID, DISABLED, APP_CHECK_REQUIRED }
 
     private final PrometheusRegistry registry;
     private final Counter signIns;

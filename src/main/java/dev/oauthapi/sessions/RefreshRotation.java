@@ -106,6 +106,7 @@ public final class RefreshRotation {
                 case SESSION_EXPIRED -> AuthMetrics.Refresh.EXPIRED;
                 case SESSION_REVOKED -> AuthMetrics.Refresh.REVOKED;
                 case ACCOUNT_DISABLED -> AuthMetrics.Refresh.DISABLED;
+                case APP_CHECK_REQUIRED -> AuthMetrics.Refresh.APP_CHECK_REQUIRED;
                 default -> AuthMetrics.Refresh.INVALID;
             });
             throw e;

@@ -55,7 +55,14 @@ public final class PasskeySignIn {
             final SignedIn signedIn = passkeys.signIn(credential, verified -> {
                 final String client = clientId != null ? clientId : verified.assertion().origin();
                 // Web only when the verified origin is a web one (iOS apps send https://<RP ID>).
-                appCheck.admit(app, client, appCheck.isWeb(verified.assertion().origin()));
+                final boolean web = appCheck.isWeb(verified.assertion().origin());
+                if (appCheck.isOn() && !web && appCheck.isWeb(client)) {
+                    // Its refreshes would pass as a web client's: the stored client must not say more
+                    // than the origin proved.
+                    throw new ApiException(ErrorCode.INVALID_REQUEST, "clientId: a web client, but this passkey"
+                            + " was used by an app (its origin is not a web one).");
+                }
+                appCheck.admit(app, client, web);
                 return start(verified, client, context);
             });
             final AccessTokens.Issued access = accessTokens.issue(signedIn.user().id(), signedIn.sessionId(),

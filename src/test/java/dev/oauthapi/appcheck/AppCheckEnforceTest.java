@@ -257,6 +257,7 @@ class AppCheckEnforceTest {
     void webClientsNeedNoAppTokenProvenByTheTokensClientNeverByTheRequest() {
         final Answer web = google(WEB_CLIENT, null);
         assertThat(web.status()).as(web.toString()).isEqualTo(200);
+        assertThat(google(WEB_CLIENT, androidToken()).status()).as("a stray app token changes nothing").isEqualTo(200);
         final Answer refreshed = refresh(web.json().path("tokens").path("refreshToken").asText(), null);
         assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
         // An Android token names the web client as its audience and the app as its authorized party: an app.
@@ -300,6 +301,19 @@ class AppCheckEnforceTest {
         assertThat(web.status()).as(web.toString()).isEqualTo(200);
         assertThat(refresh(web.json().path("tokens").path("refreshToken").asText(), null).status())
                 .as("its session's client is the web origin").isEqualTo(200);
+
+        // An app's passkey sign-in cannot name a web client: its refreshes would pass as one.
+        final byte[] challenge = Base64.getUrlDecoder().decode(http().post("/api/auth/passkeys/authentication/options",
+                Map.of()).json().path("publicKey").path("challenge").asText());
+        final var asserted = authenticator.assertion("https://" + RP_ID, challenge, userHandle, ++counter[0]);
+        final Answer named = http().post("/api/auth/passkey", Map.of("clientId", WEB_CLIENT, "credential", Map.of(
+                "id", url.encodeToString(asserted.credentialId()), "rawId", url.encodeToString(asserted.credentialId()),
+                "type", "public-key", "response", Map.of("clientDataJSON", url.encodeToString(asserted.clientDataJSON()),
+                        "authenticatorData", url.encodeToString(asserted.authenticatorData()),
+                        "signature", url.encodeToString(asserted.signature()),
+                        "userHandle", url.encodeToString(asserted.userHandle())))), null, appCheck(debugToken()));
+        assertThat(named.status()).as(named.toString()).isEqualTo(400);
+        assertThat(named.code()).isEqualTo("invalid_request");
     }
 
     @Test

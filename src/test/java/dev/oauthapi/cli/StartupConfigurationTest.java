@@ -120,6 +120,34 @@ class StartupConfigurationTest {
     }
 
     @Test
+    void refusesAnAppAttestationThatCouldNotWork() {
+        final Map<String, String> env = complete();
+        env.put("APP_CHECK_MODE", "enforce");
+        env.put("APP_CHECK_IOS_APP_IDS", "com.example.app");
+        env.put("APP_CHECK_ANDROID_PACKAGES", "com.example.app=AB:CD");
+        env.put("APP_CHECK_CLIENTS", "ios-client=com.example.other");
+        env.put("APP_CHECK_TOKEN_TTL", "30d");
+
+        final CommandResult result = TestApp.run(env, "check", TestApp.CONFIG);
+
+        assertThat(result.error()).containsInstanceOf(ConfigurationValidationException.class);
+        assertThat(result.stderr())
+                .contains("APP_CHECK_IOS_APP_IDS must be TEAMID.bundle.id values")
+                .contains("APP_CHECK_ANDROID_PACKAGES must be package.name=AA:BB:... entries")
+                .contains("appCheck.tokenTtl")
+                .doesNotContain("\tat ");
+
+        final Map<String, String> nothing = complete();
+        nothing.put("APP_CHECK_MODE", "monitor");
+        assertThat(TestApp.run(nothing, "check", TestApp.CONFIG).stderr())
+                .contains("APP_CHECK_MODE monitor or enforce needs a way to attest");
+        final Map<String, String> android = complete();
+        android.put("APP_CHECK_ANDROID_PACKAGES", "com.example.app=" + "AB:".repeat(31) + "AB");
+        assertThat(TestApp.run(android, "check", TestApp.CONFIG).stderr())
+                .contains("Play Integrity needs GOOGLE_APPLICATION_CREDENTIALS");
+    }
+
+    @Test
     void refusesHalfAConfiguredAppleCodeExchange() {
         final Map<String, String> env = complete();
         env.put("APPLE_TEAM_ID", "TEAM123456");
