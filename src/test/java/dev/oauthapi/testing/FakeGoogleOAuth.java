@@ -133,7 +133,8 @@ public final class FakeGoogleOAuth implements AutoCloseable {
                 "expires_in", 3599, "token_type", "Bearer", "scope", "openid email profile", "id_token", idToken)));
     }
 
-    private static Map<String, String> form(String encoded) {
+    /** An application/x-www-form-urlencoded body; the other fakes read theirs with it too. */
+    static Map<String, String> form(String encoded) {
         final Map<String, String> values = new HashMap<>();
         if (encoded == null || encoded.isEmpty()) {
             return values;

@@ -15,7 +15,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -192,7 +190,7 @@ public final class FakePlayIntegrity implements AutoCloseable {
 
     private void token(HttpExchange exchange) throws IOException {
         try (exchange) {
-            final Map<String, String> form = form(new String(body(exchange), StandardCharsets.UTF_8));
+            final Map<String, String> form = FakeGoogleOAuth.form(new String(body(exchange), StandardCharsets.UTF_8));
             if (!"POST".equals(exchange.getRequestMethod()) || !JWT_BEARER.equals(form.get("grant_type"))) {
                 oauthError(exchange, 400, "unsupported_grant_type", "Invalid grant_type: " + form.get("grant_type"));
                 return;
@@ -368,18 +366,6 @@ public final class FakePlayIntegrity implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static Map<String, String> form(String encoded) {
-        final Map<String, String> values = new HashMap<>();
-        for (String pair : encoded.split("&")) {
-            final int equals = pair.indexOf('=');
-            if (equals > 0) {
-                values.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return values;
     }
 
     private static KeyPair rsa() {
