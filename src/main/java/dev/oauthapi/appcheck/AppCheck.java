@@ -45,7 +45,7 @@ public record AppCheck(AppAttestation attestation, AppCheckGate gate) {
         final AppAttestation attestation = new AppAttestation(new AppCheckChallenges(challengeKey, random, clock), apple,
                 android, DebugTokens.of(config.debugTokenEntries()), tokens, marks, metrics, clock);
         final AppCheckGate gate = new AppCheckGate(AppCheckGate.Mode.valueOf(config.mode().toUpperCase(Locale.ROOT)),
-                tokens, webClients, config.appOfClient(), metrics);
+                tokens, webClients, config.appOfClient(), metrics, clock);
         return new AppCheck(attestation, gate);
     }
 

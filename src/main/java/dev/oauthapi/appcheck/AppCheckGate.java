@@ -1,9 +1,14 @@
 package dev.oauthapi.appcheck;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.metrics.AuthMetrics;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,6 +24,9 @@ import java.util.stream.Collectors;
  */
 public final class AppCheckGate {
     public enum Mode { OFF, MONITOR, ENFORCE }
+
+    /** Verified app tokens kept: some 200 bytes each with the token, so a few MiB at most. */
+    private static final long CACHE_SIZE = 20_000;
 
     /** What a request presented, read once: a valid app token, or why there is none. */
     public record Presented(AppTokens.AppToken token, String outcome) {
@@ -44,6 +52,13 @@ public final class AppCheckGate {
     private final Map<String, String> appOfClient;
     private final Renewal webOnly;
     private final AuthMetrics metrics;
+    private final Clock clock;
+    /**
+     * Verified app tokens: an app sends the same one with each sign-in and refresh for an hour, and
+     * its ES256 check costs more than the rest of a refresh's CPU. Bounded, each entry dropped when
+     * its token expires; only tokens that verified get in, so garbage cannot crowd good ones out.
+     */
+    private final Cache<String, AppTokens.AppToken> verified;
 
     /**
      * @param webClients  the clients that cannot attest: the web client ids of Google and Apple, and
@@ -51,7 +66,10 @@ public final class AppCheckGate {
      * @param appOfClient {@code APP_CHECK_CLIENTS}: the one app whose tokens a client accepts
      */
     public AppCheckGate(Mode mode, AppTokens tokens, Set<String> webClients, Map<String, String> appOfClient,
-                        AuthMetrics metrics) {
+                        AuthMetrics metrics, Clock clock) {
+        this.clock = clock;
+        this.verified = Caffeine.newBuilder().maximumSize(CACHE_SIZE)
+                .expireAfter(Expiry.<String, AppTokens.AppToken>creating((token, app) -> untilExpiry(app))).build();
         this.mode = mode;
         this.tokens = tokens;
         this.webClients = Set.copyOf(webClients);
@@ -62,7 +80,7 @@ public final class AppCheckGate {
 
     /** A gate that lets everything through, for the command line and tests that build parts by hand. */
     public static AppCheckGate off() {
-        return new AppCheckGate(Mode.OFF, null, Set.of(), Map.of(), null);
+        return new AppCheckGate(Mode.OFF, null, Set.of(), Map.of(), null, Clock.systemUTC());
     }
 
     public boolean isOn() {
@@ -77,8 +95,27 @@ public final class AppCheckGate {
         if (header == null || header.isBlank()) {
             return new Presented(null, "missing");
         }
-        final Optional<AppTokens.AppToken> token = tokens.verify(header.trim());
-        return token.map(valid -> new Presented(valid, "passed")).orElseGet(() -> new Presented(null, "invalid"));
+        final String presented = header.trim();
+        AppTokens.AppToken token = verified.getIfPresent(presented);
+        if (token == null) {
+            final Optional<AppTokens.AppToken> checked = tokens.verify(presented);
+            if (checked.isEmpty()) {
+                return new Presented(null, "invalid");
+            }
+            token = checked.get();
+            verified.put(presented, token);
+        }
+        if (!clock.instant().isBefore(token.expiresAt()) || !tokens.isKeyStillPublished(token)) {
+            // The cache's expiry runs on the system ticker: the service's clock decides.
+            verified.invalidate(presented);
+            return new Presented(null, "invalid");
+        }
+        return new Presented(token, "passed");
+    }
+
+    private Duration untilExpiry(AppTokens.AppToken token) {
+        final Duration left = Duration.between(clock.instant(), token.expiresAt());
+        return left.isNegative() ? Duration.ZERO : left;
     }
 
     /** Whether a client is one of the web clients (a session's stored client, a sign-in's verified one). */

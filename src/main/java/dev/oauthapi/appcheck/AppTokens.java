@@ -28,7 +28,7 @@ public final class AppTokens {
     public static final Set<String> PLATFORMS = Set.of("ios", "android", "debug");
 
     /** A verified app token. {@code keyId}: the App Attest key, base64url; null on other platforms. */
-    public record AppToken(String platform, String appId, String keyId, Instant expiresAt) {
+    public record AppToken(String platform, String appId, String keyId, Instant expiresAt, String signingKeyId) {
     }
 
     /** A freshly signed app token and its lifetime. */
@@ -71,6 +71,11 @@ public final class AppTokens {
         return new Issued(builder.signWith(key.privateKey(), key.algorithm()).compact(), ttl);
     }
 
+    /** Whether the key that signed it still verifies: one pulled because it leaked takes its tokens with it. */
+    public boolean isKeyStillPublished(AppToken token) {
+        return keys.find(token.signingKeyId()).isPresent();
+    }
+
     /** The token's app, or empty for anything that is not a live app token of ours. */
     public Optional<AppToken> verify(String token) {
         if (token == null || token.isEmpty() || token.length() > 4096) {
@@ -85,7 +90,7 @@ public final class AppTokens {
                 return Optional.empty();
             }
             return Optional.of(new AppToken(platform, claims.getSubject(), claims.get("attest_key", String.class),
-                    claims.getExpiration().toInstant()));
+                    claims.getExpiration().toInstant(), jws.getHeader().getKeyId()));
         } catch (JwtException | IllegalArgumentException | ClassCastException e) {
             return Optional.empty();
         }

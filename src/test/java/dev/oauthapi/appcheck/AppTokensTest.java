@@ -30,8 +30,11 @@ class AppTokensTest {
         final AppTokens.Issued issued = tokens.issue("ios", "ABCDE12345.com.example.app", "a2V5");
 
         assertThat(issued.expiresIn()).isEqualTo(Duration.ofHours(1));
-        assertThat(tokens.verify(issued.token())).contains(new AppTokens.AppToken("ios", "ABCDE12345.com.example.app",
-                "a2V5", clock.instant().plus(Duration.ofHours(1))));
+        assertThat(tokens.verify(issued.token())).hasValueSatisfying(token -> {
+            assertThat(token).isEqualTo(new AppTokens.AppToken("ios", "ABCDE12345.com.example.app", "a2V5",
+                    clock.instant().plus(Duration.ofHours(1)), token.signingKeyId()));
+            assertThat(tokens.isKeyStillPublished(token)).isTrue();
+        });
         assertThat(tokens.verify(tokens.issue("android", "com.example.app", null).token()))
                 .hasValueSatisfying(token -> assertThat(token.keyId()).isNull());
         clock.advance(Duration.ofHours(1).plusSeconds(1));
