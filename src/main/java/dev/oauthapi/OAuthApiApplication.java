@@ -117,7 +117,8 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         // HTTP plumbing, auth and rate limits
         HttpSetup.register(environment, config.network());
         environment.jersey().register(new RequestMetricsFilter(metrics));
-        BearerAuth.register(environment, services.accessTokens(), services.sessionGate(), clock, RateLimiter.WINDOW);
+        BearerAuth.register(environment, services.accessTokens(), services.sessionGate(), services.dpop(), clock,
+                RateLimiter.WINDOW);
         environment.jersey().register(RateLimitFeature.of(new RateLimiter(new RateLimitCounters(redis), clock),
                 config.rateLimits(), metrics));
 

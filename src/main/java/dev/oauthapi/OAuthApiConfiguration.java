@@ -9,6 +9,7 @@ import dev.oauthapi.config.IdTokensConfig;
 import dev.oauthapi.config.MigrationConfig;
 import dev.oauthapi.config.NetworkConfig;
 import dev.oauthapi.config.AppCheckConfig;
+import dev.oauthapi.config.DpopConfig;
 import dev.oauthapi.config.PasskeysConfig;
 import dev.oauthapi.config.RateLimitsConfig;
 import dev.oauthapi.config.RedisConfig;
@@ -64,6 +65,9 @@ public class OAuthApiConfiguration extends Configuration {
 
     @Valid @NotNull @JsonProperty
     private AppCheckConfig appCheck;
+
+    @Valid @NotNull @JsonProperty
+    private DpopConfig dpop;
 
     @Valid @NotNull @JsonProperty
     private MigrationConfig migration;
@@ -132,6 +136,10 @@ public class OAuthApiConfiguration extends Configuration {
 
     public AppCheckConfig appCheck() {
         return appCheck;
+    }
+
+    public DpopConfig dpop() {
+        return dpop;
     }
 
     /** The web clients' ID tokens go through the same verifier as the apps': it must accept their audience. */

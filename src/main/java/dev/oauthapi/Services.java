@@ -4,6 +4,9 @@ import dev.oauthapi.admin.AdminUsers;
 import dev.oauthapi.appcheck.AppCheck;
 import dev.oauthapi.appcheck.AppCheckGate;
 import dev.oauthapi.appcheck.AppTokens;
+import dev.oauthapi.dpop.DpopBinding;
+import dev.oauthapi.dpop.DpopNonces;
+import dev.oauthapi.dpop.DpopProofs;
 import dev.oauthapi.admin.AuditTrail;
 import dev.oauthapi.admin.PageCursors;
 import dev.oauthapi.admin.UsageStats;
@@ -77,7 +80,7 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
                        Identities identities, AccountDeletion deletion, AccountAdministration administration,
                        RefreshRotation rotation, Sessions sessions, SignInService signIn, WebSignIn webSignIn,
                        ProviderEvents providerEvents, AdminUsers adminUsers, AuditTrail auditTrail, UsageStats usageStats,
-                       Passkeys passkeys, PasskeySignIn passkeySignIn, AppCheck appCheck) {
+                       Passkeys passkeys, PasskeySignIn passkeySignIn, AppCheck appCheck, DpopBinding dpop) {
     /** Profiles kept for {@code /api/users/me}: under 1 KiB each, so at most some 10 MiB. */
     private static final long PROFILE_CACHE_SIZE = 10_000;
 
@@ -98,6 +101,7 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
                         config.tokens().audience(), config.appCheck().tokenTtl().toJavaDuration(), clock), jdbi,
                 new SignInMarks(redis), keys.shared(ServerSecrets.APP_CHECK_CHALLENGES), webClients(config), random,
                 clock, metrics);
+        final DpopBinding dpop = dpop(config, redis, keys, clock, metrics);
         final SessionGate sessionGate = new SessionGate(new SessionStates(redis),
                 new ServerMac(keys.shared(ServerSecrets.SESSION_CACHE)), jdbi, clock, accessTokenTtl, metrics);
         host.manage(sessionGate);
@@ -108,7 +112,7 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
                 metrics, profiles::changed, config.sessions().issuesLegacyRefreshTokens());
         final RefreshRotation rotation = new RefreshRotation(jdbi, accessTokens, refreshTokens,
                 new SuccessorSeal(random), lifecycle, clock, config.sessions().refreshTokenTtl().toJavaDuration(),
-                config.sessions().reuseGrace().toJavaDuration(), metrics, appCheck.gate());
+                config.sessions().reuseGrace().toJavaDuration(), metrics, appCheck.gate(), dpop);
         final Sessions sessions = new Sessions(jdbi, lifecycle, clock);
         host.manage(new SessionPurge(jdbi, clock));
 
@@ -116,7 +120,7 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
         final Identities identities = new Identities(lifecycle, rowIds, clock);
         final AccountDeletion deletion = new AccountDeletion(lifecycle, clock);
         final SignIn signIn = signIn(config, jdbi, redis, metrics, clock, host, random, keys, accessTokens,
-                new AccountResolution(lifecycle, rowIds, clock), identities, appCheck.gate());
+                new AccountResolution(lifecycle, rowIds, clock), identities, appCheck.gate(), dpop);
         final ProviderEvents providerEvents = new ProviderEvents(signIn.appleEvents(), signIn.googleEvents(), lifecycle,
                 deletion, clock, metrics);
         final AccountAdministration administration = new AccountAdministration(jdbi, lifecycle, deletion, clock);
@@ -129,11 +133,24 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
         final Set<String> knownClients = new HashSet<>(config.google().clientIds().values());
         knownClients.addAll(config.apple().clientIds().values());
         final PasskeySignIn passkeySignIn = new PasskeySignIn(passkeys, lifecycle, accessTokens, knownClients, metrics,
-                appCheck.gate(), clock);
+                appCheck.gate(), dpop, clock);
         return new Services(signingKeys, accessTokens, sessionGate, new Profiles(jdbi, lifecycle, clock, profiles),
                 identities, deletion, administration, rotation, sessions, signIn.service(), signIn.web(), providerEvents,
                 new AdminUsers(jdbi, administration, sessions, cursors, passkeys, clock), new AuditTrail(jdbi, cursors),
-                new UsageStats(jdbi, clock), passkeys, passkeySignIn, appCheck);
+                new UsageStats(jdbi, clock), passkeys, passkeySignIn, appCheck, dpop);
+    }
+
+    /** DPoP as configured: proofs checked against {@code PUBLIC_BASE_URL}, their jtis remembered in Redis. */
+    private static DpopBinding dpop(OAuthApiConfiguration config, Redis redis, Keys keys, Clock clock,
+                                    AuthMetrics metrics) {
+        if (!config.dpop().isOn()) {
+            return DpopBinding.off();
+        }
+        final DpopNonces nonces = config.dpop().nonces()
+                ? new DpopNonces(new ServerMac(keys.shared(ServerSecrets.DPOP_NONCES)), clock) : null;
+        return new DpopBinding(config.dpop().isRequired() ? DpopBinding.Mode.REQUIRED : DpopBinding.Mode.OPTIONAL,
+                new DpopProofs(config.dpop().proofLifetime().toJavaDuration(), nonces, clock),
+                new SingleUseKeys(redis, SingleUseKeys.DPOP_PROOFS), config.web().publicBaseUrl(), metrics);
     }
 
     /**
@@ -163,7 +180,8 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
 
     private static SignIn signIn(OAuthApiConfiguration config, Jdbi jdbi, Redis redis, AuthMetrics metrics, Clock clock,
                                  Host host, SecureRandom random, Keys keys, AccessTokens accessTokens,
-                                 AccountResolution accounts, Identities identities, AppCheckGate appCheck) {
+                                 AccountResolution accounts, Identities identities, AppCheckGate appCheck,
+                                 DpopBinding dpop) {
         final HttpClient keyFetches = RemoteJwks.httpClient();
         final RemoteJwks googleKeys = new RemoteJwks(Provider.GOOGLE, config.google().jwksUrl(), keyFetches, clock, metrics);
         final RemoteJwks appleKeys = new RemoteJwks(Provider.APPLE, config.apple().jwksUrl(), keyFetches, clock, metrics);
@@ -174,7 +192,7 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
                 new Nonces(keys.shared(ServerSecrets.NONCES), random, clock), new SignInMarks(redis),
                 config.idTokens().replayProtection(),
                 accounts, identities, accessTokens, clock, appleTokens(config.apple(), jdbi, random, clock, host, metrics),
-                metrics, appCheck);
+                metrics, appCheck, dpop);
         final WebSignIn web = webSignIn(config.web(), signIn, redis,
                 new ServerSeal(keys.shared(ServerSecrets.WEB_SIGN_IN), random), metrics, random, clock);
         // Events verify with key caches of their own: unknown key ids in a flood of forged events

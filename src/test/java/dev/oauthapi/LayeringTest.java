@@ -28,8 +28,9 @@ class LayeringTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.oauthapi");
     static final String[] DOMAIN_AND_WEB = {"dev.oauthapi.users..", "dev.oauthapi.signin..", "dev.oauthapi.sessions..",
-            "dev.oauthapi.tokens..", "dev.oauthapi.identity..", "dev.oauthapi.admin..", "dev.oauthapi.appcheck..", "dev.oauthapi.resources..",
-            "dev.oauthapi.http..", "dev.oauthapi.auth..", "dev.oauthapi.api.."};
+            "dev.oauthapi.tokens..", "dev.oauthapi.identity..", "dev.oauthapi.admin..", "dev.oauthapi.appcheck..",
+            "dev.oauthapi.dpop..", "dev.oauthapi.resources..", "dev.oauthapi.http..", "dev.oauthapi.auth..",
+            "dev.oauthapi.api.."};
     static final String[] WEB = {"dev.oauthapi.resources..", "dev.oauthapi.http..", "dev.oauthapi.auth..",
             "dev.oauthapi.api.."};
 
@@ -77,7 +78,7 @@ class LayeringTest {
     /**
      * The domain's own order, each layer using only those below it: {@code admin} and
      * {@code signin} over {@code passkeys}, over {@code users}, over {@code sessions}, over
-     * {@code appcheck} (the gate sign-in and refresh pass), over {@code tokens} and
+     * {@code appcheck} (the gate sign-in and refresh pass) and {@code dpop} (proofs), over {@code tokens} and
      * {@code identity}; none of them knows the web.
      */
     @Test
@@ -93,9 +94,11 @@ class LayeringTest {
         below(users, concat(WEB, admin, signin, passkeys));
         final String appcheck = "dev.oauthapi.appcheck..";
         below(sessions, concat(WEB, admin, signin, passkeys, users));
-        below(appcheck, concat(WEB, admin, signin, passkeys, users, sessions));
-        below("dev.oauthapi.tokens..", concat(WEB, admin, signin, passkeys, users, sessions, appcheck));
-        below("dev.oauthapi.identity..", concat(WEB, admin, signin, passkeys, users, sessions, appcheck));
+        final String dpop = "dev.oauthapi.dpop..";
+        below(appcheck, concat(WEB, admin, signin, passkeys, users, sessions, dpop));
+        below(dpop, concat(WEB, admin, signin, passkeys, users, sessions, appcheck));
+        below("dev.oauthapi.tokens..", concat(WEB, admin, signin, passkeys, users, sessions, appcheck, dpop));
+        below("dev.oauthapi.identity..", concat(WEB, admin, signin, passkeys, users, sessions, appcheck, dpop));
     }
 
     /** HTTP plumbing knows requests, not who makes them: the auth glue hands it what it needs. */

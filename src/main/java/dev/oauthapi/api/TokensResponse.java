@@ -7,9 +7,10 @@ import java.time.Instant;
 public record TokensResponse(String accessToken, String refreshToken, String tokenType, long expiresIn,
                              long refreshExpiresIn, String serverTime) {
 
-    public static TokensResponse of(String accessToken, Instant accessExpiresAt, String refreshToken,
+    /** @param tokenType {@code Bearer}, or {@code DPoP} for a bound access token */
+    public static TokensResponse of(String accessToken, String tokenType, Instant accessExpiresAt, String refreshToken,
                                     Instant refreshExpiresAt, Instant now) {
-        return new TokensResponse(accessToken, refreshToken, "Bearer", seconds(now, accessExpiresAt),
+        return new TokensResponse(accessToken, refreshToken, tokenType, seconds(now, accessExpiresAt),
                 seconds(now, refreshExpiresAt), WireTime.format(now));
     }
 

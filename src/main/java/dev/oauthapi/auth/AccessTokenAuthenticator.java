@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.oauthapi.http.RateLimiter;
+import dev.oauthapi.dpop.DpopBinding;
 import dev.oauthapi.sessions.SessionGate;
 import dev.oauthapi.tokens.AccessTokenClaims;
 import dev.oauthapi.tokens.AccessTokens;
@@ -33,10 +34,12 @@ public final class AccessTokenAuthenticator implements Authenticator<BearerToken
     private final Meter rejected;
     private final Meter revoked;
     private final Duration rateWindow;
+    private final DpopBinding dpop;
 
     /** @param rateWindow the window of the per-user rate limit, counted along with the session check */
-    public AccessTokenAuthenticator(AccessTokens tokens, SessionGate sessions, Clock clock, MetricRegistry metrics,
-                                    long cacheSize, Duration rateWindow) {
+    public AccessTokenAuthenticator(AccessTokens tokens, SessionGate sessions, DpopBinding dpop, Clock clock,
+                                    MetricRegistry metrics, long cacheSize, Duration rateWindow) {
+        this.dpop = dpop;
         this.rateWindow = rateWindow;
         this.tokens = tokens;
         this.sessions = sessions;
@@ -68,6 +71,14 @@ public final class AccessTokenAuthenticator implements Authenticator<BearerToken
             verified.invalidate(token);
             rejected.mark();
             return Optional.empty();
+        }
+        // A bound token, cached or not, works only with a proof by its key, for this request and token.
+        if (claims.dpopJkt() != null && dpop.isOn()) {
+            if (!bearer.dpop()) {
+                rejected.mark();
+                throw dpop.boundTokenAsBearer();
+            }
+            dpop.requireProof(bearer.proof(), token, claims.dpopJkt());
         }
         // Checked on every request, cached token or not: a revocation must bite on the next request.
         // The per-user rate limit is counted in the same Redis round trip.

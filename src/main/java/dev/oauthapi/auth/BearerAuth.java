@@ -1,5 +1,6 @@
 package dev.oauthapi.auth;
 
+import dev.oauthapi.dpop.DpopBinding;
 import dev.oauthapi.sessions.SessionGate;
 import dev.oauthapi.tokens.AccessTokens;
 import io.dropwizard.auth.AuthDynamicFeature;
@@ -19,10 +20,10 @@ public final class BearerAuth {
     }
 
     /** @param rateWindow the rate limit's window, which the session check counts the request in */
-    public static void register(Environment environment, AccessTokens accessTokens, SessionGate sessionGate, Clock clock,
-                                Duration rateWindow) {
-        final AccessTokenAuthenticator authenticator = new AccessTokenAuthenticator(accessTokens, sessionGate, clock,
-                environment.metrics(), VERIFIED_TOKEN_CACHE_SIZE, rateWindow);
+    public static void register(Environment environment, AccessTokens accessTokens, SessionGate sessionGate,
+                                DpopBinding dpop, Clock clock, Duration rateWindow) {
+        final AccessTokenAuthenticator authenticator = new AccessTokenAuthenticator(accessTokens, sessionGate, dpop,
+                clock, environment.metrics(), VERIFIED_TOKEN_CACHE_SIZE, rateWindow);
         environment.jersey().register(new AuthDynamicFeature(new BearerTokenFilter.Builder<AuthenticatedUser>()
                 .setAuthenticator(authenticator)
                 .setPrefix("Bearer")
@@ -31,6 +32,9 @@ public final class BearerAuth {
                 .buildAuthFilter()));
         // @RolesAllowed on a resource method: 403 forbidden, naming the role it needs.
         environment.jersey().register(RolesAllowedDynamicFeature.class);
+        if (dpop.usesNonces()) {
+            environment.jersey().register(new DpopNonceFilter(dpop));
+        }
         environment.jersey().register(new AuthValueFactoryProvider.Binder<>(AuthenticatedUser.class));
     }
 }

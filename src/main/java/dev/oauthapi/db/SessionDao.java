@@ -13,14 +13,14 @@ import java.util.UUID;
 public final class SessionDao {
     private static final String COLUMNS = """
             id, user_id, provider, client_id, platform, device_name, app_version, host(ip_address) AS ip_address,
-            user_agent, created_at, last_used_at, expires_at, absolute_expires_at, revoked_at, revoked_reason""";
+            user_agent, created_at, last_used_at, expires_at, absolute_expires_at, revoked_at, revoked_reason, dpop_jkt""";
     private static final RowMapper<SessionRow> MAPPER = (row, ctx) -> new SessionRow(Columns.uuid(row, "id"),
             Columns.uuid(row, "user_id"), row.getString("provider"), row.getString("client_id"),
             row.getString("platform"), row.getString("device_name"), row.getString("app_version"),
             row.getString("ip_address"), row.getString("user_agent"), Columns.instant(row, "created_at"),
             Columns.instant(row, "last_used_at"), Columns.instant(row, "expires_at"),
             Columns.instant(row, "absolute_expires_at"), Columns.instant(row, "revoked_at"),
-            row.getString("revoked_reason"));
+            row.getString("revoked_reason"), row.getString("dpop_jkt"));
 
     private final Handle handle;
 
@@ -34,10 +34,11 @@ public final class SessionDao {
         bindSession(handle.createUpdate("""
                         INSERT INTO sessions (id, user_id, provider, client_id, platform, device_name, app_version,
                                               ip_address, user_agent, created_at, last_used_at, expires_at,
-                                              absolute_expires_at, refresh_generation, refresh_hash, passkey_id)
+                                              absolute_expires_at, refresh_generation, refresh_hash, passkey_id,
+                                              dpop_jkt)
                         VALUES (:id, :userId, :provider, :clientId, :platform, :deviceName, :appVersion,
                                 CAST(:ipAddress AS inet), :userAgent, :createdAt, :lastUsedAt, :expiresAt,
-                                :absoluteExpiresAt, 0, :refreshHash, CAST(:passkeyId AS uuid))"""), session)
+                                :absoluteExpiresAt, 0, :refreshHash, CAST(:passkeyId AS uuid), :dpopJkt)"""), session)
                 .bind("refreshHash", refreshHash).bindByType("passkeyId", passkeyId, UUID.class)
                 .execute();
     }
@@ -51,10 +52,10 @@ public final class SessionDao {
                         WITH session AS (
                             INSERT INTO sessions (id, user_id, provider, client_id, platform, device_name, app_version,
                                                   ip_address, user_agent, created_at, last_used_at, expires_at,
-                                                  absolute_expires_at, passkey_id)
+                                                  absolute_expires_at, passkey_id, dpop_jkt)
                             VALUES (:id, :userId, :provider, :clientId, :platform, :deviceName, :appVersion,
                                     CAST(:ipAddress AS inet), :userAgent, :createdAt, :lastUsedAt, :expiresAt,
-                                    :absoluteExpiresAt, CAST(:passkeyId AS uuid))
+                                    :absoluteExpiresAt, CAST(:passkeyId AS uuid), :dpopJkt)
                             RETURNING id)
                         INSERT INTO refresh_tokens (token_hash, session_id, generation, issued_at)
                         SELECT :tokenHash, id, 0, :createdAt FROM session"""), session)
@@ -71,7 +72,8 @@ public final class SessionDao {
                 .bindByType("ipAddress", session.ipAddress(), String.class)
                 .bindByType("userAgent", session.userAgent(), String.class)
                 .bind("createdAt", session.createdAt()).bind("lastUsedAt", session.lastUsedAt())
-                .bind("expiresAt", session.expiresAt()).bind("absoluteExpiresAt", session.absoluteExpiresAt());
+                .bind("expiresAt", session.expiresAt()).bind("absoluteExpiresAt", session.absoluteExpiresAt())
+                .bindByType("dpopJkt", session.dpopJkt(), String.class);
     }
 
     /**
@@ -82,25 +84,28 @@ public final class SessionDao {
      * (never past the absolute one). No column it writes is indexed: a HOT update. Empty when any
      * of that does not hold, and then nothing changed. The session's client must be in
      * {@code clients} exactly when {@code listed} (the app-check gate's renewal rule; an empty list,
-     * not listed, admits every client).
+     * not listed, admits every client). A session bound to a DPoP key rotates only with
+     * {@code dpopJkt} that key's; an unbound one is bound to {@code dpopJkt} when given.
      */
     public Optional<Rotation> rotate(UUID sessionId, int generation, byte[] presentedHash, byte[] nextHash,
                                      byte[] successorSealed, Instant now, Instant idleExpiry, Set<String> clients,
-                                     boolean listed) {
+                                     boolean listed, String dpopJkt) {
         return handle.createQuery("""
                         UPDATE sessions s
                            SET refresh_generation = s.refresh_generation + 1, previous_refresh_hash = s.refresh_hash,
                                refresh_hash = :next, successor_sealed = :sealed, refreshed_at = :now,
-                               last_used_at = :now,
+                               last_used_at = :now, dpop_jkt = COALESCE(s.dpop_jkt, CAST(:jkt AS text)),
                                expires_at = LEAST(CAST(:idleExpiry AS timestamptz), s.absolute_expires_at)
                           FROM users u
                          WHERE s.id = :id AND s.refresh_generation = :generation AND s.refresh_hash = :presented
                            AND s.revoked_at IS NULL AND s.expires_at > :now AND s.absolute_expires_at > :now
                            AND u.id = s.user_id AND u.disabled_at IS NULL
                            AND (s.client_id = ANY(:clients)) = :listed
-                        RETURNING s.id, s.user_id, s.client_id, s.expires_at, u.role""")
+                           AND (s.dpop_jkt IS NULL OR s.dpop_jkt = CAST(:jkt AS text))
+                        RETURNING s.id, s.user_id, s.client_id, s.expires_at, u.role, s.dpop_jkt""")
                 .bind("id", sessionId).bind("generation", generation).bind("presented", presentedHash)
                 .bindArray("clients", String.class, clients).bind("listed", listed)
+                .bindByType("jkt", dpopJkt, String.class)
                 .bind("next", nextHash).bind("sealed", successorSealed).bind("now", now).bind("idleExpiry", idleExpiry)
                 .map(Rotation.MAPPER)
                 .findOne();
@@ -116,7 +121,7 @@ public final class SessionDao {
                                host(s.ip_address) AS ip_address, s.user_agent, s.created_at, s.last_used_at,
                                s.expires_at, s.absolute_expires_at, s.revoked_at, s.revoked_reason,
                                s.refresh_generation, s.refresh_hash, s.previous_refresh_hash, s.successor_sealed,
-                               s.refreshed_at, u.role, u.disabled_at IS NOT NULL AS user_disabled
+                               s.refreshed_at, s.dpop_jkt, u.role, u.disabled_at IS NOT NULL AS user_disabled
                           FROM sessions s JOIN users u ON u.id = s.user_id
                          WHERE s.id = :id
                            FOR UPDATE OF s""")

@@ -46,10 +46,10 @@ public final class SignInDao {
             session AS (
                 INSERT INTO sessions (id, user_id, provider, client_id, platform, device_name, app_version, ip_address,
                                       user_agent, created_at, last_used_at, expires_at, absolute_expires_at,
-                                      refresh_generation, refresh_hash, passkey_id)
+                                      refresh_generation, refresh_hash, passkey_id, dpop_jkt)
                 SELECT :id, user_id, :provider, :clientId, :platform, :deviceName, :appVersion, CAST(:ipAddress AS inet),
                        :userAgent, :createdAt, :lastUsedAt, :expiresAt, :absoluteExpiresAt, 0, :refreshHash,
-                       CAST(:passkeyId AS uuid)
+                       CAST(:passkeyId AS uuid), :dpopJkt
                   FROM %s
                 RETURNING id, user_id),
             %s

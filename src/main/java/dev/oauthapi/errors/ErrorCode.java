@@ -35,6 +35,11 @@ public enum ErrorCode {
     PASSKEY_ALREADY_REGISTERED(409, "Passkey already registered"),
     /** A registration's refusal: the same code as a sign-in's, answered 400 (the contract's). */
     INVALID_PASSKEY_REGISTRATION(400, "Invalid passkey", "invalid_passkey"),
+    INVALID_DPOP_PROOF(400, "Invalid DPoP proof"),
+    USE_DPOP_NONCE(400, "DPoP nonce required"),
+    /** At a protected endpoint, or a refresh by another key than the session's. */
+    DPOP_PROOF_REFUSED(401, "Invalid DPoP proof", "invalid_dpop_proof"),
+    DPOP_NONCE_REQUIRED(401, "DPoP nonce required", "use_dpop_nonce"),
     PAYLOAD_TOO_LARGE(413, "Request body too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
     RATE_LIMITED(429, "Too many requests"),

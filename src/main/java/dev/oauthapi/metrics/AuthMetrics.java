@@ -36,6 +36,7 @@ public final class AuthMetrics {
     private final Counter passkeySignIns;
     private final Counter passkeyRefusals;
     private final Counter appChecks;
+    private final Counter dpopRefusals;
     private final Counter appAttestations;
     private final Counter appAttestationRefusals;
     private final Histogram requests;
@@ -71,6 +72,8 @@ public final class AuthMetrics {
         passkeyRefusals = Counter.builder().name("oauth_passkey_refusals_total")
                 .help("Passkey ceremonies refused, by ceremony and the check that failed").labelNames("ceremony", "check")
                 .register(registry);
+        dpopRefusals = Counter.builder().name("oauth_dpop_refusals_total")
+                .help("DPoP proofs refused, by the check that failed").labelNames("check").register(registry);
         appChecks = Counter.builder().name("oauth_app_check_total")
                 .help("Requests that start or renew a session, by the app token's platform and what the gate found"
                         + " (passed, exempt, missing, invalid, wrong_app); in monitor mode none is refused")
@@ -130,6 +133,10 @@ public final class AuthMetrics {
     }
 
     /** @param ceremony {@code registration} or {@code sign_in} */
+    public void dpopRefused(String check) {
+        dpopRefusals.labelValues(check).inc();
+    }
+
     /** What the app-check gate found on a request that starts or renews a session. */
     public void appCheck(String platform, String outcome) {
         appChecks.labelValues(platform, outcome).inc();

@@ -12,6 +12,8 @@ import java.time.Duration;
 public final class SingleUseKeys {
     /** Browser sign-in states that came back (short: a flood of junk callbacks leaves one each). */
     public static final String WEB_STATES = "oauth-api:wsu:";
+    /** DPoP proofs' {@code jti}s, per key, for the proof lifetime: a proof works once. */
+    public static final String DPOP_PROOFS = "oauth-api:dpop:";
 
     private final Redis redis;
     private final String prefix;

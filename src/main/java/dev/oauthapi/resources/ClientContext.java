@@ -1,6 +1,7 @@
 package dev.oauthapi.resources;
 
 import dev.oauthapi.api.DeviceRequest;
+import dev.oauthapi.dpop.DpopBinding;
 import dev.oauthapi.http.ClientAddress;
 import dev.oauthapi.text.StorableText;
 import dev.oauthapi.users.SignInContext;
@@ -10,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 final class ClientContext {
     private static final int MAX_USER_AGENT = 512;
     static final String APP_CHECK = "X-App-Check";
+    static final String DPOP = "DPoP";
 
     private ClientContext() {
     }
@@ -28,9 +30,16 @@ final class ClientContext {
         // After the cut, which may halve a surrogate pair.
         userAgent = StorableText.strip(userAgent);
         return device == null
-                ? new SignInContext(null, null, null, address(request), userAgent, appCheck(request))
+                ? new SignInContext(null, null, null, address(request), userAgent, appCheck(request), dpop(request),
+                null)
                 : new SignInContext(device.platform(), device.name(), device.appVersion(), address(request), userAgent,
-                appCheck(request));
+                appCheck(request), dpop(request), null);
+    }
+
+    /** The request's DPoP proofs (every {@code DPoP} header: more than one is refused), method and path. */
+    static DpopBinding.Presented dpop(HttpServletRequest request) {
+        return new DpopBinding.Presented(java.util.Collections.list(request.getHeaders(DPOP)), request.getMethod(),
+                request.getRequestURI());
     }
 
     /** The app token, as {@link dev.oauthapi.appcheck.AppCheckGate} reads it. */

@@ -47,8 +47,9 @@ public final class SessionsResource {
     @RateLimited(RateLimited.Bucket.AUTH)
     public TokensResponse refresh(@NotNull @Valid RefreshRequest request, @Context HttpServletRequest http) {
         final RefreshRotation.Refreshed refreshed = rotation.refresh(request.refreshToken(), ClientContext.address(http),
-                ClientContext.appCheck(http));
-        return TokensResponse.of(refreshed.accessToken().token(), refreshed.accessToken().expiresAt(),
+                ClientContext.appCheck(http), ClientContext.dpop(http));
+        return TokensResponse.of(refreshed.accessToken().token(), refreshed.accessToken().type(),
+                refreshed.accessToken().expiresAt(),
                 refreshed.refreshToken(), refreshed.refreshExpiresAt(), clock.instant());
     }
 

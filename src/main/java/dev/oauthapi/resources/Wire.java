@@ -33,7 +33,8 @@ final class Wire {
     /** A sign-in's answer, whichever way it came: an app's token, or the browser's code. */
     static SignInResponse signIn(SignInService.Result result, Clock clock) {
         return new SignInResponse(user(result.user()),
-                TokensResponse.of(result.accessToken().token(), result.accessToken().expiresAt(),
+                TokensResponse.of(result.accessToken().token(), result.accessToken().type(),
+                        result.accessToken().expiresAt(),
                         result.session().refreshToken(), result.session().refreshExpiresAt(), clock.instant()),
                 result.session().isNewUser());
     }

@@ -15,7 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * Refresh tokens of older releases, found by their hash in {@code refresh_tokens}, by the same
@@ -49,16 +49,20 @@ final class LegacyRefresh {
         this.reuseGrace = reuseGrace;
     }
 
-    /** @param admitted refuses a session whose client the app-check gate does not admit */
+    /**
+     * @param admitted refuses a session (by its client and DPoP key) that the app-check gate does
+     *                 not admit, or that this request cannot prove the key of
+     */
     RefreshRotation.Outcome refresh(String presented, String ipAddress, boolean keepOldKind,
-                                    Consumer<String> admitted) {
+                                    BiConsumer<String, String> admitted) {
         final byte[] hash = hashOf(presented);
         final Optional<RefreshRotation.Refreshed> ordinary = jdbi.inTransaction(handle -> {
             final Optional<RefreshRotation.Refreshed> rotated = rotateIfCurrent(handle, presented, hash, keepOldKind);
             if (rotated.isEmpty()) {
                 handle.rollback(); // the statement may have superseded the token before finding the session unusable
             }
-            rotated.ifPresent(refreshed -> admitted.accept(refreshed.clientId())); // a refusal rolls it back
+            // A refusal rolls it back.
+            rotated.ifPresent(refreshed -> admitted.accept(refreshed.clientId(), refreshed.dpopJkt()));
             return rotated;
         });
         if (ordinary.isPresent()) {
@@ -91,7 +95,7 @@ final class LegacyRefresh {
                     now, now.plus(idleLifetime));
         }
         return rotated.map(rotation -> new RefreshRotation.Refreshed(rotation.userId(), rotation.sessionId(),
-                rotation.role(), rotation.clientId(), next, rotation.expiresAt(), null));
+                rotation.role(), rotation.clientId(), next, rotation.expiresAt(), null, rotation.dpopJkt()));
     }
 
     /**
@@ -100,7 +104,7 @@ final class LegacyRefresh {
      * ordinary case miss), answer within the grace, or revoke.
      */
     private RefreshRotation.Outcome decide(SessionLifecycle.Transaction tx, String presented, byte[] hash,
-                                           boolean keepOldKind, String ipAddress, Consumer<String> admitted) {
+                                           boolean keepOldKind, String ipAddress, BiConsumer<String, String> admitted) {
         final Handle handle = tx.handle();
         final Instant now = clock.instant();
         // The lock comes first: a concurrent refresh may supersede the token while we wait for it,
@@ -113,7 +117,7 @@ final class LegacyRefresh {
 
         final int current = candidate.currentGeneration();
         if (token.supersededAt() == null && token.generation() == current) {
-            admitted.accept(session.clientId());
+            admitted.accept(session.clientId(), session.dpopJkt());
             // Under the session lock the current token of a usable session rotates.
             return new RefreshRotation.Rotated(rotateIfCurrent(handle, presented, hash, keepOldKind)
                     .orElseThrow(RefreshRotation::unknown), false);
@@ -124,9 +128,10 @@ final class LegacyRefresh {
         if (latest && token.supersededAt() != null && now.isBefore(token.supersededAt().plus(reuseGrace))) {
             final Optional<String> successor = seal.open(presented, token.successorSealed());
             if (successor.isPresent()) {
-                admitted.accept(session.clientId());
+                admitted.accept(session.clientId(), session.dpopJkt());
                 return new RefreshRotation.Rotated(new RefreshRotation.Refreshed(session.userId(), session.id(),
-                        candidate.user().role(), session.clientId(), successor.get(), session.expiresAt(), null), true);
+                        candidate.user().role(), session.clientId(), successor.get(), session.expiresAt(), null,
+                        session.dpopJkt()), true);
             }
         }
         return RefreshRotation.detectedReuse(tx, session, token.generation(), current, ipAddress);

@@ -1,6 +1,7 @@
 package dev.oauthapi.sessions;
 
 import dev.oauthapi.appcheck.AppCheckGate;
+import dev.oauthapi.dpop.DpopBinding;
 import dev.oauthapi.db.RefreshState;
 import dev.oauthapi.db.SessionDao;
 import dev.oauthapi.db.SessionRow;
@@ -42,7 +43,7 @@ import java.util.UUID;
 public final class RefreshRotation {
     /** A successful refresh: who, which session, and the refresh token the app must keep now. */
     public record Refreshed(UUID userId, UUID sessionId, String role, String clientId, String refreshToken,
-                            Instant refreshExpiresAt, AccessTokens.Issued accessToken) {
+                            Instant refreshExpiresAt, AccessTokens.Issued accessToken, String dpopJkt) {
         @Override
         public String toString() {
             return "Refreshed[session=" + sessionId + "]";
@@ -71,11 +72,13 @@ public final class RefreshRotation {
     private final AuthMetrics metrics;
     private final LegacyRefresh legacy;
     private final AppCheckGate appCheck;
+    private final DpopBinding dpop;
 
     public RefreshRotation(Jdbi jdbi, AccessTokens accessTokens, RefreshTokens refreshTokens, SuccessorSeal seal,
                            SessionLifecycle lifecycle, Clock clock, Duration idleLifetime, Duration reuseGrace,
-                           AuthMetrics metrics, AppCheckGate appCheck) {
+                           AuthMetrics metrics, AppCheckGate appCheck, DpopBinding dpop) {
         this.appCheck = appCheck;
+        this.dpop = dpop;
         this.jdbi = jdbi;
         this.accessTokens = accessTokens;
         this.refreshTokens = refreshTokens;
@@ -93,11 +96,11 @@ public final class RefreshRotation {
      * {@code appCheck} is the request's app token (null without one), and the session's stored
      * client decides whether it needs one.
      */
-    public Refreshed refresh(String presented, String ipAddress, String appCheck) {
+    public Refreshed refresh(String presented, String ipAddress, String appCheck, DpopBinding.Presented proof) {
         final AppCheckGate.Presented app = this.appCheck.read(appCheck);
         try {
             final Refreshed refreshed = refreshCounted(presented, ipAddress, new Gate(app,
-                    this.appCheck.renewal(app)));
+                    this.appCheck.renewal(app), dpop.bind(proof, false)));
             this.appCheck.renewed(app, refreshed.clientId());
             return refreshed;
         } catch (ApiException e) {
@@ -114,18 +117,20 @@ public final class RefreshRotation {
     }
 
     /** What the app-check gate found on this refresh, and which sessions it may renew. */
-    record Gate(AppCheckGate.Presented app, AppCheckGate.Renewal renewal) {
+    record Gate(AppCheckGate.Presented app, AppCheckGate.Renewal renewal, String dpopJkt) {
     }
 
     private Refreshed refreshCounted(String presented, String ipAddress, Gate gate) {
         if (!RefreshTokens.namesItsSession(presented)) {
-            return answer(legacy.refresh(presented, ipAddress, lifecycle.issuesLegacyTokens(), client -> admitted(gate,
-                    client)));
+            return answer(legacy.refresh(presented, ipAddress, lifecycle.issuesLegacyTokens(), (client, key) -> {
+                admitted(gate, client);
+                sameKey(gate, key);
+            }));
         }
         final RefreshTokens.Presented token = refreshTokens.read(presented).orElseThrow(RefreshRotation::unknown);
         final RefreshTokens.Issued next = refreshTokens.issue(token.sessionId(), token.generation() + 1);
         final Optional<Refreshed> ordinary = jdbi.withHandle(handle -> rotate(new SessionDao(handle), token, presented,
-                next, clock.instant(), gate.renewal()));
+                next, clock.instant(), gate));
         if (ordinary.isPresent()) {
             return answer(new Rotated(ordinary.get(), false));
         }
@@ -138,6 +143,15 @@ public final class RefreshRotation {
         appCheck.requireAdmitted(gate.app(), gate.renewal(), clientId);
     }
 
+    /** Refuses, before anything changes, a renewal of a DPoP-bound session without a proof by its key. */
+    private static void sameKey(Gate gate, String sessionKey) {
+        if (sessionKey != null && !sessionKey.equals(gate.dpopJkt())) {
+            throw new ApiException(ErrorCode.DPOP_PROOF_REFUSED, gate.dpopJkt() == null
+                    ? "This session is DPoP-bound: refresh it with a DPoP proof by its key."
+                    : "key: the DPoP proof is signed by another key than the session's.");
+        }
+    }
+
     /** Counts the outcome; a rotation is signed only now that it is committed. */
     private Refreshed answer(Outcome outcome) {
         return switch (outcome) {
@@ -146,7 +160,8 @@ public final class RefreshRotation {
                 final Refreshed refreshed = rotated.refreshed();
                 yield new Refreshed(refreshed.userId(), refreshed.sessionId(), refreshed.role(), refreshed.clientId(),
                         refreshed.refreshToken(), refreshed.refreshExpiresAt(), accessTokens.issue(refreshed.userId(),
-                        refreshed.sessionId(), refreshed.role(), refreshed.clientId()));
+                        refreshed.sessionId(), refreshed.role(), refreshed.clientId(), refreshed.dpopJkt()),
+                        refreshed.dpopJkt());
             }
             case Reused ignored -> throw new ApiException(ErrorCode.REFRESH_TOKEN_REUSED,
                     "This refresh token was already replaced; the session is revoked. Sign in again.");
@@ -155,12 +170,12 @@ public final class RefreshRotation {
 
     /** The one rotation statement, with the successor sealed under the presented token. */
     private Optional<Refreshed> rotate(SessionDao sessions, RefreshTokens.Presented token, String presented,
-                                       RefreshTokens.Issued next, Instant now, AppCheckGate.Renewal renewal) {
+                                       RefreshTokens.Issued next, Instant now, Gate gate) {
         return sessions.rotate(token.sessionId(), token.generation(), token.hash(), next.hash(),
-                        seal.seal(presented, next.token()), now, now.plus(idleLifetime), renewal.clients(),
-                        renewal.listed())
+                        seal.seal(presented, next.token()), now, now.plus(idleLifetime), gate.renewal().clients(),
+                        gate.renewal().listed(), gate.dpopJkt())
                 .map(rotated -> new Refreshed(rotated.userId(), rotated.sessionId(), rotated.role(),
-                        rotated.clientId(), next.token(), rotated.expiresAt(), null));
+                        rotated.clientId(), next.token(), rotated.expiresAt(), null, rotated.dpopJkt()));
     }
 
     /**
@@ -182,7 +197,8 @@ public final class RefreshRotation {
                 throw unknown();
             }
             admitted(gate, state.session().clientId());
-            return new Rotated(rotate(sessions, token, presented, next, now, gate.renewal())
+            sameKey(gate, state.session().dpopJkt());
+            return new Rotated(rotate(sessions, token, presented, next, now, gate)
                     .orElseThrow(RefreshRotation::unknown), false);
         }
         if (token.generation() == state.generation() - 1 && state.previousHash() != null
@@ -191,8 +207,10 @@ public final class RefreshRotation {
             final Optional<String> current = seal.open(presented, state.successorSealed());
             if (current.isPresent()) {
                 admitted(gate, state.session().clientId());
+                sameKey(gate, state.session().dpopJkt());
                 return new Rotated(new Refreshed(state.session().userId(), state.session().id(), state.role(),
-                        state.session().clientId(), current.get(), state.session().expiresAt(), null), true);
+                        state.session().clientId(), current.get(), state.session().expiresAt(), null,
+                        state.session().dpopJkt()), true);
             }
         }
         return detectedReuse(tx, state.session(), token.generation(), state.generation(), ipAddress);

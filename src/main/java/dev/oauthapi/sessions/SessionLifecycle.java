@@ -72,9 +72,12 @@ public final class SessionLifecycle {
         this.legacyTokens = legacyTokens;
     }
 
-    /** What a new session is started for: the user, how they signed in, and from what. */
+    /**
+     * What a new session is started for: the user, how they signed in, from what, and the DPoP key
+     * it is bound to (null when unbound).
+     */
     public record NewSession(UUID userId, String provider, String clientId, String platform, String deviceName,
-                             String appVersion, String ipAddress, String userAgent) {
+                             String appVersion, String ipAddress, String userAgent, String dpopJkt) {
     }
 
     /** A sign-in with a passkey: its user as it was, and the session, null when none started. */
@@ -241,7 +244,8 @@ public final class SessionLifecycle {
         private static SessionRow ofUser(SessionRow session, UUID userId) {
             return new SessionRow(session.id(), userId, session.provider(), session.clientId(), session.platform(),
                     session.deviceName(), session.appVersion(), session.ipAddress(), session.userAgent(),
-                    session.createdAt(), session.lastUsedAt(), session.expiresAt(), session.absoluteExpiresAt(), null, null);
+                    session.createdAt(), session.lastUsedAt(), session.expiresAt(), session.absoluteExpiresAt(), null, null,
+                    session.dpopJkt());
         }
 
         /**
@@ -255,7 +259,8 @@ public final class SessionLifecycle {
             return new SessionRow(ids.next(), started.userId(), started.provider(),
                     started.clientId(), started.platform(), started.deviceName(), started.appVersion(),
                     started.ipAddress(), started.userAgent(), now, now,
-                    idleExpiry.isBefore(absoluteExpiry) ? idleExpiry : absoluteExpiry, absoluteExpiry, null, null);
+                    idleExpiry.isBefore(absoluteExpiry) ? idleExpiry : absoluteExpiry, absoluteExpiry, null, null,
+                    started.dpopJkt());
         }
 
         /** Ends one session of the user, if it is not ended yet; returns whether it did. */

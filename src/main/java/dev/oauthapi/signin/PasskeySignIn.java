@@ -1,6 +1,7 @@
 package dev.oauthapi.signin;
 
 import dev.oauthapi.appcheck.AppCheckGate;
+import dev.oauthapi.dpop.DpopBinding;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.metrics.AuthMetrics;
@@ -32,12 +33,15 @@ public final class PasskeySignIn {
     private final Set<String> knownClients;
     private final AuthMetrics metrics;
     private final AppCheckGate appCheck;
+    private final DpopBinding dpop;
     private final Clock clock;
 
     /** @param knownClients the client ids a sign-in may name: the apps the service knows */
     public PasskeySignIn(Passkeys passkeys, SessionLifecycle lifecycle, AccessTokens accessTokens,
-                         Set<String> knownClients, AuthMetrics metrics, AppCheckGate appCheck, Clock clock) {
+                         Set<String> knownClients, AuthMetrics metrics, AppCheckGate appCheck, DpopBinding dpop,
+                         Clock clock) {
         this.appCheck = appCheck;
+        this.dpop = dpop;
         this.passkeys = passkeys;
         this.lifecycle = lifecycle;
         this.accessTokens = accessTokens;
@@ -52,6 +56,7 @@ public final class PasskeySignIn {
                 throw new ApiException(ErrorCode.INVALID_REQUEST, "clientId is not a client this service knows.");
             }
             final AppCheckGate.Presented app = appCheck.read(context.appCheck());
+            final SignInContext bound = context.boundTo(dpop.bind(context.dpop(), true));
             final SignedIn signedIn = passkeys.signIn(credential, verified -> {
                 final String client = clientId != null ? clientId : verified.assertion().origin();
                 // Web only when the verified origin is a web one (iOS apps send https://<RP ID>).
@@ -63,10 +68,10 @@ public final class PasskeySignIn {
                             + " was used by an app (its origin is not a web one).");
                 }
                 appCheck.admit(app, client, web);
-                return start(verified, client, context);
+                return start(verified, client, bound);
             });
             final AccessTokens.Issued access = accessTokens.issue(signedIn.user().id(), signedIn.sessionId(),
-                    signedIn.user().role(), signedIn.clientId());
+                    signedIn.user().role(), signedIn.clientId(), bound.dpopJkt());
             metrics.signIn(PROVIDER, AuthMetrics.SignIn.SUCCEEDED);
             return new SignInService.Result(signedIn.user(), access, signedIn);
         } catch (ApiException e) {
@@ -84,7 +89,7 @@ public final class PasskeySignIn {
             final UUID passkeyId = verified.found().passkey().id();
             final SessionLifecycle.PasskeyStart start = tx.signInWithPasskey(new SessionLifecycle.NewSession(userId,
                             PROVIDER, client, context.platform(), context.deviceName(), context.appVersion(),
-                            context.ipAddress(), context.userAgent()), passkeyId,
+                            context.ipAddress(), context.userAgent(), context.dpopJkt()), passkeyId,
                     verified.found().passkey().signCount(), verified.assertion().signCount(),
                     verified.assertion().backedUp(),
                     Map.of("provider", PROVIDER, "newUser", false, "passkeyId", passkeyId.toString()))

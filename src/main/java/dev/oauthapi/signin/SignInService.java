@@ -1,6 +1,7 @@
 package dev.oauthapi.signin;
 
 import dev.oauthapi.appcheck.AppCheckGate;
+import dev.oauthapi.dpop.DpopBinding;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.identity.IdTokenRejected;
@@ -47,14 +48,16 @@ public final class SignInService {
     private final AppleTokens appleTokens;
     private final AuthMetrics metrics;
     private final AppCheckGate appCheck;
+    private final DpopBinding dpop;
 
     /** @param appleTokens null when Apple code exchange is not configured */
     public SignInService(Map<Provider, IdTokenVerifier> verifiers, Nonces nonces, SignInMarks marks,
                          boolean replayProtection, AccountResolution accounts, Identities identities,
                          AccessTokens accessTokens, Clock clock, AppleTokens appleTokens, AuthMetrics metrics,
-                         AppCheckGate appCheck) {
+                         AppCheckGate appCheck, DpopBinding dpop) {
         this.metrics = metrics;
         this.appCheck = appCheck;
+        this.dpop = dpop;
         this.clock = clock;
         this.appleTokens = appleTokens;
         this.verifiers = Map.copyOf(verifiers);
@@ -72,9 +75,10 @@ public final class SignInService {
             final VerifiedIdToken token = verify(provider, idToken, nonce);
             // Before the token and nonce are spent: a refused app may retry with an app token.
             appCheck.admit(appCheck.read(context.appCheck()), token.clientId(), appCheck.isWeb(token.clientId()));
+            final SignInContext bound = context.boundTo(dpop.bind(context.dpop(), true));
             final SignedIn signedIn = acceptOnce(idToken, nonce, token,
-                    verified -> accounts.signIn(verified, fullName, context));
-            return succeeded(provider, afterCommit(token, signedIn, authorizationCode, null));
+                    verified -> accounts.signIn(verified, fullName, bound));
+            return succeeded(provider, afterCommit(token, signedIn, authorizationCode, null, bound.dpopJkt()));
         } catch (RuntimeException e) {
             throw counted(provider, e);
         }
@@ -99,8 +103,9 @@ public final class SignInService {
                            SignInContext context) {
         try {
             appCheck.admit(appCheck.read(context.appCheck()), token.clientId(), true); // a browser sign-in: web
-            return succeeded(token.provider(), afterCommit(token, accounts.signIn(token, fullName, context),
-                    authorizationCode, redirectUri));
+            final SignInContext bound = context.boundTo(dpop.bind(context.dpop(), true));
+            return succeeded(token.provider(), afterCommit(token, accounts.signIn(token, fullName, bound),
+                    authorizationCode, redirectUri, bound.dpopJkt()));
         } catch (RuntimeException e) {
             throw counted(token.provider(), e);
         }
@@ -122,12 +127,13 @@ public final class SignInService {
     }
 
     /** The Apple code exchange and our access token, once the sign-in committed. */
-    private Result afterCommit(VerifiedIdToken token, SignedIn signedIn, String authorizationCode, String redirectUri) {
+    private Result afterCommit(VerifiedIdToken token, SignedIn signedIn, String authorizationCode, String redirectUri,
+                               String dpopJkt) {
         if (appleTokens != null) {
             appleTokens.afterSignIn(token, authorizationCode, redirectUri); // never fails the sign-in
         }
         final AccessTokens.Issued access = accessTokens.issue(signedIn.user().id(), signedIn.sessionId(),
-                signedIn.user().role(), signedIn.clientId());
+                signedIn.user().role(), signedIn.clientId(), dpopJkt);
         return new Result(signedIn.user(), access, signedIn);
     }
 

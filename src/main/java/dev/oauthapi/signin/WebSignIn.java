@@ -166,7 +166,8 @@ public final class WebSignIn {
                     "codeVerifier: does not match the code_challenge the sign-in started with; sign in again.");
         }
         final SignInContext web = context.platform() != null ? context : new SignInContext("web", context.deviceName(),
-                context.appVersion(), context.ipAddress(), context.userAgent(), context.appCheck());
+                context.appVersion(), context.ipAddress(), context.userAgent(), context.appCheck(), context.dpop(),
+                context.dpopJkt());
         return signIn.complete(grant.token(), grant.fullName(), grant.appleCode(), grant.redirectUri(), web);
     }
 

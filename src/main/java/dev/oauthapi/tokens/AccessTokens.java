@@ -1,5 +1,6 @@
 package dev.oauthapi.tokens;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -32,8 +33,17 @@ public final class AccessTokens {
     private static final ObjectWriter JSON = JsonMapper.builder().build().writer();
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
-    /** A freshly signed token and when it expires. */
-    public record Issued(String token, Instant expiresAt) {
+    /** A freshly signed token, when it expires, and the DPoP key it is bound to (null: a Bearer token). */
+    public record Issued(String token, Instant expiresAt, String dpopJkt) {
+        public Issued(String token, Instant expiresAt) {
+            this(token, expiresAt, null);
+        }
+
+        /** {@code DPoP} for a bound token, else {@code Bearer}: the answer's token type. */
+        public String type() {
+            return dpopJkt == null ? "Bearer" : "DPoP";
+        }
+
         @Override
         public String toString() {
             return "Issued[expiresAt=" + expiresAt + "]";
@@ -67,11 +77,17 @@ public final class AccessTokens {
      * these with it).
      */
     public Issued issue(UUID userId, UUID sessionId, String role, String clientId) {
+        return issue(userId, sessionId, role, clientId, null);
+    }
+
+    /** As {@link #issue(UUID, UUID, String, String)}, bound to a DPoP key ({@code cnf.jkt}) when {@code dpopJkt} is given. */
+    public Issued issue(UUID userId, UUID sessionId, String role, String clientId, String dpopJkt) {
         final Instant now = clock.instant();
         final Instant expiresAt = now.plus(ttl);
         final SigningKeys.SigningKey key = keys.current();
         final Claims claims = new Claims(issuer, userId.toString(), List.of(audience), now.getEpochSecond(),
-                expiresAt.getEpochSecond(), UUID.randomUUID().toString(), sessionId.toString(), role, clientId);
+                expiresAt.getEpochSecond(), UUID.randomUUID().toString(), sessionId.toString(), role, clientId,
+                dpopJkt == null ? null : new Confirmation(dpopJkt));
         try {
             final String signingInput = BASE64URL.encodeToString(JSON.writeValueAsBytes(
                     new Header(key.algorithm().getId(), TYPE, key.keyId()))) + '.'
@@ -79,7 +95,7 @@ public final class AccessTokens {
             final Signature signature = Signature.getInstance(jcaName(key.algorithm().getId()));
             signature.initSign(key.privateKey());
             signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-            return new Issued(signingInput + '.' + BASE64URL.encodeToString(signature.sign()), expiresAt);
+            return new Issued(signingInput + '.' + BASE64URL.encodeToString(signature.sign()), expiresAt, dpopJkt);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign an access token with key " + key.keyId(), e);
         }
@@ -98,8 +114,13 @@ public final class AccessTokens {
     }
 
     /** The claims, in RFC 9068's names; {@code aud} an array, as jjwt wrote it before. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     private record Claims(String iss, String sub, List<String> aud, long iat, long exp, String jti, String sid,
-                          String role, @JsonProperty("client_id") String clientId) {
+                          String role, @JsonProperty("client_id") String clientId, Confirmation cnf) {
+    }
+
+    /** RFC 9449 §6.1: the key a token is bound to, as its RFC 7638 thumbprint. */
+    private record Confirmation(String jkt) {
     }
 
     /**
@@ -108,6 +129,11 @@ public final class AccessTokens {
      */
     public boolean isKeyStillPublished(AccessTokenClaims claims) {
         return keys.find(claims.keyId()).isPresent();
+    }
+
+    /** The {@code cnf.jkt} of a token's claims; null for an unbound token. */
+    private static String boundKey(Object cnf) {
+        return cnf instanceof java.util.Map<?, ?> confirmation && confirmation.get("jkt") instanceof String jkt ? jkt : null;
     }
 
     /** The token's claims, or empty for any token that is not a live access token of ours. */
@@ -129,7 +155,8 @@ public final class AccessTokens {
                     claims.get("client_id", String.class),
                     claims.getId(),
                     claims.getExpiration().toInstant(),
-                    jws.getHeader().getKeyId()));
+                    jws.getHeader().getKeyId(),
+                    boundKey(claims.get("cnf"))));
         } catch (JwtException | IllegalArgumentException | NullPointerException | ClassCastException e) {
             return Optional.empty();
         }

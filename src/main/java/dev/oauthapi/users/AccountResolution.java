@@ -112,7 +112,7 @@ public final class AccountResolution {
 
     private static SessionLifecycle.NewSession newSession(UUID userId, VerifiedIdToken token, SignInContext context) {
         return new SessionLifecycle.NewSession(userId, token.provider().wireName(), token.clientId(), context.platform(),
-                context.deviceName(), context.appVersion(), context.ipAddress(), context.userAgent());
+                context.deviceName(), context.appVersion(), context.ipAddress(), context.userAgent(), context.dpopJkt());
     }
 
     private static SignedIn signedIn(UserProfile profile, boolean isNewUser, SessionLifecycle.Started started,

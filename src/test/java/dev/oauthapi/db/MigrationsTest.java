@@ -33,7 +33,7 @@ class MigrationsTest {
                 "009-users-created-index", "009-users-email-prefix-index", "009-users-name-prefix-index",
                 "010-session-refresh", "010-sessions-absolute-expiry-index", "010-sessions-drop-expires-index",
                 "011-passkeys", "011-sessions-validate", "011-users-webauthn-handle-index", "011-sessions-passkey-index",
-                "012-app-attest-keys");
+                "012-app-attest-keys", "013-sessions-dpop");
 
         final CommandResult second = TestApp.run(env, "db", "migrate", TestApp.CONFIG);
         assertThat(second.succeeded()).as(second.stderr()).isTrue();
@@ -49,7 +49,7 @@ class MigrationsTest {
         final CommandResult status = TestApp.run(env, "db", "status", TestApp.CONFIG);
 
         assertThat(status.succeeded()).as(status.stderr()).isTrue();
-        assertThat(status.stdout()).contains("22 changesets have not been applied");
+        assertThat(status.stdout()).contains("23 changesets have not been applied");
     }
 
     @Test

@@ -67,7 +67,8 @@ final class Rows {
     /** A session row of the user, not stored. */
     static SessionRow newSession(UserRow user, String provider) {
         return new SessionRow(UUID.randomUUID(), user.id(), provider, "client", "ios", "iPhone", "1.0",
-                "192.0.2.1", "test", NOW, NOW, NOW.plus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(180)), null, null);
+                "192.0.2.1", "test", NOW, NOW, NOW.plus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(180)), null, null,
+                null);
     }
 
     static byte[] hash() {

@@ -51,8 +51,8 @@ class SessionsResourceTest {
 
     @Test
     void aRefreshAnswersBothTokensWithTheirLifetimes() {
-        when(ROTATION.refresh(any(), any(), any())).thenReturn(new RefreshRotation.Refreshed(USER, SESSION, "user", "app",
-                "next-refresh", NOW.plus(Duration.ofDays(30)), new AccessTokens.Issued("access", NOW.plusSeconds(900))));
+        when(ROTATION.refresh(any(), any(), any(), any())).thenReturn(new RefreshRotation.Refreshed(USER, SESSION, "user", "app",
+                "next-refresh", NOW.plus(Duration.ofDays(30)), new AccessTokens.Issued("access", NOW.plusSeconds(900)), null));
 
         final TestHttp.Answer answer = send("POST", "/api/auth/refresh", "{\"refreshToken\": \"presented\"}", null);
 
@@ -63,7 +63,7 @@ class SessionsResourceTest {
         assertThat(answer.json().path("tokenType").asText()).isEqualTo("Bearer");
         assertThat(answer.json().path("expiresIn").asLong()).isEqualTo(900);
         assertThat(answer.json().path("refreshExpiresIn").asLong()).isEqualTo(Duration.ofDays(30).toSeconds());
-        verify(ROTATION).refresh(eqString("presented"), isNull(), isNull());
+        verify(ROTATION).refresh(eqString("presented"), isNull(), isNull(), any());
     }
 
     private static String eqString(String value) {
@@ -74,7 +74,7 @@ class SessionsResourceTest {
     void aRefreshWithoutATokenOrWithTheDomainsRefusalIsAProblem() {
         assertThat(send("POST", "/api/auth/refresh", "{}", null).code()).isEqualTo("invalid_request");
         verifyNoInteractions(ROTATION);
-        when(ROTATION.refresh(any(), any(), any())).thenThrow(new ApiException(ErrorCode.REFRESH_TOKEN_REUSED, "used"));
+        when(ROTATION.refresh(any(), any(), any(), any())).thenThrow(new ApiException(ErrorCode.REFRESH_TOKEN_REUSED, "used"));
 
         final TestHttp.Answer refused = send("POST", "/api/auth/refresh", "{\"refreshToken\": \"old\"}", null);
 

@@ -1,5 +1,7 @@
 package dev.oauthapi.sessions;
 
+
+import dev.oauthapi.dpop.DpopBinding;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.metrics.AuthMetrics;
@@ -44,7 +46,8 @@ class RefreshRotationTest {
 
     private static RefreshRotation rotation(SessionLifecycle lifecycle) {
         return new RefreshRotation(STORES.jdbi(), ACCESS_TOKENS, STORES.refreshTokens(), new SuccessorSeal(new SecureRandom()),
-                lifecycle, CLOCK, Duration.ofDays(30), GRACE, AuthMetrics.unexported(), dev.oauthapi.appcheck.AppCheckGate.off());
+                lifecycle, CLOCK, Duration.ofDays(30), GRACE, AuthMetrics.unexported(), dev.oauthapi.appcheck.AppCheckGate.off(),
+                dev.oauthapi.dpop.DpopBinding.off());
     }
 
     @AfterAll
@@ -74,12 +77,12 @@ class RefreshRotationTest {
         DB.execute("INSERT INTO users (id, role, created_at, updated_at) VALUES (?::uuid, 'user', now(), now())",
                 user.toString());
         return lifecycle.inTransaction(tx -> tx.start(new SessionLifecycle.NewSession(user, "google", "app", "ios",
-                "iPhone", "1.0", "192.0.2.1", "test")));
+                "iPhone", "1.0", "192.0.2.1", "test", null)));
     }
 
     private static ErrorCode refused(String token) {
         try {
-            ROTATION.refresh(token, null, null);
+            ROTATION.refresh(token, null, null, DpopBinding.Presented.NONE);
         } catch (ApiException e) {
             return e.code();
         }
@@ -96,22 +99,22 @@ class RefreshRotationTest {
         final SessionLifecycle.Started started = signedIn();
         CLOCK.advance(Duration.ofHours(1));
 
-        final RefreshRotation.Refreshed refreshed = ROTATION.refresh(started.refreshToken(), null, null);
+        final RefreshRotation.Refreshed refreshed = ROTATION.refresh(started.refreshToken(), null, null, DpopBinding.Presented.NONE);
 
         assertThat(refreshed.sessionId()).isEqualTo(started.session().id());
         assertThat(refreshed.refreshToken()).isNotEqualTo(started.refreshToken());
         assertThat(refreshed.accessToken().token()).isNotBlank();
         assertThat(refreshed.refreshExpiresAt()).isAfter(started.session().expiresAt());
-        assertThat(ROTATION.refresh(refreshed.refreshToken(), null, null).sessionId()).isEqualTo(started.session().id());
+        assertThat(ROTATION.refresh(refreshed.refreshToken(), null, null, DpopBinding.Presented.NONE).sessionId()).isEqualTo(started.session().id());
     }
 
     @Test
     void thePredecessorWithinTheGraceGetsTheSameSuccessor() {
         final SessionLifecycle.Started started = signedIn();
-        final RefreshRotation.Refreshed first = ROTATION.refresh(started.refreshToken(), null, null);
+        final RefreshRotation.Refreshed first = ROTATION.refresh(started.refreshToken(), null, null, DpopBinding.Presented.NONE);
         CLOCK.advance(GRACE.minusSeconds(1));
 
-        final RefreshRotation.Refreshed retried = ROTATION.refresh(started.refreshToken(), null, null);
+        final RefreshRotation.Refreshed retried = ROTATION.refresh(started.refreshToken(), null, null, DpopBinding.Presented.NONE);
 
         assertThat(retried.refreshToken()).isEqualTo(first.refreshToken());
         assertThat(DB.one("SELECT revoked_at FROM sessions WHERE id = ?::uuid", started.session().id().toString()))
@@ -121,7 +124,7 @@ class RefreshRotationTest {
     @Test
     void anOlderTokenIsReuseAndEndsTheSession() {
         final SessionLifecycle.Started started = signedIn();
-        final RefreshRotation.Refreshed next = ROTATION.refresh(started.refreshToken(), null, null);
+        final RefreshRotation.Refreshed next = ROTATION.refresh(started.refreshToken(), null, null, DpopBinding.Presented.NONE);
         CLOCK.advance(GRACE.plusSeconds(1));
 
         assertThat(refused(started.refreshToken())).isEqualTo(ErrorCode.REFRESH_TOKEN_REUSED);
@@ -182,7 +185,7 @@ class RefreshRotationTest {
         assertThat(revokedReason(started)).isNull();
         assertThat(DB.one("SELECT count(*) AS n FROM audit_log WHERE session_id = ?::uuid", started.session().id().toString()))
                 .containsEntry("n", 0L);
-        assertThat(ROTATION.refresh(token, null, null).sessionId()).as("the real one still works").isEqualTo(started.session().id());
+        assertThat(ROTATION.refresh(token, null, null, DpopBinding.Presented.NONE).sessionId()).as("the real one still works").isEqualTo(started.session().id());
     }
 
     @Test
@@ -190,9 +193,9 @@ class RefreshRotationTest {
         final SessionLifecycle.Started started = signedIn(OLD_KIND);
         assertThat(started.refreshToken()).hasSize(43);
 
-        final RefreshRotation.Refreshed moved = ROTATION.refresh(started.refreshToken(), null, null);
-        final RefreshRotation.Refreshed retried = ROTATION.refresh(started.refreshToken(), null, null);
-        final RefreshRotation.Refreshed next = ROTATION.refresh(moved.refreshToken(), null, null);
+        final RefreshRotation.Refreshed moved = ROTATION.refresh(started.refreshToken(), null, null, DpopBinding.Presented.NONE);
+        final RefreshRotation.Refreshed retried = ROTATION.refresh(started.refreshToken(), null, null, DpopBinding.Presented.NONE);
+        final RefreshRotation.Refreshed next = ROTATION.refresh(moved.refreshToken(), null, null, DpopBinding.Presented.NONE);
 
         assertThat(moved.refreshToken()).as("now a token that names its session").hasSize(91);
         assertThat(retried.refreshToken()).as("the grace rule, across the two kinds").isEqualTo(moved.refreshToken());
@@ -209,14 +212,14 @@ class RefreshRotationTest {
     void whileTheOldKindIsIssuedAnOlderReleaseCanRefreshEveryToken() {
         final SessionLifecycle.Started started = signedIn(OLD_KIND);
 
-        final RefreshRotation.Refreshed refreshed = OLD_KIND_ROTATION.refresh(started.refreshToken(), null, null);
+        final RefreshRotation.Refreshed refreshed = OLD_KIND_ROTATION.refresh(started.refreshToken(), null, null, DpopBinding.Presented.NONE);
 
         assertThat(refreshed.refreshToken()).hasSize(43);
         assertThat(DB.one("SELECT count(*) AS n FROM refresh_tokens WHERE session_id = ?::uuid",
                 started.session().id().toString())).as("each token a row, as older releases find them")
                 .containsEntry("n", 2L);
         CLOCK.advance(GRACE.plusSeconds(1));
-        assertThat(OLD_KIND_ROTATION.refresh(refreshed.refreshToken(), null, null).refreshToken()).hasSize(43);
+        assertThat(OLD_KIND_ROTATION.refresh(refreshed.refreshToken(), null, null, DpopBinding.Presented.NONE).refreshToken()).hasSize(43);
         assertThat(refused(started.refreshToken())).isEqualTo(ErrorCode.REFRESH_TOKEN_REUSED);
     }
 }

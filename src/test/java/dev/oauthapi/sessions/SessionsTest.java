@@ -39,7 +39,7 @@ class SessionsTest {
 
     private static UUID session(UUID user) {
         return LIFECYCLE.inTransaction(tx -> tx.start(new SessionLifecycle.NewSession(user, "google", "app", "ios",
-                "iPhone", "1.0", "192.0.2.1", "test"))).session().id();
+                "iPhone", "1.0", "192.0.2.1", "test", null))).session().id();
     }
 
     private static boolean live(UUID user, UUID session) {
