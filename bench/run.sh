@@ -15,7 +15,8 @@
 #   BENCH_SIGNIN_RATE   sign-in ID tokens minted per second of each phase (3000: about twice the
 #                       fastest sign-in measured; a workload that runs out fails, never replays)
 #   BENCH_WORKLOADS     a comma-separated subset, in order (baseline,health,floor-read,me,sessions,
-#                       floor-refresh,refresh,floor-signin,google-existing,google-new,passkey); ratios are
+#                       floor-refresh,refresh,refresh-dpop,floor-signin,google-existing,google-new,passkey);
+#                       refresh-dpop is the chain bound to a DPoP key, a proof on every refresh; ratios are
 #                       to baseline, else to health; each floor-* is its path's least work (Baseline.java)
 #   API_MEMORY          the container memory emulated with -XX:MaxRAM (docker-compose.yml's default)
 #   BENCH_JAVA_OPTS     appended to the server's JAVA_TOOL_OPTIONS
@@ -355,10 +356,12 @@ log "baseline (bare Dropwizard) on $BASELINE, idle RSS $(rss_mb "$BASELINE_PID" 
 
 # --- workloads ----------------------------------------------------------------------------------
 
-ALL_WORKLOADS=(baseline health floor-read me sessions floor-refresh refresh floor-signin google-existing google-new passkey)
+ALL_WORKLOADS=(baseline health floor-read me sessions floor-refresh refresh refresh-dpop floor-signin google-existing
+  google-new passkey)
 # Each floor (answered by Baseline.java) is the least work its path needs; the report reads the
 # path against it.
-declare -A FLOOR_OF=([me]=floor-read [refresh]=floor-refresh [google-existing]=floor-signin [passkey]=floor-signin)
+declare -A FLOOR_OF=([me]=floor-read [refresh]=floor-refresh [refresh-dpop]=floor-refresh [google-existing]=floor-signin
+  [passkey]=floor-signin)
 # BENCH_WORKLOADS=me,sessions (say) runs a subset, in that order; ratios need health among them.
 IFS=, read -r -a WORKLOADS <<<"${BENCH_WORKLOADS:-$(IFS=,; echo "${ALL_WORKLOADS[*]}")}"
 for w in "${WORKLOADS[@]}"; do
@@ -373,6 +376,7 @@ declare -A LABEL=(
   [me]="GET /api/users/me"
   [sessions]="GET /api/auth/sessions"
   [refresh]="POST /api/auth/refresh (chain)"
+  [refresh-dpop]="POST /api/auth/refresh, DPoP-bound"
   [google-existing]="POST /api/auth/google, existing"
   [google-new]="POST /api/auth/google, new"
   [passkey]="POST /api/auth/passkey"
@@ -462,6 +466,7 @@ measure() {
   [ "$(field statuses)" = - ] || note+="; statuses $(field statuses)"
   case "$workload" in
     refresh) note+="; $(field tokens_left) tokens left, starved $(field starved)" ;;
+    refresh-dpop) note+="; $(field tokens_left) tokens left, starved $(field starved), proofs exhausted $(field proofs_exhausted)" ;;
     google-* | passkey) note+="; tokens used $(field used)/$(field tokens), exhausted $(field exhausted)" ;;
   esac
   NOTES[$key]="$note; $(cpu_split "$WORK/cpu-before" "$WORK/cpu-after" "$(field requests)")"
@@ -543,6 +548,31 @@ for RUN in $(seq 0 "$RUNS"); do
           MEASURE_ARGS=("$WORK/refresh-$RUN.txt" "$WORK/refresh-$RUN-after-measure.txt")
         fi
         measure refresh refresh.lua
+        ;;
+      refresh-dpop)
+        # The chain of the refresh workload when it ran (else the prepared one), bound to one key at
+        # its first refresh here; a proof minted now for every request of each phase.
+        start="$WORK/refresh-$RUN-after-measure.txt"
+        [ -s "$start" ] || start="$WORK/refresh-$RUN.txt"
+        MINT_START=$(now_ms)
+        for phase in warmup measure; do
+          count=$MEASURE_TOKENS
+          [ "$phase" = measure ] || count=$WARM_TOKENS
+          [ "$phase" = measure ] || [ "$WARMUP" -gt 0 ] || continue
+          (cd "$WORK" && exec "$JAVA" -cp "$JAR" "$BENCH_DIR/Dpop.java" "$WORK/dpop-key.txt" \
+            "http://localhost:8080/api/auth/refresh" "$count" "$WORK/dpop-$RUN-$phase.txt") >"$WORK/dpop-mint.log" 2>&1 \
+            || die "minting DPoP proofs failed: $(tail -3 "$WORK/dpop-mint.log")"
+        done
+        log "  minted DPoP proofs in $(($(now_ms) - MINT_START)) ms"
+        if [ "$WARMUP" -gt 0 ]; then
+          WARM_ARGS=("$start" "$WORK/refresh-dpop-$RUN-after-warmup.txt" "$WORK/dpop-$RUN-warmup.txt")
+          MEASURE_ARGS=("$WORK/refresh-dpop-$RUN-after-warmup.txt" "$WORK/refresh-dpop-$RUN-after-measure.txt"
+            "$WORK/dpop-$RUN-measure.txt")
+        else
+          MEASURE_ARGS=("$start" "$WORK/refresh-dpop-$RUN-after-measure.txt" "$WORK/dpop-$RUN-measure.txt")
+        fi
+        measure refresh-dpop refresh.lua
+        rm -f "$WORK/dpop-$RUN-warmup.txt" "$WORK/dpop-$RUN-measure.txt"
         ;;
       google-existing | google-new)
         # Minted now, while nothing else runs; sized for $SIGNIN_RATE req/s, each sent once.

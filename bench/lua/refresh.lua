@@ -3,7 +3,8 @@
 -- tokens than there are connections, so it never runs dry. A token is never sent twice: should the
 -- queue be empty, the request carries an invalid token and fails (counted), rather than replay one.
 -- The tokens left at the end go to OUT_FILE, for the next phase (warm-up, then measurement).
--- wrk -t1 ... -s refresh.lua URL -- IN_FILE OUT_FILE
+-- With PROOFS_FILE (the DPoP-bound workload), each request carries the next proof of it, each once.
+-- wrk -t1 ... -s refresh.lua URL -- IN_FILE OUT_FILE [PROOFS_FILE]
 local common = dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "common.lua")
 
 wrk.method = "POST"
@@ -20,6 +21,9 @@ head = 1
 tail = 0
 starved = 0
 out_path = nil
+proofs = nil
+proof_next = 1
+exhausted = 0
 
 function init(args)
    for _, token in ipairs(common.lines(args[1])) do
@@ -27,6 +31,9 @@ function init(args)
       queue[tail] = token
    end
    out_path = args[2]
+   if args[3] then
+      proofs = common.lines(args[3])
+   end
 end
 
 function request()
@@ -39,7 +46,22 @@ function request()
       starved = starved + 1
       token = "queue-ran-dry"
    end
-   return wrk.format(nil, "/api/auth/refresh", nil, '{"refreshToken":"' .. token .. '"}')
+   local body = '{"refreshToken":"' .. token .. '"}'
+   if proofs then
+      local headers = {}
+      for name, value in pairs(wrk.headers) do
+         headers[name] = value
+      end
+      if proof_next <= #proofs then
+         headers["DPoP"] = proofs[proof_next]
+         proof_next = proof_next + 1
+      else
+         exhausted = exhausted + 1
+         headers["DPoP"] = "proofs-ran-out"
+      end
+      return wrk.format(nil, "/api/auth/refresh", headers, body)
+   end
+   return wrk.format(nil, "/api/auth/refresh", nil, body)
 end
 
 function response(status, headers, body)
@@ -65,7 +87,8 @@ local function save(thread)
       end
    end
    out:close()
-   return string.format("starved=%d tokens_left=%d", thread:get("starved") or 0, kept)
+   return string.format("starved=%d tokens_left=%d proofs_exhausted=%d", thread:get("starved") or 0, kept,
+      thread:get("exhausted") or 0)
 end
 
 function done(summary, latency, requests)

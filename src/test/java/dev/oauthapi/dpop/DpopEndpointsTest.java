@@ -7,23 +7,18 @@ import dev.oauthapi.identity.Provider;
 import dev.oauthapi.testing.FakeProvider;
 import dev.oauthapi.testing.TestApp;
 import dev.oauthapi.testing.TestDatabase;
+import dev.oauthapi.testing.TestDpop;
 import dev.oauthapi.testing.TestEnvironment;
 import dev.oauthapi.testing.TestHttp;
 import dev.oauthapi.testing.TestHttp.Answer;
-import dev.oauthapi.tokens.Sha256;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import io.jsonwebtoken.Jwts;
-import io.jsonwebtoken.security.Jwks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -64,28 +59,15 @@ class DpopEndpointsTest {
     }
 
     static KeyPair key() {
-        try {
-            final KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            return generator.generateKeyPair();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return TestDpop.key();
     }
 
     static String proof(KeyPair key, String method, String path, String accessToken) {
-        final var builder = Jwts.builder().header().type("dpop+jwt").add("jwk", Jwks.builder().key(key.getPublic())
-                        .build()).and()
-                .id(UUID.randomUUID().toString()).claim("htm", method).claim("htu", BASE + path)
-                .issuedAt(new Date());
-        if (accessToken != null) {
-            builder.claim("ath", Sha256.base64url(accessToken));
-        }
-        return builder.signWith(key.getPrivate(), Jwts.SIG.ES256).compact();
+        return TestDpop.proof(key, method, BASE, path, accessToken, null);
     }
 
     static String thumbprint(KeyPair key) {
-        return Jwks.builder().key(key.getPublic()).build().thumbprint().toString();
+        return TestDpop.thumbprint(key);
     }
 
     private static Answer signIn(String proof) {

@@ -5,20 +5,17 @@ import dev.oauthapi.identity.Provider;
 import dev.oauthapi.testing.FakeProvider;
 import dev.oauthapi.testing.TestApp;
 import dev.oauthapi.testing.TestDatabase;
+import dev.oauthapi.testing.TestDpop;
 import dev.oauthapi.testing.TestEnvironment;
 import dev.oauthapi.testing.TestHttp;
 import dev.oauthapi.testing.TestHttp.Answer;
-import dev.oauthapi.tokens.Sha256;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import io.jsonwebtoken.Jwts;
-import io.jsonwebtoken.security.Jwks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.security.KeyPair;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -59,16 +56,7 @@ class DpopNoncesTest {
     }
 
     private static String proof(KeyPair key, String method, String path, String accessToken, String nonce) {
-        final var builder = Jwts.builder().header().type("dpop+jwt").add("jwk", Jwks.builder().key(key.getPublic())
-                        .build()).and()
-                .id(UUID.randomUUID().toString()).claim("htm", method).claim("htu", BASE + path).issuedAt(new Date());
-        if (accessToken != null) {
-            builder.claim("ath", Sha256.base64url(accessToken));
-        }
-        if (nonce != null) {
-            builder.claim("nonce", nonce);
-        }
-        return builder.signWith(key.getPrivate(), Jwts.SIG.ES256).compact();
+        return TestDpop.proof(key, method, BASE, path, accessToken, nonce);
     }
 
     private static Answer signIn(String idToken, String proof) {

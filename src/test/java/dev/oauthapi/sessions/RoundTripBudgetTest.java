@@ -7,6 +7,7 @@ import dev.oauthapi.identity.Provider;
 import dev.oauthapi.testing.FakeProvider;
 import dev.oauthapi.testing.RoundTrips;
 import dev.oauthapi.testing.TestApp;
+import dev.oauthapi.testing.TestDpop;
 import dev.oauthapi.testing.TestEnvironment;
 import dev.oauthapi.testing.TestHttp;
 import dev.oauthapi.testing.TestHttp.Answer;
@@ -50,6 +51,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       sign-in record, the session with its refresh token and the audit row, one statement (+1 to
  *       fill an empty profile, +1 to read it again, when the sign-in changed it)</td>
  *       <td>2: rate limit, single use of the provider token and of the nonce (one script)</td></tr>
+ *   <tr><td>refresh of a DPoP-bound session, with its proof</td><td>1: the same UPDATE, which
+ *       also tests the key</td><td>2: the rate limit, and the proof's {@code jti} marked used</td></tr>
+ *   <tr><td>sign-in with a DPoP proof</td><td>as without</td><td>3: +1, the proof's {@code jti}</td></tr>
  *   <tr><td>sign-in, new user with a verified Gmail address</td><td>4 in one transaction: the
  *       one-statement attempt (no identity), e-mail lock, users with that address, then the user,
  *       its identity, the session and the audit row in one statement</td>
@@ -211,6 +215,27 @@ class RoundTripBudgetTest {
         assertThat(counts.statements()).as(counts.toString()).hasSize(4);
         assertThat(counts.statements().getLast()).contains("INSERT INTO users").contains("INSERT INTO identities")
                 .contains("INSERT INTO sessions").contains("INSERT INTO audit_log");
+        assertThat(counts.redisRoundTrips()).as(counts.toString()).isEqualTo(2);
+    }
+
+    @Test
+    void aDpopBoundRefreshIsStillOneStatementAndOneMoreRedisWrite() {
+        final java.security.KeyPair key = TestDpop.key();
+        final String base = "http://localhost:8080";
+        final String signInId = requestId();
+        final String token = GOOGLE.token(CLIENT, newSubject()).claim("jti", UUID.randomUUID().toString()).build();
+        final Answer signedIn = new TestHttp(APP.getLocalPort()).send(post("/api/auth/google", Map.of("idToken", token),
+                signInId).header("DPoP", TestDpop.proof(key, "POST", base, "/api/auth/google", null, null)));
+        assertThat(signedIn.json().path("tokens").path("tokenType").asText()).as(signedIn.toString()).isEqualTo("DPoP");
+        assertThat(ROUND_TRIPS.of(signInId).redisRoundTrips()).as("rate limit, jti, token and nonce marks").isEqualTo(3);
+
+        final String id = requestId();
+        final Answer refreshed = new TestHttp(APP.getLocalPort()).send(post("/api/auth/refresh",
+                Map.of("refreshToken", signedIn.json().path("tokens").path("refreshToken").asText()), id)
+                .header("DPoP", TestDpop.proof(key, "POST", base, "/api/auth/refresh", null, null)));
+        assertThat(refreshed.json().path("tokenType").asText()).as(refreshed.toString()).isEqualTo("DPoP");
+        final RoundTrips.Counts counts = ROUND_TRIPS.of(id);
+        assertThat(counts.statements()).as(counts.toString()).hasSize(1);
         assertThat(counts.redisRoundTrips()).as(counts.toString()).isEqualTo(2);
     }
 
