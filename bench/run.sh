@@ -482,7 +482,10 @@ mint() {
 
 WARM_TOKENS=$((SIGNIN_RATE * WARMUP))
 MEASURE_TOKENS=$((SIGNIN_RATE * DURATION))
-PREP_TOTAL=$((ACCESS_USERS + REFRESH_POOL))
+# The DPoP-bound chain gets sessions of its own: each chain starts as full as the other.
+PREP_REFRESH=$REFRESH_POOL
+case " ${WORKLOADS[*]} " in *" refresh-dpop "*) PREP_REFRESH=$((REFRESH_POOL * 2)) ;; esac
+PREP_TOTAL=$((ACCESS_USERS + PREP_REFRESH))
 REPORT="$WORK/report.txt"
 : >"$REPORT"
 
@@ -503,9 +506,11 @@ for RUN in $(seq 0 "$RUNS"); do
   else
     prep=("bench-prep-r$RUN-" 1 1)
   fi
-  (cd "$WORK" && exec "$JAVA" "$BENCH_DIR/Prepare.java" "$API" "$GOOGLE" "${prep[@]}" "$ACCESS_USERS" "$REFRESH_POOL" \
-    "$WORK/access-$RUN.txt" "$WORK/refresh-$RUN.txt") >"$WORK/prepare-$RUN.log" 2>&1 \
+  (cd "$WORK" && exec "$JAVA" "$BENCH_DIR/Prepare.java" "$API" "$GOOGLE" "${prep[@]}" "$ACCESS_USERS" "$PREP_REFRESH" \
+    "$WORK/access-$RUN.txt" "$WORK/refresh-all-$RUN.txt") >"$WORK/prepare-$RUN.log" 2>&1 \
     || die "preparing sign-ins failed: $(tail -3 "$WORK/prepare-$RUN.log")"
+  head -n "$REFRESH_POOL" "$WORK/refresh-all-$RUN.txt" >"$WORK/refresh-$RUN.txt"
+  tail -n +"$((REFRESH_POOL + 1))" "$WORK/refresh-all-$RUN.txt" >"$WORK/refresh-dpop-$RUN.txt"
   log "  $(tail -1 "$WORK/prepare-$RUN.log")"
   case " ${WORKLOADS[*]} " in
     *" passkey "*)
@@ -550,10 +555,9 @@ for RUN in $(seq 0 "$RUNS"); do
         measure refresh refresh.lua
         ;;
       refresh-dpop)
-        # The chain of the refresh workload when it ran (else the prepared one), bound to one key at
-        # its first refresh here; a proof minted now for every request of each phase.
-        start="$WORK/refresh-$RUN-after-measure.txt"
-        [ -s "$start" ] || start="$WORK/refresh-$RUN.txt"
+        # A chain of its own, bound to one key at its first refresh (in the warm-up); a proof minted
+        # now for every request of each phase.
+        start="$WORK/refresh-dpop-$RUN.txt"
         MINT_START=$(now_ms)
         for phase in warmup measure; do
           count=$MEASURE_TOKENS
