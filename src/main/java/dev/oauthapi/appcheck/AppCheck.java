@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  */
 public record AppCheck(AppAttestation attestation, AppCheckGate gate) {
     /** Apple's App Attestation Root CA, from Apple's Private PKI page, as bundled. */
-    private static final String APPLE_ROOT = "/appcheck/apple-app-attestation-root-ca.pem";
+    private static final String APPLE_ROOT = "/appcheck/apple-app-attestation-root-ca.crt";
 
     /**
      * @param challengeKey the shared key that MACs challenges

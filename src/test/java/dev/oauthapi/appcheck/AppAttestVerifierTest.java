@@ -120,4 +120,12 @@ class AppAttestVerifierTest {
                 1, attested.receipt());
         refused(() -> PRODUCTION.assertion(APP_ID, used, ASSERTION, CLIENT_DATA_HASH), "counter");
     }
+
+    @Test
+    void theBundledRootIsApplesAppAttestationRootCa() throws Exception {
+        try (InputStream bundled = AppCheck.class.getResourceAsStream("/appcheck/apple-app-attestation-root-ca.crt")) {
+            assertThat(bundled).as("in the jar (a .crt: *.pem files are kept out of the repository)").isNotNull();
+            assertThat(CertificateFactory.getInstance("X.509").generateCertificate(bundled)).isEqualTo(root());
+        }
+    }
 }
