@@ -1,25 +1,30 @@
 package dev.oauthapi.dpop;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.oauthapi.tokens.Sha256;
-import io.jsonwebtoken.Claims;
-import io.jsonwebtoken.Header;
-import io.jsonwebtoken.JwtException;
-import io.jsonwebtoken.JwtParser;
-import io.jsonwebtoken.Jwts;
-import io.jsonwebtoken.LocatorAdapter;
-import io.jsonwebtoken.ProtectedHeader;
+import io.jsonwebtoken.security.Jwk;
+import io.jsonwebtoken.security.Jwks;
 import io.jsonwebtoken.security.PublicJwk;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.security.Key;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -29,15 +34,23 @@ import java.util.function.Predicate;
  * those of the request; {@code iat} within the proof lifetime of our clock (or, with server nonces,
  * a nonce of ours that is still fresh); {@code ath} the hash of the access token presented with
  * it; and a {@code jti} not seen before within the lifetime (the caller's single-use store). Each
- * refusal is a {@link DpopRejected} naming its step. jjwt, the project's JOSE library, reads the
- * header's JWK and computes its RFC 7638 thumbprint, so Nimbus's verifier would add a second JOSE
- * library for nothing.
+ * refusal is a {@link DpopRejected} naming its step.
+ *
+ * <p>A proof is single use, but its key is the same on every request of a device: jjwt reads each
+ * new JWK (and refuses private or malformed ones, or a point off its curve) and computes its RFC
+ * 7638 thumbprint once, and the key is kept, bounded, by its JSON. What is left per request is the
+ * compact JWS split and its JSON read, and the JDK's signature check, as {@code AccessTokens} signs
+ * ours: one signature check, nothing more.
  */
 public final class DpopProofs {
     public static final String TYPE = "dpop+jwt";
     /** What a client may sign its proofs with: the Secure Enclave's and Keystore's P-256, and RSA. */
     public static final List<String> ALGORITHMS = List.of("ES256", "RS256");
     private static final int MAX_PROOF = 8 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
+    /** Keys seen in proofs: a few hundred bytes each, so a few MiB at most. */
+    private static final long KEYS_KEPT = 10_000;
 
     /** A proof that passed every check: the thumbprint of its key, and its {@code jti}. */
     public record Proof(String jkt, String jti) {
@@ -47,18 +60,21 @@ public final class DpopProofs {
     public record Request(String method, URI uri, String accessToken) {
     }
 
+    /** A proof's key, read once: the JDK's key and its thumbprint. */
+    private record Key(PublicKey publicKey, String thumbprint) {
+    }
+
     private final Duration lifetime;
     private final DpopNonces nonces;
     private final Clock clock;
-    private final JwtParser parser;
+    private final Cache<String, Key> keys = Caffeine.newBuilder().maximumSize(KEYS_KEPT)
+            .expireAfterAccess(Duration.ofMinutes(30)).build();
 
     /** @param nonces null when server nonces are off */
     public DpopProofs(Duration lifetime, DpopNonces nonces, Clock clock) {
         this.lifetime = lifetime;
         this.nonces = nonces;
         this.clock = clock;
-        this.parser = Jwts.parser().keyLocator(new ProofKey()).clock(() -> java.util.Date.from(clock.instant()))
-                .build();
     }
 
     public Duration lifetime() {
@@ -81,48 +97,102 @@ public final class DpopProofs {
         if (proof.isEmpty() || proof.length() > MAX_PROOF) {
             throw new DpopRejected("header", "the DPoP header is empty or too long");
         }
-        final io.jsonwebtoken.Jws<Claims> jws;
-        try {
-            jws = parser.parseSignedClaims(proof);
-        } catch (DpopRejected e) {
-            throw e;
-        } catch (io.jsonwebtoken.security.SignatureException e) {
-            throw new DpopRejected("signature", "the proof's signature does not verify with its jwk");
-        } catch (io.jsonwebtoken.UnsupportedJwtException e) {
-            throw new DpopRejected("alg", "the proof must be a JWS signed with one of " + ALGORITHMS);
-        } catch (io.jsonwebtoken.MalformedJwtException | io.jsonwebtoken.security.SecurityException e) {
-            // The header's JWK is read before any key is located: a private or broken one fails here.
-            if (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("jwk")) {
-                throw new DpopRejected("jwk", "the jwk header must be a public key only");
-            }
-            throw new DpopRejected("malformed", "the proof is not a well-formed JWS");
-        } catch (JwtException | IllegalArgumentException | ClassCastException e) {
-            throw new DpopRejected("malformed", "the proof is not a well-formed JWS");
+        final String[] parts = proof.split("\\.", -1);
+        if (parts.length != 3) {
+            throw new DpopRejected("malformed", "the proof is not a compact JWS");
         }
-        final Claims claims = jws.getPayload();
-        final String htm = claims.get("htm", String.class);
-        if (!request.method().equals(htm)) {
+        final JsonNode header = json(parts[0]);
+        if (!TYPE.equals(header.path("typ").asText(null))) {
+            throw new DpopRejected("typ", "typ must be " + TYPE);
+        }
+        final String alg = header.path("alg").asText("");
+        if (!ALGORITHMS.contains(alg)) {
+            throw new DpopRejected("alg", "alg must be one of " + ALGORITHMS + " (asymmetric)");
+        }
+        if (header.has("crit")) {
+            throw new DpopRejected("malformed", "the proof names critical extensions this server does not know");
+        }
+        final Key key = key(header.path("jwk"), alg);
+        requireSignature(alg, key.publicKey(), parts);
+        final JsonNode claims = json(parts[1]);
+        if (!request.method().equals(claims.path("htm").asText(null))) {
             throw new DpopRejected("htm", "htm is not this request's method");
         }
-        final String htu = claims.get("htu", String.class);
+        final String htu = claims.path("htu").asText(null);
         if (htu == null || !normalized(htu).equals(normalized(request.uri().toString()))) {
             throw new DpopRejected("htu", "htu is not this request's URL");
         }
         requireFresh(claims);
-        if (request.accessToken() != null && !Sha256.base64url(request.accessToken()).equals(claims.get("ath",
-                String.class))) {
+        if (request.accessToken() != null && !Sha256.base64url(request.accessToken()).equals(
+                claims.path("ath").asText(null))) {
             throw new DpopRejected("ath", "ath is not the hash of the access token sent with it");
         }
-        final String jti = claims.getId();
-        if (jti == null || jti.isEmpty() || jti.length() > 256) {
+        final String jti = claims.path("jti").asText("");
+        if (jti.isEmpty() || jti.length() > 256) {
             throw new DpopRejected("jti", "the proof has no jti");
         }
-        final String jkt = ((ProtectedHeader) jws.getHeader()).getJwk().thumbprint().toString();
         // Per key: one client's jti cannot collide with another's.
-        if (!unused.test(Sha256.hex(jkt + "." + jti))) {
+        if (!unused.test(Sha256.hex(key.thumbprint() + "." + jti))) {
             throw new DpopRejected("jti", "this proof was used already");
         }
-        return new Proof(jkt, jti);
+        return new Proof(key.thumbprint(), jti);
+    }
+
+    private static JsonNode json(String part) {
+        try {
+            final JsonNode node = JSON.readTree(BASE64URL.decode(part));
+            if (node == null || !node.isObject()) {
+                throw new DpopRejected("malformed", "the proof's header and claims must be JSON objects");
+            }
+            return node;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new DpopRejected("malformed", "the proof is not a well-formed JWS");
+        }
+    }
+
+    /** The proof's key, read by jjwt the first time it is seen: a public key only, of the alg's kind. */
+    private Key key(JsonNode jwk, String alg) {
+        if (!jwk.isObject()) {
+            throw new DpopRejected("jwk", "the proof names no jwk");
+        }
+        final String cacheKey = alg + jwk;
+        final Key known = keys.getIfPresent(cacheKey);
+        if (known != null) {
+            return known;
+        }
+        final Jwk<?> parsed;
+        try {
+            parsed = Jwks.parser().build().parse(jwk.toString());
+        } catch (RuntimeException e) {
+            throw new DpopRejected("jwk", "the jwk is not a well-formed public key");
+        }
+        if (!(parsed instanceof PublicJwk<?> publicJwk)) {
+            throw new DpopRejected("jwk", "the jwk header must be a public key only");
+        }
+        final PublicKey publicKey = publicJwk.toKey();
+        final boolean fits = "ES256".equals(alg) ? publicKey instanceof ECPublicKey ec
+                && ec.getParams().getCurve().getField().getFieldSize() == 256
+                : publicKey instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() >= 2048;
+        if (!fits) {
+            throw new DpopRejected("jwk", "the jwk is not a key for " + alg + " (P-256, or RSA of 2048 bits or more)");
+        }
+        final Key key = new Key(publicKey, publicJwk.thumbprint().toString());
+        keys.put(cacheKey, key);
+        return key;
+    }
+
+    private static void requireSignature(String alg, PublicKey key, String[] parts) {
+        try {
+            final Signature signature = Signature.getInstance("ES256".equals(alg) ? "SHA256withECDSAinP1363Format"
+                    : "SHA256withRSA");
+            signature.initVerify(key);
+            signature.update((parts[0] + '.' + parts[1]).getBytes(StandardCharsets.US_ASCII));
+            if (!signature.verify(BASE64URL.decode(parts[2]))) {
+                throw new DpopRejected("signature", "the proof's signature does not verify with its jwk");
+            }
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new DpopRejected("signature", "the proof's signature does not verify with its jwk");
+        }
     }
 
     /** A fresh nonce for the {@code DPoP-Nonce} header; null when nonces are off. */
@@ -130,18 +200,19 @@ public final class DpopProofs {
         return nonces == null ? null : nonces.issue();
     }
 
-    private void requireFresh(Claims claims) {
+    private void requireFresh(JsonNode claims) {
         final Instant now = clock.instant();
         if (nonces != null) {
             // The time sealed in our nonce stands for the proof's: a device with a wrong clock recovers.
-            final Optional<Instant> issued = nonces.issuedAt(claims.get("nonce", String.class));
-            if (issued.isEmpty() || issued.get().isBefore(now.minus(DpopNonces.LIFETIME))) {
+            final Optional<Instant> issued = nonces.issuedAt(claims.path("nonce").asText(null));
+            if (issued.isEmpty() || issued.get().isBefore(now.minus(DpopNonces.LIFETIME))
+                    || issued.get().isAfter(now.plus(DpopNonces.ROTATION))) {
                 throw new UseNonce();
             }
             return;
         }
-        final java.util.Date iat = claims.getIssuedAt();
-        if (iat == null || Duration.between(iat.toInstant(), now).abs().compareTo(lifetime) > 0) {
+        final JsonNode iat = claims.path("iat");
+        if (!iat.isNumber() || Duration.between(Instant.ofEpochSecond(iat.asLong()), now).abs().compareTo(lifetime) > 0) {
             throw new DpopRejected("iat", "iat is not within " + lifetime.toSeconds() + " s of the server's clock");
         }
     }
@@ -172,34 +243,6 @@ public final class DpopProofs {
             case "http" -> 80;
             default -> -1;
         };
-    }
-
-    /** The header's own key, once its header passed the checks a key must not be looked at before. */
-    private static final class ProofKey extends LocatorAdapter<Key> {
-        @Override
-        protected Key locate(io.jsonwebtoken.JwsHeader header) {
-            if (!TYPE.equals(header.getType())) {
-                throw new DpopRejected("typ", "typ must be " + TYPE);
-            }
-            if (!ALGORITHMS.contains(header.getAlgorithm())) {
-                throw new DpopRejected("alg", "alg must be one of " + ALGORITHMS + " (asymmetric)");
-            }
-            final PublicJwk<?> jwk;
-            try {
-                jwk = header.getJwk();
-            } catch (RuntimeException e) {
-                throw new DpopRejected("jwk", "the jwk header must be a public key only");
-            }
-            if (jwk == null) {
-                throw new DpopRejected("jwk", "the proof names no jwk");
-            }
-            return jwk.toKey();
-        }
-
-        @Override
-        protected Key doLocate(Header header) {
-            throw new DpopRejected("alg", "the proof must be a JWS signed with one of " + ALGORITHMS);
-        }
     }
 
     /** With server nonces on, a proof without a fresh nonce of ours: answered {@code use_dpop_nonce}. */

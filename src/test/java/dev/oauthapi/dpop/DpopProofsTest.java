@@ -135,6 +135,16 @@ class DpopProofsTest {
                 + "." + url.encodeToString(uncheck(() -> JSON.writeValueAsBytes(claims()))) + ".", REFRESH), "alg");
         refused(() -> verify(uncheck(() -> raw(Map.of("typ", "dpop+jwt", "alg", "HS256", "jwk", publicJwk()), claims(),
                 key)), REFRESH), "alg");
+        final Map<String, Object> rsaJwk = new LinkedHashMap<>(Jwks.builder().key(uncheck(() -> {
+            final KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+            rsa.initialize(2048);
+            return rsa.generateKeyPair();
+        }).getPublic()).build());
+        refused(() -> verify(uncheck(() -> raw(Map.of("typ", "dpop+jwt", "alg", "ES256", "jwk", rsaJwk), claims(), key)),
+                REFRESH), "jwk");
+        refused(() -> verify(uncheck(() -> raw(Map.of("typ", "dpop+jwt", "alg", "ES256", "jwk", publicJwk(),
+                "crit", List.of("exp")), claims(), key)), REFRESH), "malformed");
+        refused(() -> verify("not.a-jws", REFRESH), "malformed");
         final String signedByAnother = uncheck(() -> raw(Map.of("typ", "dpop+jwt", "alg", "ES256", "jwk", publicJwk()),
                 claims(), ec()));
         refused(() -> verify(signedByAnother, REFRESH), "signature");
