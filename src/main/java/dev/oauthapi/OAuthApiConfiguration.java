@@ -10,6 +10,7 @@ import dev.oauthapi.config.MigrationConfig;
 import dev.oauthapi.config.NetworkConfig;
 import dev.oauthapi.config.AppCheckConfig;
 import dev.oauthapi.config.DpopConfig;
+import dev.oauthapi.config.OAuthConfig;
 import dev.oauthapi.config.PasskeysConfig;
 import dev.oauthapi.config.RateLimitsConfig;
 import dev.oauthapi.config.RedisConfig;
@@ -68,6 +69,9 @@ public class OAuthApiConfiguration extends Configuration {
 
     @Valid @NotNull @JsonProperty
     private DpopConfig dpop;
+
+    @Valid @NotNull @JsonProperty
+    private OAuthConfig oauth;
 
     @Valid @NotNull @JsonProperty
     private MigrationConfig migration;
@@ -140,6 +144,10 @@ public class OAuthApiConfiguration extends Configuration {
 
     public DpopConfig dpop() {
         return dpop;
+    }
+
+    public OAuthConfig oauth() {
+        return oauth;
     }
 
     /** The web clients' ID tokens go through the same verifier as the apps': it must accept their audience. */

@@ -49,6 +49,7 @@ import dev.oauthapi.users.AccountResolution;
 import dev.oauthapi.users.Identities;
 import dev.oauthapi.users.Profiles;
 import dev.oauthapi.signin.AppleTokens;
+import dev.oauthapi.signin.OAuthGrants;
 import dev.oauthapi.signin.PasskeySignIn;
 import dev.oauthapi.users.ProfileCache;
 import dev.oauthapi.signin.ProviderEvents;
@@ -80,7 +81,8 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
                        Identities identities, AccountDeletion deletion, AccountAdministration administration,
                        RefreshRotation rotation, Sessions sessions, SignInService signIn, WebSignIn webSignIn,
                        ProviderEvents providerEvents, AdminUsers adminUsers, AuditTrail auditTrail, UsageStats usageStats,
-                       Passkeys passkeys, PasskeySignIn passkeySignIn, AppCheck appCheck, DpopBinding dpop) {
+                       Passkeys passkeys, PasskeySignIn passkeySignIn, AppCheck appCheck, DpopBinding dpop,
+                       OAuthGrants oauth) {
     /** Profiles kept for {@code /api/users/me}: under 1 KiB each, so at most some 10 MiB. */
     private static final long PROFILE_CACHE_SIZE = 10_000;
 
@@ -132,12 +134,15 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
                 Authenticators.bundled(), metrics, rowIds, random, clock);
         final Set<String> knownClients = new HashSet<>(config.google().clientIds().values());
         knownClients.addAll(config.apple().clientIds().values());
+        final Set<String> oauthClients = new HashSet<>(knownClients);
+        oauthClients.addAll(config.oauth().clientIds().values());
         final PasskeySignIn passkeySignIn = new PasskeySignIn(passkeys, lifecycle, accessTokens, knownClients, metrics,
                 appCheck.gate(), dpop, clock);
         return new Services(signingKeys, accessTokens, sessionGate, new Profiles(jdbi, lifecycle, clock, profiles),
                 identities, deletion, administration, rotation, sessions, signIn.service(), signIn.web(), providerEvents,
                 new AdminUsers(jdbi, administration, sessions, cursors, passkeys, clock), new AuditTrail(jdbi, cursors),
-                new UsageStats(jdbi, clock), passkeys, passkeySignIn, appCheck, dpop);
+                new UsageStats(jdbi, clock), passkeys, passkeySignIn, appCheck, dpop,
+                new OAuthGrants(signIn.service(), rotation, sessions, accessTokens, refreshTokens, oauthClients));
     }
 
     /** DPoP as configured: proofs checked against {@code PUBLIC_BASE_URL}, their jtis remembered in Redis. */

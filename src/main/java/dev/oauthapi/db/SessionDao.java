@@ -85,11 +85,12 @@ public final class SessionDao {
      * of that does not hold, and then nothing changed. The session's client must be in
      * {@code clients} exactly when {@code listed} (the app-check gate's renewal rule; an empty list,
      * not listed, admits every client). A session bound to a DPoP key rotates only with
-     * {@code dpopJkt} that key's; an unbound one is bound to {@code dpopJkt} when given.
+     * {@code dpopJkt} that key's; an unbound one is bound to {@code dpopJkt} when given. With
+     * {@code client} (an OAuth refresh), only a session of that client rotates.
      */
     public Optional<Rotation> rotate(UUID sessionId, int generation, byte[] presentedHash, byte[] nextHash,
                                      byte[] successorSealed, Instant now, Instant idleExpiry, Set<String> clients,
-                                     boolean listed, String dpopJkt) {
+                                     boolean listed, String dpopJkt, String client) {
         return handle.createQuery("""
                         UPDATE sessions s
                            SET refresh_generation = s.refresh_generation + 1, previous_refresh_hash = s.refresh_hash,
@@ -102,10 +103,11 @@ public final class SessionDao {
                            AND u.id = s.user_id AND u.disabled_at IS NULL
                            AND (s.client_id = ANY(:clients)) = :listed
                            AND (s.dpop_jkt IS NULL OR s.dpop_jkt = CAST(:jkt AS text))
+                           AND (CAST(:client AS text) IS NULL OR s.client_id = CAST(:client AS text))
                         RETURNING s.id, s.user_id, s.client_id, s.expires_at, u.role, s.dpop_jkt""")
                 .bind("id", sessionId).bind("generation", generation).bind("presented", presentedHash)
                 .bindArray("clients", String.class, clients).bind("listed", listed)
-                .bindByType("jkt", dpopJkt, String.class)
+                .bindByType("jkt", dpopJkt, String.class).bindByType("client", client, String.class)
                 .bind("next", nextHash).bind("sealed", successorSealed).bind("now", now).bind("idleExpiry", idleExpiry)
                 .map(Rotation.MAPPER)
                 .findOne();

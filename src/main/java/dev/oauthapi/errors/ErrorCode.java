@@ -21,6 +21,8 @@ public enum ErrorCode {
     INVALID_CODE(401, "Invalid code"),
     INVALID_PASSKEY(401, "Invalid passkey"),
     INVALID_ATTESTATION(401, "Invalid app attestation"),
+    /** OAuth: a {@code client_id} this service does not know. */
+    INVALID_CLIENT(401, "Invalid client"),
     APP_CHECK_REQUIRED(401, "App check required"),
     FORBIDDEN(403, "Forbidden"),
     ACCOUNT_DISABLED(403, "Account disabled"),
@@ -36,6 +38,9 @@ public enum ErrorCode {
     /** A registration's refusal: the same code as a sign-in's, answered 400 (the contract's). */
     INVALID_PASSKEY_REGISTRATION(400, "Invalid passkey", "invalid_passkey"),
     INVALID_DPOP_PROOF(400, "Invalid DPoP proof"),
+    /** OAuth (RFC 6749 §5.2): a grant or token that is not this client's, or not valid. */
+    INVALID_GRANT(400, "Invalid grant"),
+    UNSUPPORTED_GRANT_TYPE(400, "Unsupported grant type"),
     USE_DPOP_NONCE(400, "DPoP nonce required"),
     /** At a protected endpoint, or a refresh by another key than the session's. */
     DPOP_PROOF_REFUSED(401, "Invalid DPoP proof", "invalid_dpop_proof"),

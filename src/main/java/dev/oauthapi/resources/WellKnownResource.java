@@ -1,6 +1,8 @@
 package dev.oauthapi.resources;
 
 import dev.oauthapi.config.PasskeysConfig;
+import dev.oauthapi.dpop.DpopProofs;
+import dev.oauthapi.signin.OAuthGrants;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
 import jakarta.ws.rs.GET;
@@ -8,6 +10,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +25,14 @@ import java.util.Map;
 public final class WellKnownResource {
     private final Map<String, Object> appleAppSiteAssociation;
     private final List<Map<String, Object>> assetLinks;
+    private final Map<String, Object> authorizationServer;
 
-    public WellKnownResource(PasskeysConfig config) {
+    /**
+     * @param issuer        our tokens' issuer ({@code JWT_ISSUER})
+     * @param publicBaseUrl where apps reach this service; the OAuth endpoints are under it
+     */
+    public WellKnownResource(PasskeysConfig config, String issuer, URI publicBaseUrl) {
+        this.authorizationServer = authorizationServer(issuer, publicBaseUrl);
         this.appleAppSiteAssociation = config.isEnabled() && !config.iosAppIds().isEmpty()
                 ? Map.of("webcredentials", Map.of("apps", config.iosAppIds().values())) : null;
         this.assetLinks = config.isEnabled() ? config.android().stream().map(app -> {
@@ -37,6 +46,33 @@ public final class WellKnownResource {
             statement.put("target", target);
             return statement;
         }).toList() : List.of();
+    }
+
+    /**
+     * RFC 8414 metadata: only what this service serves. The browser flow's standard authorization
+     * endpoint is not served yet, so neither it nor the authorization-code grant is listed.
+     */
+    private static Map<String, Object> authorizationServer(String issuer, URI base) {
+        final String root = base.toString().endsWith("/") ? base.toString().substring(0, base.toString().length() - 1)
+                : base.toString();
+        final Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("issuer", issuer);
+        metadata.put("token_endpoint", root + "/oauth/token");
+        metadata.put("revocation_endpoint", root + "/oauth/revoke");
+        metadata.put("jwks_uri", root + "/.well-known/jwks.json");
+        metadata.put("response_types_supported", List.of());
+        metadata.put("grant_types_supported", List.of("refresh_token", OAuthGrants.TOKEN_EXCHANGE));
+        metadata.put("token_endpoint_auth_methods_supported", List.of("none"));
+        metadata.put("revocation_endpoint_auth_methods_supported", List.of("none"));
+        metadata.put("code_challenge_methods_supported", List.of("S256"));
+        metadata.put("dpop_signing_alg_values_supported", DpopProofs.ALGORITHMS);
+        return java.util.Collections.unmodifiableMap(metadata);
+    }
+
+    @GET
+    @Path("/oauth-authorization-server")
+    public Map<String, Object> authorizationServer() {
+        return authorizationServer;
     }
 
     @GET

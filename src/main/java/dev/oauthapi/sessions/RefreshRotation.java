@@ -97,10 +97,19 @@ public final class RefreshRotation {
      * client decides whether it needs one.
      */
     public Refreshed refresh(String presented, String ipAddress, String appCheck, DpopBinding.Presented proof) {
+        return refresh(presented, ipAddress, appCheck, proof, null);
+    }
+
+    /**
+     * As {@link #refresh(String, String, String, DpopBinding.Presented)}, by the OAuth client
+     * {@code client}: a session of another client is refused ({@code invalid_grant}) and unchanged.
+     */
+    public Refreshed refresh(String presented, String ipAddress, String appCheck, DpopBinding.Presented proof,
+                             String client) {
         final AppCheckGate.Presented app = this.appCheck.read(appCheck);
         try {
             final Refreshed refreshed = refreshCounted(presented, ipAddress, new Gate(app,
-                    this.appCheck.renewal(app), dpop.bind(proof, false)));
+                    this.appCheck.renewal(app), dpop.bind(proof, false), client));
             this.appCheck.renewed(app, refreshed.clientId());
             return refreshed;
         } catch (ApiException e) {
@@ -117,7 +126,7 @@ public final class RefreshRotation {
     }
 
     /** What the app-check gate found on this refresh, and which sessions it may renew. */
-    record Gate(AppCheckGate.Presented app, AppCheckGate.Renewal renewal, String dpopJkt) {
+    record Gate(AppCheckGate.Presented app, AppCheckGate.Renewal renewal, String dpopJkt, String client) {
     }
 
     private Refreshed refreshCounted(String presented, String ipAddress, Gate gate) {
@@ -138,8 +147,11 @@ public final class RefreshRotation {
         return answer(lifecycle.inTransaction(tx -> decide(tx, token, presented, next, ipAddress, gate)));
     }
 
-    /** Refuses, before anything changes, a renewal the gate does not admit. */
+    /** Refuses, before anything changes, a renewal by another client, or one the gate does not admit. */
     private void admitted(Gate gate, String clientId) {
+        if (gate.client() != null && !gate.client().equals(clientId)) {
+            throw new ApiException(ErrorCode.INVALID_GRANT, "This refresh token was issued to another client.");
+        }
         appCheck.requireAdmitted(gate.app(), gate.renewal(), clientId);
     }
 
@@ -173,7 +185,7 @@ public final class RefreshRotation {
                                        RefreshTokens.Issued next, Instant now, Gate gate) {
         return sessions.rotate(token.sessionId(), token.generation(), token.hash(), next.hash(),
                         seal.seal(presented, next.token()), now, now.plus(idleLifetime), gate.renewal().clients(),
-                        gate.renewal().listed(), gate.dpopJkt())
+                        gate.renewal().listed(), gate.dpopJkt(), gate.client())
                 .map(rotated -> new Refreshed(rotated.userId(), rotated.sessionId(), rotated.role(),
                         rotated.clientId(), next.token(), rotated.expiresAt(), null, rotated.dpopJkt()));
     }

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** A user's sessions: the device list, ending one, and logging out. */
@@ -56,6 +57,28 @@ public final class Sessions {
             }
             if (tx.end(userId, sessionId, userId.equals(actorId) ? "revoked_by_user" : "revoked_by_admin")) {
                 tx.audit(Audit.Event.SESSION_REVOKED, userId, actorId, sessionId, ipAddress, Map.of());
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Ends the session a token of {@code clientId} names (RFC 7009): nothing when it has ended or
+     * does not exist (the revocation succeeded either way); {@code invalid_grant} when the session
+     * is another client's, and then nothing changes.
+     */
+    public void revokeForClient(UUID sessionId, String clientId, String ipAddress) {
+        lifecycle.inTransaction(tx -> {
+            final Optional<SessionRow> session = new SessionDao(tx.handle()).find(sessionId);
+            if (session.isEmpty() || session.get().revokedAt() != null) {
+                return null;
+            }
+            if (!session.get().clientId().equals(clientId)) {
+                throw new ApiException(ErrorCode.INVALID_GRANT, "This token was issued to another client.");
+            }
+            final UUID userId = session.get().userId();
+            if (tx.end(userId, sessionId, "revoked_by_client")) {
+                tx.audit(Audit.Event.SESSION_REVOKED, userId, userId, sessionId, ipAddress, Map.of("via", "oauth_revoke"));
             }
             return null;
         });

@@ -71,8 +71,20 @@ public final class SignInService {
 
     public Result signIn(Provider provider, String idToken, String nonce, String fullName, String authorizationCode,
                          SignInContext context) {
+        return signIn(provider, idToken, nonce, fullName, authorizationCode, context, null);
+    }
+
+    /**
+     * As {@link #signIn(Provider, String, String, String, String, SignInContext)}, for the OAuth
+     * client {@code client}: the token must have been issued to it, as its session will remember.
+     */
+    public Result signIn(Provider provider, String idToken, String nonce, String fullName, String authorizationCode,
+                         SignInContext context, String client) {
         try {
             final VerifiedIdToken token = verify(provider, idToken, nonce);
+            if (client != null && !client.equals(token.clientId())) {
+                throw new ApiException(ErrorCode.INVALID_REQUEST, "client_id: the ID token was issued to another client.");
+            }
             // Before the token and nonce are spent: a refused app may retry with an app token.
             appCheck.admit(appCheck.read(context.appCheck()), token.clientId(), appCheck.isWeb(token.clientId()));
             final SignInContext bound = context.boundTo(dpop.bind(context.dpop(), true));

@@ -42,7 +42,7 @@ class SessionDaoTest {
         final byte[] second = hash();
         final var idle = NOW.plus(Duration.ofDays(31));
 
-        assertThat(new SessionDao(HANDLE).rotate(session.id(), 0, first, second, new byte[] {5}, NOW, idle, Set.of(), false, null))
+        assertThat(new SessionDao(HANDLE).rotate(session.id(), 0, first, second, new byte[] {5}, NOW, idle, Set.of(), false, null, null))
                 .contains(new Rotation(session.id(), user.id(), "client", "user", idle, null));
 
         assertThat(new SessionDao(HANDLE).lockForRefresh(session.id())).hasValueSatisfying(state -> {
@@ -52,11 +52,11 @@ class SessionDaoTest {
             assertThat(state.successorSealed()).containsExactly(5);
             assertThat(state.refreshedAt()).isEqualTo(NOW);
         });
-        assertThat(new SessionDao(HANDLE).rotate(session.id(), 0, first, hash(), new byte[] {5}, NOW, idle, Set.of(), false, null))
+        assertThat(new SessionDao(HANDLE).rotate(session.id(), 0, first, hash(), new byte[] {5}, NOW, idle, Set.of(), false, null, null))
                 .as("the same generation twice").isEmpty();
-        assertThat(new SessionDao(HANDLE).rotate(session.id(), 1, first, hash(), new byte[] {5}, NOW, idle, Set.of(), false, null))
+        assertThat(new SessionDao(HANDLE).rotate(session.id(), 1, first, hash(), new byte[] {5}, NOW, idle, Set.of(), false, null, null))
                 .as("another secret").isEmpty();
-        assertThat(new SessionDao(HANDLE).rotate(session.id(), 1, second, hash(), new byte[] {5}, NOW, NOW.plus(Duration.ofDays(999)), Set.of(), false, null))
+        assertThat(new SessionDao(HANDLE).rotate(session.id(), 1, second, hash(), new byte[] {5}, NOW, NOW.plus(Duration.ofDays(999)), Set.of(), false, null, null))
                 .hasValueSatisfying(rotation -> assertThat(rotation.expiresAt()).isEqualTo(session.absoluteExpiresAt()));
     }
 
@@ -72,7 +72,7 @@ class SessionDaoTest {
             final int from = generation;
             final long[] updated = JDBI.inTransaction(handle -> {
                 assertThat(new SessionDao(handle).rotate(session.id(), from, presented, next, new byte[] {1}, NOW,
-                        NOW.plus(Duration.ofDays(30)), Set.of(), false, null)).isPresent();
+                        NOW.plus(Duration.ofDays(30)), Set.of(), false, null, null)).isPresent();
                 return handle.createQuery("SELECT pg_stat_get_xact_tuples_updated('sessions'::regclass) AS updated,"
                                 + " pg_stat_get_xact_tuples_hot_updated('sessions'::regclass) AS hot")
                         .map((row, ctx) -> new long[] {row.getLong("updated"), row.getLong("hot")}).one();
@@ -161,12 +161,14 @@ class SessionDaoTest {
 
         final byte[] second = hash();
         assertThat(new SessionDao(HANDLE).rotate(session.id(), 0, first, second, new byte[] {5}, NOW, idle, Set.of(),
-                false, key)).hasValueSatisfying(rotation -> assertThat(rotation.dpopJkt()).isEqualTo(key));
+                false, key, null)).hasValueSatisfying(rotation -> assertThat(rotation.dpopJkt()).isEqualTo(key));
         assertThat(new SessionDao(HANDLE).rotate(session.id(), 1, second, hash(), new byte[] {5}, NOW, idle, Set.of(),
-                false, null)).as("bound: no key").isEmpty();
+                false, null, null)).as("bound: no key").isEmpty();
         assertThat(new SessionDao(HANDLE).rotate(session.id(), 1, second, hash(), new byte[] {5}, NOW, idle, Set.of(),
-                false, "o".repeat(43))).as("bound: another key").isEmpty();
+                false, "o".repeat(43), null)).as("bound: another key").isEmpty();
         assertThat(new SessionDao(HANDLE).rotate(session.id(), 1, second, hash(), new byte[] {5}, NOW, idle, Set.of(),
-                false, key)).isPresent();
+                false, key, "another-client")).as("another client").isEmpty();
+        assertThat(new SessionDao(HANDLE).rotate(session.id(), 1, second, hash(), new byte[] {5}, NOW, idle, Set.of(),
+                false, key, "client")).isPresent();
     }
 }

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The OpenAPI description cannot drift from the code: same operations, same error codes. */
 class OpenApiDescriptionTest {
     private static final Set<Class<?>> RESOURCES = Set.of(HealthResource.class, JwksResource.class, AuthResource.class,
-            PasskeysResource.class, WellKnownResource.class, AppCheckResource.class,
+            PasskeysResource.class, WellKnownResource.class, AppCheckResource.class, OAuthResource.class,
             SessionsResource.class, UsersResource.class, ProfileResource.class, ProviderEventsResource.class,
             AdminResource.class, WebSignInResource.class);
 

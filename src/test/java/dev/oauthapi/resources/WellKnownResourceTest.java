@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(DropwizardExtensionsSupport.class)
 class WellKnownResourceTest {
     static final ResourceExtension RESOURCES = TestResources.of(new WellKnownResource(new PasskeysConfig("example.com",
-            "", CommaSeparated.parse(""), CommaSeparated.parse(""), CommaSeparated.parse(""))));
+            "", CommaSeparated.parse(""), CommaSeparated.parse(""), CommaSeparated.parse("")), "https://auth.example.com",
+            java.net.URI.create("https://auth.example.com")));
 
     @Test
     void noAppsNoFiles() {
