@@ -39,6 +39,8 @@ class DpopEndpointsTest {
     static final FakeProvider APPLE = FakeProvider.start(Provider.APPLE);
     static final Map<String, String> ENV = env();
     static final DropwizardAppExtension<OAuthApiConfiguration> APP = TestApp.extension(ENV);
+    /** A second instance on the same PostgreSQL and Redis: a proof used on one is used on both. */
+    static final DropwizardAppExtension<OAuthApiConfiguration> OTHER = TestApp.extension(ENV);
     static final TestDatabase DB = new TestDatabase(ENV);
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -182,5 +184,22 @@ class DpopEndpointsTest {
         assertThat(signIn(once).status()).isEqualTo(200);
         assertThat(signIn(once).code()).as("a replayed proof").isEqualTo("invalid_dpop_proof");
         assertThat(DB.count("sessions")).isEqualTo(sessions + 1);
+    }
+
+    @Test
+    void aProofUsedOnOneInstanceIsRefusedOnAnother() {
+        final KeyPair key = key();
+        final String access = signIn(proof(key, "POST", "/api/auth/google", null)).json().path("tokens")
+                .path("accessToken").asText();
+        final String proof = proof(key, "GET", "/api/users/me", access);
+        assertThat(me("DPoP", access, proof).status()).isEqualTo(200);
+        final TestHttp other = new TestHttp(OTHER.getLocalPort());
+        final Answer replayed = other.send(other.request("/api/users/me", null).header("Authorization", "DPoP " + access)
+                .header("DPoP", proof).GET());
+        assertThat(replayed.status()).isEqualTo(401);
+        assertThat(replayed.code()).isEqualTo("invalid_dpop_proof");
+        final Answer fresh = other.send(other.request("/api/users/me", null).header("Authorization", "DPoP " + access)
+                .header("DPoP", proof(key, "GET", "/api/users/me", access)).GET());
+        assertThat(fresh.status()).as(fresh.toString()).isEqualTo(200);
     }
 }
