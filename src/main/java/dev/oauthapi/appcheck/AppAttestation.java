@@ -46,10 +46,6 @@ public final class AppAttestation {
         this.clock = clock;
     }
 
-    public boolean isEnabled() {
-        return apple.isEnabled() || android.isEnabled() || !debug.isEmpty();
-    }
-
     public String challenge() {
         if (!apple.isEnabled() && !android.isEnabled()) {
             throw off("App attestation");

@@ -395,29 +395,24 @@ class AppCheckEnforceTest {
 
     @Test
     void theTokenEndpointJoinsTheGate() {
-        final java.util.function.BiFunction<String, Map<String, String>, Answer> token = (body, headers) -> {
-            final var request = http().request("/oauth/token", null).header("Content-Type",
-                    "application/x-www-form-urlencoded").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
-            headers.forEach(request::header);
-            return http().send(request);
-        };
-        final String idToken = GOOGLE.token(IOS_CLIENT, "o-" + UUID.randomUUID()).build();
-        final String exchange = "grant_type=" + java.net.URLEncoder.encode(
-                "urn:ietf:params:oauth:grant-type:token-exchange", java.nio.charset.StandardCharsets.UTF_8)
-                + "&subject_token_type=" + java.net.URLEncoder.encode("urn:ietf:params:oauth:token-type:id_token",
-                java.nio.charset.StandardCharsets.UTF_8) + "&client_id=" + IOS_CLIENT + "&subject_token=" + idToken;
+        final Map<String, String> exchange = Map.of("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange",
+                "subject_token_type", "urn:ietf:params:oauth:token-type:id_token", "client_id", IOS_CLIENT,
+                "subject_token", GOOGLE.token(IOS_CLIENT, "o-" + UUID.randomUUID()).build());
         final Map<String, Long> before = stored();
-        final Answer refused = token.apply(exchange, Map.of());
+        final Answer refused = http().postForm("/oauth/token", exchange, Map.of());
         assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
         assertThat(refused.json().path("error").asText()).isEqualTo("invalid_request");
         assertThat(refused.json().path("code").asText()).isEqualTo("app_check_required");
         assertThat(stored()).as("nothing created").isEqualTo(before);
 
-        final Answer exchanged = token.apply(exchange, Map.of("X-App-Check", iosToken(APPLE_ATTEST.newDevice())));
+        final Answer exchanged = http().postForm("/oauth/token", exchange,
+                Map.of("X-App-Check", iosToken(APPLE_ATTEST.newDevice())));
         assertThat(exchanged.status()).as(exchanged.toString()).isEqualTo(200);
-        final String refresh = "grant_type=refresh_token&client_id=" + IOS_CLIENT + "&refresh_token="
-                + exchanged.json().path("refresh_token").asText();
-        assertThat(token.apply(refresh, Map.of()).json().path("code").asText()).isEqualTo("app_check_required");
-        assertThat(token.apply(refresh, Map.of("X-App-Check", debugToken())).status()).isEqualTo(200);
+        final Map<String, String> refresh = Map.of("grant_type", "refresh_token", "client_id", IOS_CLIENT,
+                "refresh_token", exchanged.json().path("refresh_token").asText());
+        assertThat(http().postForm("/oauth/token", refresh, Map.of()).json().path("code").asText())
+                .isEqualTo("app_check_required");
+        assertThat(http().postForm("/oauth/token", refresh, Map.of("X-App-Check", debugToken())).status())
+                .isEqualTo(200);
     }
 }

@@ -150,9 +150,7 @@ class DevModeTest {
     }
 
     private static Answer postForm(String path, Map<String, String> form) {
-        return http().send(http().request(path, null).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form.entrySet().stream()
-                        .map(entry -> entry.getKey() + "=" + enc(entry.getValue())).collect(Collectors.joining("&")))));
+        return http().postForm(path, form, Map.of());
     }
 
     /** The browser sign-in up to the chooser's form, as a page of the emulator would start it. */

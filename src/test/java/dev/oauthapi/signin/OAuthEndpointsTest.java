@@ -16,15 +16,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -65,13 +61,7 @@ class OAuthEndpointsTest {
     }
 
     private static Answer form(String path, Map<String, String> fields, Map<String, String> headers) {
-        final String body = fields.entrySet().stream().map(field -> URLEncoder.encode(field.getKey(),
-                StandardCharsets.UTF_8) + "=" + URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        final HttpRequest.Builder request = http().request(path, null)
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body));
-        headers.forEach(request::header);
-        return http().send(request);
+        return http().postForm(path, fields, headers);
     }
 
     private static Map<String, String> exchange(String idToken, String client) {

@@ -67,6 +67,18 @@ public final class TestHttp {
         return send(request);
     }
 
+    /** A form-encoded POST (the OAuth endpoints', the providers' callbacks), with extra headers. */
+    public Answer postForm(String path, Map<String, String> fields, Map<String, String> headers) {
+        final String body = fields.entrySet().stream().map(field -> java.net.URLEncoder.encode(field.getKey(),
+                        java.nio.charset.StandardCharsets.UTF_8) + "=" + java.net.URLEncoder.encode(field.getValue(),
+                        java.nio.charset.StandardCharsets.UTF_8))
+                .collect(java.util.stream.Collectors.joining("&"));
+        final HttpRequest.Builder request = request(path, null)
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return send(request);
+    }
+
     public Answer patch(String path, Object body, String bearer) {
         return send(request(path, bearer).header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(json(body))));
