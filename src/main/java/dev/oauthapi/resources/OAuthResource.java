@@ -135,7 +135,8 @@ public final class OAuthResource {
         final ErrorCode code = e.code();
         final int status;
         final String error;
-        if (code == ErrorCode.INVALID_CLIENT) {
+        if (code == ErrorCode.INVALID_CLIENT || code == ErrorCode.APP_CHECK_REQUIRED) {
+            // The contract's 401 for a missing app token here too: the app failed to prove itself.
             status = 401;
             error = "invalid_client";
         } else if (code == ErrorCode.UNSUPPORTED_GRANT_TYPE) {

@@ -400,8 +400,8 @@ class AppCheckEnforceTest {
                 "subject_token", GOOGLE.token(IOS_CLIENT, "o-" + UUID.randomUUID()).build());
         final Map<String, Long> before = stored();
         final Answer refused = http().postForm("/oauth/token", exchange, Map.of());
-        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
-        assertThat(refused.json().path("error").asText()).isEqualTo("invalid_request");
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(401);
+        assertThat(refused.json().path("error").asText()).isEqualTo("invalid_client");
         assertThat(refused.json().path("code").asText()).isEqualTo("app_check_required");
         assertThat(stored()).as("nothing created").isEqualTo(before);
 
