@@ -564,7 +564,7 @@ for RUN in $(seq 0 "$RUNS"); do
           [ "$phase" = measure ] || count=$WARM_TOKENS
           [ "$phase" = measure ] || [ "$WARMUP" -gt 0 ] || continue
           (cd "$WORK" && exec "$JAVA" -cp "$JAR" "$BENCH_DIR/Dpop.java" "$WORK/dpop-key.txt" \
-            "http://localhost:8080/api/auth/refresh" "$count" "$WORK/dpop-$RUN-$phase.txt") >"$WORK/dpop-mint.log" 2>&1 \
+            "https://auth.bench.invalid/api/auth/refresh" "$count" "$WORK/dpop-$RUN-$phase.txt") >"$WORK/dpop-mint.log" 2>&1 \
             || die "minting DPoP proofs failed: $(tail -3 "$WORK/dpop-mint.log")"
         done
         log "  minted DPoP proofs in $(($(now_ms) - MINT_START)) ms"

@@ -25,6 +25,7 @@ import dev.oauthapi.resources.AuthResource;
 import dev.oauthapi.resources.DocsResource;
 import dev.oauthapi.resources.HealthResource;
 import dev.oauthapi.resources.JwksResource;
+import dev.oauthapi.resources.OAuthErrors;
 import dev.oauthapi.resources.OAuthResource;
 import dev.oauthapi.resources.OpenApiResource;
 import dev.oauthapi.resources.PasskeysResource;
@@ -145,8 +146,9 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         environment.jersey().register(new AdminResource(services.adminUsers(), services.auditTrail(), services.usageStats()));
         environment.jersey().register(new PasskeysResource(services.passkeys()));
         environment.jersey().register(new WellKnownResource(config.passkeys(), config.tokens().issuer(),
-                config.web().publicBaseUrl()));
+                config.publicBaseUrl(), config.web().isEnabled()));
         environment.jersey().register(new OAuthResource(services.oauth(), clock));
+        environment.jersey().register(new OAuthErrors());
         environment.jersey().register(new AppCheckResource(services.appCheck().attestation()));
     }
 

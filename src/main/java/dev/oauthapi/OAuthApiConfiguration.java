@@ -23,6 +23,8 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
 
+import java.net.URI;
+
 /**
  * The root of {@code config.yml}. Dropwizard's own blocks ({@code server}, {@code logging},
  * {@code metrics}) come from {@link Configuration}; ours are one validated record each.
@@ -148,6 +150,56 @@ public class OAuthApiConfiguration extends Configuration {
 
     public OAuthConfig oauth() {
         return oauth;
+    }
+
+    /**
+     * Where apps and browsers reach this service, and the OAuth endpoints, callbacks and DPoP
+     * {@code htu}s live: {@code PUBLIC_BASE_URL}, else the origin of {@code JWT_ISSUER}.
+     */
+    @JsonIgnore
+    public URI publicBaseUrl() {
+        if (!web.isPublicBaseUrlUnset()) {
+            return web.publicBaseUrl();
+        }
+        final URI issuer = URI.create(tokens.issuer());
+        return URI.create(issuer.getScheme() + "://" + issuer.getRawAuthority());
+    }
+
+    /**
+     * RFC 8414 §2 and §3: clients find our metadata from the issuer, so it must be a URL on the host
+     * apps reach (https, or http on loopback), with no query or fragment.
+     */
+    @JsonIgnore
+    @AssertTrue(message = "JWT_ISSUER must be an https URL (http only on localhost, 127.0.0.1 or [::1]) without"
+            + " a query or fragment, on the host of PUBLIC_BASE_URL (OAuth clients look up /.well-known/"
+            + "oauth-authorization-server on the issuer's host)")
+    public boolean isIssuerOnPublicBaseUrl() {
+        if (tokens == null || tokens.issuer() == null || web == null) {
+            return true;
+        }
+        final URI issuer;
+        try {
+            issuer = new URI(tokens.issuer());
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+        final boolean loopback = issuer.getHost() != null
+                && java.util.Set.of("localhost", "127.0.0.1", "[::1]").contains(issuer.getHost());
+        if (issuer.getScheme() == null || issuer.getHost() == null || issuer.getRawUserInfo() != null
+                || issuer.getRawQuery() != null || issuer.getRawFragment() != null
+                || !("https".equals(issuer.getScheme()) || "http".equals(issuer.getScheme()) && loopback)) {
+            return false;
+        }
+        if (web.isPublicBaseUrlUnset() || !web.isPublicBaseUrlPlain()) {
+            return true; // the other check names a malformed PUBLIC_BASE_URL
+        }
+        final URI base = web.publicBaseUrl();
+        return issuer.getScheme().equals(base.getScheme().toLowerCase(java.util.Locale.ROOT))
+                && issuer.getHost().equalsIgnoreCase(base.getHost()) && port(issuer) == port(base);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     /** The web clients' ID tokens go through the same verifier as the apps': it must accept their audience. */

@@ -61,6 +61,7 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -142,7 +143,7 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
                 identities, deletion, administration, rotation, sessions, signIn.service(), signIn.web(), providerEvents,
                 new AdminUsers(jdbi, administration, sessions, cursors, passkeys, clock), new AuditTrail(jdbi, cursors),
                 new UsageStats(jdbi, clock), passkeys, passkeySignIn, appCheck, dpop,
-                new OAuthGrants(signIn.service(), rotation, sessions, accessTokens, refreshTokens, oauthClients));
+                new OAuthGrants(signIn.service(), signIn.web(), rotation, sessions, accessTokens, refreshTokens, oauthClients));
     }
 
     /** DPoP as configured: proofs checked against {@code PUBLIC_BASE_URL}, their jtis remembered in Redis. */
@@ -155,7 +156,7 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
                 ? new DpopNonces(new ServerMac(keys.shared(ServerSecrets.DPOP_NONCES)), clock) : null;
         return new DpopBinding(config.dpop().isRequired() ? DpopBinding.Mode.REQUIRED : DpopBinding.Mode.OPTIONAL,
                 new DpopProofs(config.dpop().proofLifetime().toJavaDuration(), nonces, clock),
-                new SingleUseKeys(redis, SingleUseKeys.DPOP_PROOFS), config.web().publicBaseUrl(), metrics);
+                new SingleUseKeys(redis, SingleUseKeys.DPOP_PROOFS), config.publicBaseUrl(), metrics);
     }
 
     /**
@@ -198,7 +199,7 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
                 config.idTokens().replayProtection(),
                 accounts, identities, accessTokens, clock, appleTokens(config.apple(), jdbi, random, clock, host, metrics),
                 metrics, appCheck, dpop);
-        final WebSignIn web = webSignIn(config.web(), signIn, redis,
+        final WebSignIn web = webSignIn(config.web(), config.publicBaseUrl(), config.tokens().issuer(), signIn, redis,
                 new ServerSeal(keys.shared(ServerSecrets.WEB_SIGN_IN), random), metrics, random, clock);
         // Events verify with key caches of their own: unknown key ids in a flood of forged events
         // cannot spend the fetches that sign-in relies on.
@@ -269,14 +270,19 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
     }
 
     /** Sign-in through the browser; each provider takes part when its web client is configured. */
-    private static WebSignIn webSignIn(WebSignInConfig web, SignInService signIn, Redis redis, ServerSeal seal,
-                                       AuthMetrics metrics, SecureRandom random, Clock clock) {
+    private static WebSignIn webSignIn(WebSignInConfig web, URI base, String issuer, SignInService signIn, Redis redis,
+                                       ServerSeal seal, AuthMetrics metrics, SecureRandom random, Clock clock) {
         return new WebSignIn(signIn, new WebSignInStore(redis), new SingleUseKeys(redis, SingleUseKeys.WEB_STATES), seal,
-                new WebSignIn.Endpoints(Set.copyOf(web.redirectUris().values()), web.callback("google"),
-                        web.callback("apple"), web.googleAuthorizationUrl(), web.appleAuthorizationUrl()),
+                new WebSignIn.Endpoints(Set.copyOf(web.redirectUris().values()), callback(base, "google"),
+                        callback(base, "apple"), web.googleAuthorizationUrl(), web.appleAuthorizationUrl(), issuer),
                 web.isGoogleEnabled()
                         ? new GoogleCodeExchange(web.googleTokenUrl(), web.googleClientId(), web.googleClientSecret().reveal())
                         : null,
                 web.isAppleEnabled() ? web.appleClientId() : null, metrics, random, clock);
+    }
+
+    /** Where a provider sends the browser back to. */
+    private static URI callback(URI base, String provider) {
+        return URI.create(base.toString().replaceAll("/$", "") + "/api/auth/" + provider + "/callback");
     }
 }

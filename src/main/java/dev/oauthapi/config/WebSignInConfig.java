@@ -12,11 +12,12 @@ import java.net.URI;
  * secret (the code is exchanged server to server), Apple with a Services ID.
  *
  * @param redirectUris  where the final redirect may go, compared exactly (custom schemes allowed)
- * @param publicBaseUrl where this service is reached from browsers; the callbacks live under it
+ * @param publicBaseUrl where this service is reached from browsers and apps; the callbacks live under
+ *                      it. Empty: the origin of {@code JWT_ISSUER} (see {@code OAuthApiConfiguration#publicBaseUrl})
  */
 public record WebSignInConfig(
         @NotNull CommaSeparated redirectUris,
-        @NotNull URI publicBaseUrl,
+        URI publicBaseUrl,
         @NotNull String googleClientId,
         @NotNull Secret googleClientSecret,
         @NotNull URI googleAuthorizationUrl,
@@ -80,14 +81,15 @@ public record WebSignInConfig(
     @JsonIgnore
     @AssertTrue(message = "PUBLIC_BASE_URL must be an http or https URL without a path, query or fragment")
     public boolean isPublicBaseUrlPlain() {
-        return publicBaseUrl == null || (publicBaseUrl.getScheme() != null
+        return isPublicBaseUrlUnset() || (publicBaseUrl.getScheme() != null
                 && publicBaseUrl.getScheme().matches("https?") && publicBaseUrl.getHost() != null
                 && (publicBaseUrl.getPath() == null || publicBaseUrl.getPath().isEmpty() || publicBaseUrl.getPath().equals("/"))
                 && publicBaseUrl.getQuery() == null && publicBaseUrl.getFragment() == null);
     }
 
-    /** Where the provider sends the browser back to. */
-    public URI callback(String provider) {
-        return URI.create(publicBaseUrl.toString().replaceAll("/$", "") + "/api/auth/" + provider + "/callback");
+    /** {@code PUBLIC_BASE_URL} is empty: the issuer's origin stands for it. */
+    @JsonIgnore
+    public boolean isPublicBaseUrlUnset() {
+        return publicBaseUrl == null || publicBaseUrl.toString().isEmpty();
     }
 }

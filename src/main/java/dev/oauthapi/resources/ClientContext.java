@@ -30,10 +30,9 @@ final class ClientContext {
         // After the cut, which may halve a surrogate pair.
         userAgent = StorableText.strip(userAgent);
         return device == null
-                ? new SignInContext(null, null, null, address(request), userAgent, appCheck(request), dpop(request),
-                null)
+                ? new SignInContext(null, null, null, address(request), userAgent, appCheck(request), dpop(request))
                 : new SignInContext(device.platform(), device.name(), device.appVersion(), address(request), userAgent,
-                appCheck(request), dpop(request), null);
+                appCheck(request), dpop(request));
     }
 
     /** The request's DPoP proofs (every {@code DPoP} header: more than one is refused), method and path. */

@@ -4,7 +4,6 @@ import dev.oauthapi.api.DeviceRequest;
 import dev.oauthapi.dpop.DpopBinding;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
-import dev.oauthapi.errors.RequestIds;
 import dev.oauthapi.http.RateLimited;
 import dev.oauthapi.sessions.RefreshRotation;
 import dev.oauthapi.signin.OAuthGrants;
@@ -12,6 +11,7 @@ import dev.oauthapi.signin.SignInService;
 import dev.oauthapi.tokens.AccessTokens;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -35,17 +36,37 @@ import java.util.Set;
 @Path("/oauth")
 @Produces(MediaType.APPLICATION_JSON)
 public final class OAuthResource {
-    /** Session problems of a refresh: RFC 6749's {@code invalid_grant}. */
-    private static final Set<ErrorCode> GRANT_ERRORS = Set.of(ErrorCode.INVALID_GRANT, ErrorCode.INVALID_REFRESH_TOKEN,
-            ErrorCode.REFRESH_TOKEN_REUSED, ErrorCode.SESSION_REVOKED, ErrorCode.SESSION_EXPIRED,
-            ErrorCode.ACCOUNT_DISABLED, ErrorCode.DPOP_PROOF_REFUSED);
-
     private final OAuthGrants grants;
     private final Clock clock;
 
     public OAuthResource(OAuthGrants grants, Clock clock) {
         this.grants = grants;
         this.clock = clock;
+    }
+
+    /**
+     * The browser flow of {@code /api/auth/{provider}/authorize} for an OAuth client (RFC 6749
+     * §4.1.1): {@code provider}, or its synonym {@code idp_hint}, picks Google or Apple.
+     */
+    @GET
+    @Path("/authorize")
+    @RateLimited(RateLimited.Bucket.AUTH)
+    public Response authorize(@Context UriInfo uri) {
+        try {
+            final MultivaluedMap<String, String> query = uri.getQueryParameters();
+            final String provider = single(query, "provider");
+            final String hint = single(query, "idp_hint");
+            final OAuthGrants.Authorization request = new OAuthGrants.Authorization(single(query, "response_type"),
+                    single(query, "client_id"), single(query, "redirect_uri"), single(query, "code_challenge"),
+                    single(query, "code_challenge_method"), query.getFirst("state"), provider != null ? provider : hint,
+                    single(query, "dpop_jkt"));
+            return Response.status(Response.Status.FOUND).location(grants.authorize(request))
+                    .header("Cache-Control", "no-store").build();
+        } catch (ApiException e) {
+            // Never a redirect to a client or redirect_uri we do not know (§4.1.2.1): shown to the user.
+            return OAuthErrors.of(e, e.code() == ErrorCode.INVALID_CLIENT ? "invalid_client" : "invalid_request",
+                    e.code() == ErrorCode.PROVIDER_NOT_ENABLED ? 404 : 400);
+        }
     }
 
     @POST
@@ -62,6 +83,12 @@ public final class OAuthResource {
                         single(form, "authorization_code"), ClientContext.of(http, device));
                 return tokens(result.accessToken(), result.session().refreshToken(), OAuthGrants.ACCESS_TOKEN_TYPE);
             }
+            if ("authorization_code".equals(grantType)) {
+                final DeviceRequest device = device(single(form, "device_platform"), single(form, "device_name"));
+                final SignInService.Result result = grants.redeem(single(form, "code"), single(form, "code_verifier"),
+                        single(form, "redirect_uri"), single(form, "client_id"), ClientContext.of(http, device));
+                return tokens(result.accessToken(), result.session().refreshToken(), null);
+            }
             if ("refresh_token".equals(grantType)) {
                 final RefreshRotation.Refreshed refreshed = grants.refresh(single(form, "refresh_token"),
                         single(form, "client_id"), ClientContext.address(http), ClientContext.appCheck(http),
@@ -73,7 +100,7 @@ public final class OAuthResource {
             }
             throw new ApiException(ErrorCode.UNSUPPORTED_GRANT_TYPE, "grant_type " + grantType + " is not supported here.");
         } catch (ApiException e) {
-            return error(e, "refresh_token".equals(form.getFirst("grant_type")));
+            return OAuthErrors.of(e, !OAuthGrants.TOKEN_EXCHANGE.equals(form.getFirst("grant_type")));
         }
     }
 
@@ -87,7 +114,7 @@ public final class OAuthResource {
             grants.revoke(single(form, "token"), single(form, "client_id"), ClientContext.address(http));
             return Response.ok().header("Cache-Control", "no-store").build();
         } catch (ApiException e) {
-            return error(e, true);
+            return OAuthErrors.of(e, true);
         }
     }
 
@@ -125,47 +152,5 @@ public final class OAuthResource {
             body.put("issued_token_type", issuedTokenType);
         }
         return Response.ok(body).header("Cache-Control", "no-store").header("Pragma", "no-cache").build();
-    }
-
-    /**
-     * RFC 6749 §5.2's shape: the OAuth error its status and meaning call for, the detail as its
-     * description, and our code and request id beside them; headers (DPoP-Nonce, Retry-After) kept.
-     */
-    private static Response error(ApiException e, boolean grantErrors) {
-        final ErrorCode code = e.code();
-        final int status;
-        final String error;
-        if (code == ErrorCode.INVALID_CLIENT || code == ErrorCode.APP_CHECK_REQUIRED) {
-            // The contract's 401 for a missing app token here too: the app failed to prove itself.
-            status = 401;
-            error = "invalid_client";
-        } else if (code == ErrorCode.UNSUPPORTED_GRANT_TYPE) {
-            status = 400;
-            error = "unsupported_grant_type";
-        } else if (code == ErrorCode.USE_DPOP_NONCE || code == ErrorCode.INVALID_DPOP_PROOF) {
-            status = 400;
-            error = code.code();
-        } else if (code.status() >= 500) {
-            status = 503;
-            error = "temporarily_unavailable";
-        } else if (code.status() == 429) {
-            status = 429;
-            error = "slow_down";
-        } else if (grantErrors && GRANT_ERRORS.contains(code)) {
-            status = 400;
-            error = "invalid_grant";
-        } else {
-            status = 400;
-            error = "invalid_request";
-        }
-        final Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", error);
-        body.put("error_description", e.getMessage());
-        body.put("code", code.code());
-        body.put("requestId", RequestIds.current());
-        final Response.ResponseBuilder answer = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(body).header("Cache-Control", "no-store");
-        e.headers().forEach(answer::header);
-        return answer.build();
     }
 }

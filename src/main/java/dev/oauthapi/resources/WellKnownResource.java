@@ -7,6 +7,7 @@ import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
@@ -26,13 +27,17 @@ public final class WellKnownResource {
     private final Map<String, Object> appleAppSiteAssociation;
     private final List<Map<String, Object>> assetLinks;
     private final Map<String, Object> authorizationServer;
+    private final String issuerPath;
 
     /**
      * @param issuer        our tokens' issuer ({@code JWT_ISSUER})
      * @param publicBaseUrl where apps reach this service; the OAuth endpoints are under it
+     * @param codeFlow      whether the browser sign-in is on, and with it the authorization endpoint
      */
-    public WellKnownResource(PasskeysConfig config, String issuer, URI publicBaseUrl) {
-        this.authorizationServer = authorizationServer(issuer, publicBaseUrl);
+    public WellKnownResource(PasskeysConfig config, String issuer, URI publicBaseUrl, boolean codeFlow) {
+        this.authorizationServer = authorizationServer(issuer, publicBaseUrl, codeFlow);
+        final String path = URI.create(issuer).getRawPath();
+        this.issuerPath = path == null || path.equals("/") ? "" : path.replaceAll("/$", "");
         this.appleAppSiteAssociation = config.isEnabled() && !config.iosAppIds().isEmpty()
                 ? Map.of("webcredentials", Map.of("apps", config.iosAppIds().values())) : null;
         this.assetLinks = config.isEnabled() ? config.android().stream().map(app -> {
@@ -49,29 +54,42 @@ public final class WellKnownResource {
     }
 
     /**
-     * RFC 8414 metadata: only what this service serves. The browser flow's standard authorization
-     * endpoint is not served yet, so neither it nor the authorization-code grant is listed.
+     * RFC 8414 metadata: only what this service serves. Without the browser sign-in there is no
+     * authorization endpoint, so neither it nor the authorization-code grant is listed.
      */
-    private static Map<String, Object> authorizationServer(String issuer, URI base) {
+    private static Map<String, Object> authorizationServer(String issuer, URI base, boolean codeFlow) {
         final String root = base.toString().endsWith("/") ? base.toString().substring(0, base.toString().length() - 1)
                 : base.toString();
         final Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("issuer", issuer);
+        if (codeFlow) {
+            metadata.put("authorization_endpoint", root + "/oauth/authorize");
+        }
         metadata.put("token_endpoint", root + "/oauth/token");
         metadata.put("revocation_endpoint", root + "/oauth/revoke");
         metadata.put("jwks_uri", root + "/.well-known/jwks.json");
-        metadata.put("response_types_supported", List.of());
-        metadata.put("grant_types_supported", List.of("refresh_token", OAuthGrants.TOKEN_EXCHANGE));
+        metadata.put("response_types_supported", codeFlow ? List.of("code") : List.of());
+        metadata.put("grant_types_supported", codeFlow
+                ? List.of("authorization_code", "refresh_token", OAuthGrants.TOKEN_EXCHANGE)
+                : List.of("refresh_token", OAuthGrants.TOKEN_EXCHANGE));
         metadata.put("token_endpoint_auth_methods_supported", List.of("none"));
         metadata.put("revocation_endpoint_auth_methods_supported", List.of("none"));
         metadata.put("code_challenge_methods_supported", List.of("S256"));
         metadata.put("dpop_signing_alg_values_supported", DpopProofs.ALGORITHMS);
+        if (codeFlow) {
+            // RFC 9207: every redirect of ours names us, so a client of several servers cannot be mixed up.
+            metadata.put("authorization_response_iss_parameter_supported", true);
+        }
         return java.util.Collections.unmodifiableMap(metadata);
     }
 
+    /** RFC 8414 §3.1: an issuer with a path has its metadata here, with the path after the well-known name. */
     @GET
-    @Path("/oauth-authorization-server")
-    public Map<String, Object> authorizationServer() {
+    @Path("/oauth-authorization-server{path: (/.*)?}")
+    public Map<String, Object> authorizationServer(@PathParam("path") String path) {
+        if (!issuerPath.equals(path == null ? "" : path)) {
+            throw new ApiException(ErrorCode.NOT_FOUND, "No authorization server has this issuer here; see JWT_ISSUER.");
+        }
         return authorizationServer;
     }
 

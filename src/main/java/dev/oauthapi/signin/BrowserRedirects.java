@@ -56,12 +56,22 @@ final class BrowserRedirects {
 
     /** To the app: one parameter, and its own state when it sent one. */
     static URI toApp(Pending pending, String name, String value) {
-        final Map<String, String> query = new LinkedHashMap<>();
-        query.put(name, value);
-        if (pending.appState() != null) {
-            query.put("state", pending.appState());
+        return toApp(pending.redirectUri(), pending.appState(), Map.of(name, value), null);
+    }
+
+    /**
+     * To the app: the parameters, its own state when it sent one, and, for an OAuth client, our
+     * issuer ({@code iss}, RFC 9207: a client talking to several servers knows which one answered).
+     */
+    static URI toApp(String redirectUri, String appState, Map<String, String> parameters, String issuer) {
+        final Map<String, String> query = new LinkedHashMap<>(parameters);
+        if (appState != null) {
+            query.put("state", appState);
         }
-        return withQuery(pending.redirectUri(), query);
+        if (issuer != null) {
+            query.put("iss", issuer);
+        }
+        return withQuery(redirectUri, query);
     }
 
     /** Apple's {@code user}: {@code {"name": {"firstName", "lastName"}, "email"}}; anything else is no name. */

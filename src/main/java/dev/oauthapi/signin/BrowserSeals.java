@@ -32,14 +32,24 @@ final class BrowserSeals {
     private static final ObjectMapper JSON = Jackson.newObjectMapper();
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
-    /** What a state stands for until the provider sends the browser back. */
+    /**
+     * What a state stands for until the provider sends the browser back. {@code clientId} and
+     * {@code dpopJkt} are an OAuth client's ({@code /oauth/authorize}); null for the JSON API's flow.
+     */
     record Pending(Provider provider, String redirectUri, String codeChallenge, String appState, String nonce,
-                   String googleVerifier, Instant expiresAt) {
+                   String googleVerifier, Instant expiresAt, String clientId, String dpopJkt) {
+        boolean isOAuth() {
+            return clientId != null;
+        }
     }
 
-    /** What a one-time code stands for until the app exchanges it. */
+    /**
+     * What a one-time code stands for until the app exchanges it: {@code redirectUri} is the one
+     * Apple's code was issued for, {@code clientRedirectUri} the app's; an OAuth client's code also
+     * names the client and the key it is bound to.
+     */
     record Grant(VerifiedIdToken token, String fullName, String appleCode, String redirectUri, String codeChallenge,
-                 Instant expiresAt) {
+                 Instant expiresAt, String clientId, String clientRedirectUri, String dpopJkt) {
     }
 
     private final ServerSeal seal;

@@ -87,7 +87,7 @@ public final class SignInService {
             }
             // Before the token and nonce are spent: a refused app may retry with an app token.
             appCheck.admit(appCheck.read(context.appCheck()), token.clientId(), appCheck.isWeb(token.clientId()));
-            final SignInContext bound = context.boundTo(dpop.bind(context.dpop(), true));
+            final SignInContext bound = proven(context);
             final SignedIn signedIn = acceptOnce(idToken, nonce, token,
                     verified -> accounts.signIn(verified, fullName, bound));
             return succeeded(provider, afterCommit(token, signedIn, authorizationCode, null, bound.dpopJkt()));
@@ -115,12 +115,26 @@ public final class SignInService {
                            SignInContext context) {
         try {
             appCheck.admit(appCheck.read(context.appCheck()), token.clientId(), true); // a browser sign-in: web
-            final SignInContext bound = context.boundTo(dpop.bind(context.dpop(), true));
+            final SignInContext bound = proven(context);
             return succeeded(token.provider(), afterCommit(token, accounts.signIn(token, fullName, bound),
                     authorizationCode, redirectUri, bound.dpopJkt()));
         } catch (RuntimeException e) {
             throw counted(token.provider(), e);
         }
+    }
+
+    /** Whether sessions may be bound to keys at all ({@code DPOP_MODE} is not {@code off}). */
+    public boolean bindsKeys() {
+        return dpop.isOn();
+    }
+
+    /**
+     * The context with its DPoP proof checked (a session start): bound to the proof's key, or
+     * unbound without one. A context bound already is not checked again: its proof's {@code jti}
+     * is spent, and the browser flow checks the proof before it spends its one-time code.
+     */
+    public SignInContext proven(SignInContext context) {
+        return context.dpopJkt() != null ? context : context.boundTo(dpop.bind(context.dpop(), true));
     }
 
     private Result succeeded(Provider provider, Result result) {

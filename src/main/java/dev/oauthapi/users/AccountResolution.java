@@ -107,18 +107,18 @@ public final class AccountResolution {
         }
         // Unchanged, the profile read with the identity is the one to answer.
         return signedIn(changed ? Profiles.read(tx.handle(), user.id()) : UserProfile.of(known.found().user()), false,
-                known.started(), token);
+                known.started());
     }
 
     private static SessionLifecycle.NewSession newSession(UUID userId, VerifiedIdToken token, SignInContext context) {
-        return new SessionLifecycle.NewSession(userId, token.provider().wireName(), token.clientId(), context.platform(),
+        return new SessionLifecycle.NewSession(userId, token.provider().wireName(), context.sessionClient(token.clientId()),
+                context.platform(),
                 context.deviceName(), context.appVersion(), context.ipAddress(), context.userAgent(), context.dpopJkt());
     }
 
-    private static SignedIn signedIn(UserProfile profile, boolean isNewUser, SessionLifecycle.Started started,
-                                     VerifiedIdToken token) {
-        return new SignedIn(profile, isNewUser, started.session().id(), token.clientId(), started.refreshToken(),
-                started.session().expiresAt());
+    private static SignedIn signedIn(UserProfile profile, boolean isNewUser, SessionLifecycle.Started started) {
+        return new SignedIn(profile, isNewUser, started.session().id(), started.session().clientId(),
+                started.refreshToken(), started.session().expiresAt());
     }
 
     /** Step two: a new identity joins the one user its authoritative, verified e-mail names. */
@@ -132,7 +132,7 @@ public final class AccountResolution {
                 Map.of("provider", token.provider().wireName(), "newUser", false, "linkedBy", "email"));
         // An identity more: copies of its profile are out of date.
         tx.profileChanged(user.id());
-        return signedIn(Profiles.read(tx.handle(), user.id()), false, started, token);
+        return signedIn(Profiles.read(tx.handle(), user.id()), false, started);
     }
 
     /**
@@ -147,7 +147,7 @@ public final class AccountResolution {
         final SessionLifecycle.Started started = tx.signUp(user, identity, newSession(user.id(), token, context),
                 Map.of("provider", token.provider().wireName(), "newUser", true));
         // Nobody can have a copy of a profile that did not exist; all of it was written just now.
-        return signedIn(UserProfile.of(new UserWithIdentities(user, List.of(identity), 0)), true, started, token);
+        return signedIn(UserProfile.of(new UserWithIdentities(user, List.of(identity), 0)), true, started);
     }
 
     /** The one user an e-mail may link to, under the linking rule above; none when in doubt. */

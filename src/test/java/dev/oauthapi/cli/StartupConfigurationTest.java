@@ -119,6 +119,36 @@ class StartupConfigurationTest {
                 .doesNotContain("\tat ");
     }
 
+    /** RFC 8414: clients look the metadata up on the issuer's host, so the issuer must be where they reach us. */
+    @Test
+    void refusesAnIssuerThatOAuthClientsCouldNotDiscover() {
+        final String[][] refused = {
+                {"https://auth.example.com", "https://api.example.com"},
+                {"https://auth.example.com:8443", "https://auth.example.com"},
+                {"http://auth.example.com", ""},
+                {"https://auth.example.com?tenant=1", ""},
+                {"https://auth.example.com#top", ""},
+                {"auth.example.com", ""}};
+        for (String[] issuerAndBase : refused) {
+            final Map<String, String> env = complete();
+            env.put("JWT_ISSUER", issuerAndBase[0]);
+            env.put("PUBLIC_BASE_URL", issuerAndBase[1]);
+
+            final CommandResult result = TestApp.run(env, "check", TestApp.CONFIG);
+
+            assertThat(result.stderr()).as(String.join(" on ", issuerAndBase))
+                    .contains("JWT_ISSUER must be an https URL (http only on localhost").doesNotContain("\tat ");
+        }
+        for (String[] issuerAndBase : new String[][] {{"https://auth.example.com/tenant-1", ""},
+                {"https://AUTH.example.com", "https://auth.example.com:443"}, {"http://127.0.0.1:8080", ""}}) {
+            final Map<String, String> env = complete();
+            env.put("JWT_ISSUER", issuerAndBase[0]);
+            env.put("PUBLIC_BASE_URL", issuerAndBase[1]);
+
+            assertThat(TestApp.run(env, "check", TestApp.CONFIG).error()).as(String.join(" on ", issuerAndBase)).isEmpty();
+        }
+    }
+
     @Test
     void refusesAnAppAttestationThatCouldNotWork() {
         final Map<String, String> env = complete();

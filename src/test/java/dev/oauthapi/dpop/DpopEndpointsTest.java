@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(DropwizardExtensionsSupport.class)
 class DpopEndpointsTest {
     static final String CLIENT = "1234-ios.apps.googleusercontent.com";
-    static final String BASE = "https://auth.example.com";
+    static final String BASE = TestEnvironment.ISSUER;
     static final FakeProvider GOOGLE = FakeProvider.start(Provider.GOOGLE);
     static final FakeProvider APPLE = FakeProvider.start(Provider.APPLE);
     static final Map<String, String> ENV = env();

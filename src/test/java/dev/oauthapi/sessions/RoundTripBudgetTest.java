@@ -221,7 +221,7 @@ class RoundTripBudgetTest {
     @Test
     void aDpopBoundRefreshIsStillOneStatementAndOneMoreRedisWrite() {
         final java.security.KeyPair key = TestDpop.key();
-        final String base = "http://localhost:8080";
+        final String base = TestEnvironment.ISSUER;
         final String signInId = requestId();
         final String token = GOOGLE.token(CLIENT, newSubject()).claim("jti", UUID.randomUUID().toString()).build();
         final Answer signedIn = new TestHttp(APP.getLocalPort()).send(post("/api/auth/google", Map.of("idToken", token),

@@ -35,7 +35,7 @@ class OAuthEndpointsTest {
     static final String IOS = "1234-ios.apps.googleusercontent.com";
     static final String OTHER = "5678-ios.apps.googleusercontent.com";
     static final String APPLE_APP = "com.example.app";
-    static final String BASE = "https://auth.example.com";
+    static final String BASE = TestEnvironment.ISSUER;
     static final FakeProvider GOOGLE = FakeProvider.start(Provider.GOOGLE);
     static final FakeProvider APPLE = FakeProvider.start(Provider.APPLE);
     static final Map<String, String> ENV = env();
@@ -94,7 +94,10 @@ class OAuthEndpointsTest {
         assertThat(metadata.path("token_endpoint").asText()).isEqualTo(BASE + "/oauth/token");
         assertThat(metadata.path("revocation_endpoint").asText()).isEqualTo(BASE + "/oauth/revoke");
         assertThat(metadata.path("jwks_uri").asText()).isEqualTo(BASE + "/.well-known/jwks.json");
-        assertThat(metadata.has("authorization_endpoint")).as("not served yet").isFalse();
+        assertThat(metadata.has("authorization_endpoint")).as("the browser sign-in is off here").isFalse();
+        final Answer authorize = http().get("/oauth/authorize?client_id=" + IOS, null);
+        assertThat(authorize.status()).isEqualTo(404);
+        assertThat(authorize.json().path("code").asText()).isEqualTo("provider_not_enabled");
         assertThat(metadata.path("grant_types_supported").toString()).contains("refresh_token")
                 .contains("token-exchange").doesNotContain("authorization_code");
         assertThat(metadata.path("dpop_signing_alg_values_supported").toString()).contains("ES256");

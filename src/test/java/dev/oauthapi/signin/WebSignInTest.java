@@ -7,6 +7,8 @@ import dev.oauthapi.testing.FakeGoogleOAuth;
 import dev.oauthapi.testing.FakeProvider;
 import dev.oauthapi.testing.MutableClock;
 import dev.oauthapi.testing.TestApp;
+import dev.oauthapi.testing.TestBrowser;
+import dev.oauthapi.testing.TestBrowser.Pkce;
 import dev.oauthapi.testing.TestDatabase;
 import dev.oauthapi.testing.TestEnvironment;
 import dev.oauthapi.testing.TestHttp;
@@ -20,18 +22,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.Jedis;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,6 +35,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static dev.oauthapi.testing.TestBrowser.enc;
+import static dev.oauthapi.testing.TestBrowser.location;
+import static dev.oauthapi.testing.TestBrowser.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -62,7 +61,6 @@ class WebSignInTest {
     static final Map<String, String> OFF_ENV = TestEnvironment.withProviders(GOOGLE, GOOGLE_WEB, APPLE, APPLE_WEB);
     static final DropwizardAppExtension<OAuthApiConfiguration> OFF = TestApp.extension(OFF_ENV);
     static final TestDatabase DB = new TestDatabase(ENV);
-    static final HttpClient BROWSER = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     private static Map<String, String> environment() {
         final Map<String, String> env = TestEnvironment.withProviders(GOOGLE, "ios.apps.googleusercontent.com," + GOOGLE_WEB,
@@ -85,55 +83,9 @@ class WebSignInTest {
         return new TestHttp(APP.getLocalPort());
     }
 
-    /** An app's PKCE pair. */
-    record Pkce(String verifier, String challenge) {
-        static Pkce fresh() {
-            final String verifier = UUID.randomUUID() + "-" + UUID.randomUUID();
-            try {
-                return new Pkce(verifier, Base64.getUrlEncoder().withoutPadding().encodeToString(
-                        MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII))));
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    private static String enc(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    private static Map<String, String> query(URI uri) {
-        final Map<String, String> values = new LinkedHashMap<>();
-        if (uri.getRawQuery() != null) {
-            for (String pair : uri.getRawQuery().split("&")) {
-                final int equals = pair.indexOf('=');
-                values.put(pair.substring(0, equals), URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return values;
-    }
-
     private static Answer authorize(String provider, String redirectUri, Pkce pkce, String state) {
         return http().get("/api/auth/" + provider + "/authorize?redirect_uri=" + enc(redirectUri) + "&code_challenge="
                 + pkce.challenge() + "&code_challenge_method=S256" + (state == null ? "" : "&state=" + enc(state)), null);
-    }
-
-    private static URI location(Answer answer) {
-        assertThat(answer.status()).as(answer.toString()).isIn(302, 303);
-        return URI.create(answer.header("Location"));
-    }
-
-    /** The browser at Google: consent, and back to our callback with a code. */
-    private static URI throughGoogle(URI google) throws Exception {
-        final HttpResponse<String> consent = BROWSER.send(HttpRequest.newBuilder(google).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(consent.statusCode()).as(consent.body()).isEqualTo(302);
-        return URI.create(consent.headers().firstValue("Location").orElseThrow());
-    }
-
-    /** Our callback, reached on this test's port whatever PUBLIC_BASE_URL says. */
-    private static Answer callback(URI callback) {
-        return http().get(callback.getRawPath() + "?" + callback.getRawQuery(), null);
     }
 
     private static Answer appleCallback(Map<String, String> form) {
@@ -142,6 +94,14 @@ class WebSignInTest {
         return http().send(http().request("/api/auth/apple/callback", null)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private static URI throughGoogle(URI google) throws Exception {
+        return TestBrowser.through(google);
+    }
+
+    private static Answer callback(URI callback) {
+        return TestBrowser.callback(http(), callback);
     }
 
     private static Answer exchange(String code, String verifier) {
@@ -163,7 +123,7 @@ class WebSignInTest {
         final Map<String, String> asked = query(google);
         assertThat(google.toString()).startsWith(GOOGLE_OAUTH.baseUrl() + "/o/oauth2/v2/auth?");
         assertThat(asked).containsEntry("client_id", GOOGLE_WEB).containsEntry("code_challenge_method", "S256")
-                .containsEntry("redirect_uri", "http://localhost:8080/api/auth/google/callback").containsKey("nonce")
+                .containsEntry("redirect_uri", TestEnvironment.ISSUER + "/api/auth/google/callback").containsKey("nonce")
                 .containsEntry("prompt", "select_account");
         assertThat(asked.get("code_challenge")).as("our own PKCE toward Google, not the app's").isNotEqualTo(pkce.challenge());
         assertThat(asked.get("state")).isNotEqualTo("app-state-1");

@@ -30,9 +30,15 @@ public final class TestDpop {
 
     /** A proof for {@code method} and {@code base + path}; with {@code accessToken}, its {@code ath}; with {@code nonce}, ours. */
     public static String proof(KeyPair key, String method, String base, String path, String accessToken, String nonce) {
+        return proof(key, method, base, path, accessToken, nonce, java.time.Instant.now());
+    }
+
+    /** As above, made at {@code iat}: a service running on a test clock. */
+    public static String proof(KeyPair key, String method, String base, String path, String accessToken, String nonce,
+                               java.time.Instant iat) {
         final var builder = Jwts.builder().header().type("dpop+jwt").add("jwk", Jwks.builder().key(key.getPublic())
                         .build()).and()
-                .id(UUID.randomUUID().toString()).claim("htm", method).claim("htu", base + path).issuedAt(new Date());
+                .id(UUID.randomUUID().toString()).claim("htm", method).claim("htu", base + path).issuedAt(Date.from(iat));
         if (accessToken != null) {
             builder.claim("ath", Sha256.base64url(accessToken));
         }
