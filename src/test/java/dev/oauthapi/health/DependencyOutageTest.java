@@ -121,6 +121,12 @@ class DependencyOutageTest {
                     APPLE.token(CLIENT, "001." + UUID.randomUUID()).build()));
             assertThat(signIn.status()).as("no token that was not stored").isEqualTo(503);
             assertThat(signIn.json().has("tokens")).isFalse();
+            final Answer oauth = http().postForm("/oauth/token", Map.of("grant_type", "refresh_token",
+                    "refresh_token", refreshToken, "client_id", CLIENT), Map.of());
+            assertThat(oauth.status()).as(oauth.toString()).isEqualTo(503);
+            assertThat(oauth.json().path("error").asText()).isEqualTo("temporarily_unavailable");
+            assertThat(oauth.json().path("code").asText()).isEqualTo("service_unavailable");
+            assertThat(oauth.header("Retry-After")).isNotNull();
         } finally {
             POSTGRES.start();
         }

@@ -84,6 +84,13 @@ class RateLimitTest {
         assertThat(refused.header("RateLimit-Remaining")).isEqualTo("0");
         assertThat(refused.header("RateLimit-Reset")).isEqualTo(refused.header("Retry-After"));
         assertThat(refused.header("Content-Type")).isEqualTo("application/problem+json");
+        // The OAuth endpoints share the bucket, and answer in RFC 6749's shape.
+        final Answer oauth = http().postForm("/oauth/token", Map.of("grant_type", "refresh_token"), Map.of());
+        assertThat(oauth.status()).isEqualTo(429);
+        assertThat(oauth.header("Content-Type")).isEqualTo("application/json");
+        assertThat(oauth.json().path("error").asText()).isEqualTo("slow_down");
+        assertThat(oauth.json().path("code").asText()).isEqualTo("rate_limited");
+        assertThat(oauth.header("Retry-After")).isNotNull();
     }
 
     @Test
