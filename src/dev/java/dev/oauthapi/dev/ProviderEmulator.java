@@ -400,6 +400,8 @@ public final class ProviderEmulator {
                 .subject(grant.subject())
                 .issuedAt(java.util.Date.from(now))
                 .expiration(java.util.Date.from(now.plus(Duration.ofHours(1))))
+                // Two sign-ins within a second are two tokens, not a replay of one.
+                .id(java.util.UUID.randomUUID().toString())
                 .claim("email", grant.email())
                 .claim("email_verified", grant.emailVerified());
         if (grant.provider().equals("google")) {

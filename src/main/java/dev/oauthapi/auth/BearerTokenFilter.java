@@ -30,7 +30,8 @@ public final class BearerTokenFilter<P extends Principal> extends AuthFilter<Bea
         final String header = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
         final String token = token(header);
         if (!authenticate(request, token == null ? null : new BearerToken(token, request, isDpop(header)), SCHEME)) {
-            throw unauthorizedHandler.buildException(prefix, realm);
+            // A DPoP client is challenged in its own scheme (RFC 9449 §7.1).
+            throw unauthorizedHandler.buildException(header != null && isDpop(header) ? DPOP : prefix, realm);
         }
         // Who the request is from, for every log line of it and the request log: the id only.
         final String user = request.getSecurityContext().getUserPrincipal().getName();

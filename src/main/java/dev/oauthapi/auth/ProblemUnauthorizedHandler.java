@@ -1,5 +1,6 @@
 package dev.oauthapi.auth;
 
+import dev.oauthapi.dpop.DpopBinding;
 import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.errors.Problem;
 import dev.oauthapi.errors.RequestIds;
@@ -9,7 +10,8 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * The 401 of a missing, malformed, expired, tampered or revoked access token: the one error shape,
- * code {@code invalid_token}, and the RFC 6750 challenge. It does not say which of those it was.
+ * code {@code invalid_token}, and the RFC 6750 challenge (RFC 9449's to a token sent as
+ * {@code DPoP}). It does not say which of those it was.
  */
 public final class ProblemUnauthorizedHandler implements UnauthorizedHandler {
     @Override
@@ -18,7 +20,9 @@ public final class ProblemUnauthorizedHandler implements UnauthorizedHandler {
                 "Send a valid access token: Authorization: Bearer <accessToken>.");
         return Response.status(problem.status())
                 .type(Problem.MEDIA_TYPE)
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")
+                .header(HttpHeaders.WWW_AUTHENTICATE, "DPoP".equals(prefix)
+                        ? "DPoP error=\"invalid_token\", algs=\"" + DpopBinding.algorithms() + "\""
+                        : "Bearer error=\"invalid_token\"")
                 .header(RequestIds.HEADER, problem.requestId())
                 .header("Cache-Control", "no-store")
                 .entity(problem)

@@ -129,6 +129,10 @@ class DpopEndpointsTest {
         assertThat(replayed.status()).isEqualTo(401);
         assertThat(replayed.code()).isEqualTo("invalid_dpop_proof");
         assertThat(replayed.header("WWW-Authenticate")).startsWith("DPoP error=\"invalid_dpop_proof\"");
+        // A token we do not accept at all, sent as DPoP, is challenged in DPoP's scheme too.
+        final Answer unknown = me("DPoP", access + "x", proof(key, "GET", "/api/users/me", access + "x"));
+        assertThat(unknown.status()).isEqualTo(401);
+        assertThat(unknown.header("WWW-Authenticate")).startsWith("DPoP error=\"invalid_token\"").contains("algs=");
     }
 
     @Test
