@@ -161,8 +161,9 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
 
     /**
      * The clients that cannot attest, so the app-check gate lets them through: the web client ids
-     * of Google and Apple (the browser sign-in's, and web apps'), and the web origins passkeys may
-     * come from ({@code https://<RP ID>} is what iOS apps send: not web).
+     * of Google and Apple (the browser sign-in's, and web apps'), the OAuth clients that are no
+     * provider's, and the web origins passkeys may come from ({@code https://<RP ID>} is what iOS
+     * apps send: not web).
      */
     private static Set<String> webClients(OAuthApiConfiguration config) {
         final Set<String> web = new HashSet<>();
@@ -172,6 +173,12 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
         if (!config.web().appleClientId().isBlank()) {
             web.add(config.web().appleClientId());
         }
+        // Clients only of OAUTH_CLIENT_IDS start sessions only through the browser sign-in: no provider
+        // issues them ID tokens to exchange, and a passkey sign-in may not name them.
+        config.oauth().clientIds().values().stream()
+                .filter(client -> !config.google().clientIds().values().contains(client)
+                        && !config.apple().clientIds().values().contains(client))
+                .forEach(web::add);
         if (config.passkeys().isEnabled()) {
             config.passkeys().origins().values().stream()
                     .filter(origin -> !origin.equals("https://" + config.passkeys().rpId())).forEach(web::add);

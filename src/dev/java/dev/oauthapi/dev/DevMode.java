@@ -49,6 +49,8 @@ public final class DevMode {
     static final String GOOGLE_WEB_SECRET = "dev-web-client-secret";
     static final String APPLE_BUNDLE_ID = "dev.oauthapi.app";
     static final String APPLE_SERVICES_ID = "dev.oauthapi.web";
+    /** The emulator's web app, a standard OAuth client ({@code OAUTH_CLIENT_IDS}). */
+    static final String WEB_APP_CLIENT = "dev-web-app";
     static final String APPLE_TEAM_ID = "DEVTEAM001";
     static final String APPLE_KEY_ID = "DEVKEY0001";
 
@@ -117,6 +119,7 @@ public final class DevMode {
         defaults.put("JWT_AUDIENCE", "oauth-api-dev");
         defaults.put("PUBLIC_BASE_URL", origin);
         defaults.put("WEB_REDIRECT_URIS", emulator + "/done");
+        defaults.put("OAUTH_CLIENT_IDS", WEB_APP_CLIENT);
         defaults.put("GOOGLE_CLIENT_IDS", GOOGLE_IOS_CLIENT + "," + GOOGLE_WEB_CLIENT);
         defaults.put("GOOGLE_JWKS_URL", emulator + "/google/jwks");
         defaults.put("GOOGLE_RISC_JWKS_URL", emulator + "/google/jwks"); // nothing sends events here: no fetch leaves

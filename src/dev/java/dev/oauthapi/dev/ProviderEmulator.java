@@ -251,32 +251,115 @@ public final class ProviderEmulator {
         return Response.ok().build();
     }
 
-    /** Where the browser sign-in of the emulator ends: a page that exchanges the code, as a web app would. */
+    /**
+     * The emulator's web app, a standard OAuth client in two pages and a script: it signs in through
+     * {@code /oauth/authorize} and {@code /oauth/token} with PKCE and a DPoP key made in the browser
+     * (WebCrypto, non-extractable, kept in IndexedDB), calls the API with it, and refreshes with it.
+     */
+    @GET
+    @Path("/web-app.js")
+    @Produces("text/javascript")
+    public String webApp() {
+        return """
+                // A browser cannot read this key out, so a stolen refresh token is useless without this browser.
+                const b64url = bytes => btoa(String.fromCharCode(...new Uint8Array(bytes)))
+                    .replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
+                const utf8 = text => new TextEncoder().encode(text);
+                const sha256 = async text => b64url(await crypto.subtle.digest('SHA-256', utf8(text)));
+                const CLIENT_ID = 'WEB_APP_CLIENT';
+                const REDIRECT_URI = location.origin + '/emulator/done';
+                const keyStore = mode => new Promise((resolve, reject) => {
+                  const open = indexedDB.open('emulator-web-app', 1);
+                  open.onupgradeneeded = () => open.result.createObjectStore('keys');
+                  open.onerror = () => reject(open.error);
+                  open.onsuccess = () => resolve(open.result.transaction('keys', mode).objectStore('keys'));
+                });
+                const saveKey = async key => { (await keyStore('readwrite')).put(key, 'dpop'); };
+                const loadKey = async () => { const request = (await keyStore('readonly')).get('dpop');
+                  return new Promise(resolve => { request.onsuccess = () => resolve(request.result); }); };
+                const newKey = () => crypto.subtle.generateKey({name: 'ECDSA', namedCurve: 'P-256'}, false, ['sign']);
+                const publicJwk = async key => {
+                  const jwk = await crypto.subtle.exportKey('jwk', key.publicKey);
+                  return {crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y}; // RFC 7638's members, in its order
+                };
+                const thumbprint = async key => sha256(JSON.stringify(await publicJwk(key)));
+                const metadata = () => fetch('/.well-known/oauth-authorization-server').then(answer => answer.json());
+                // RFC 9449 section 4: WebCrypto's ECDSA signature is already JWS's r || s.
+                const proof = async (key, htm, htu, accessToken, nonce) => {
+                  const header = {typ: 'dpop+jwt', alg: 'ES256', jwk: await publicJwk(key)};
+                  const claims = {jti: crypto.randomUUID(), htm, htu, iat: Math.floor(Date.now() / 1000)};
+                  if (accessToken) claims.ath = await sha256(accessToken);
+                  if (nonce) claims.nonce = nonce;
+                  const input = b64url(utf8(JSON.stringify(header))) + '.' + b64url(utf8(JSON.stringify(claims)));
+                  const signature = await crypto.subtle.sign({name: 'ECDSA', hash: 'SHA-256'}, key.privateKey, utf8(input));
+                  return input + '.' + b64url(signature);
+                };
+                let dpopNonce = null;
+                // The token endpoint with a proof; once more with the server's nonce when it asks for one.
+                const tokenRequest = async (key, server, fields) => {
+                  for (let attempt = 0; ; attempt++) {
+                    const answer = await fetch('/oauth/token', {method: 'POST', body: new URLSearchParams(fields),
+                        headers: {DPoP: await proof(key, 'POST', server.token_endpoint, null, dpopNonce)}});
+                    dpopNonce = answer.headers.get('DPoP-Nonce') || dpopNonce;
+                    const body = await answer.json();
+                    if (body.error === 'use_dpop_nonce' && attempt === 0) continue;
+                    return {status: answer.status, body};
+                  }
+                };
+                const callApi = async (key, server, path, accessToken) => {
+                  const url = new URL(path, server.token_endpoint).href; // where the service is published
+                  const answer = await fetch(path, {headers: {Authorization: 'DPoP ' + accessToken,
+                      DPoP: await proof(key, 'GET', url, accessToken, dpopNonce)}});
+                  dpopNonce = answer.headers.get('DPoP-Nonce') || dpopNonce;
+                  return {status: answer.status, body: await answer.json()};
+                };
+                """.replace("WEB_APP_CLIENT", DevMode.WEB_APP_CLIENT);
+    }
+
+    /** Where the emulator's web app ends its sign-in: redeems the code with its DPoP key, and can refresh. */
     @GET
     @Path("/done")
     @Produces(MediaType.TEXT_HTML)
     public String done() {
         return """
                 <!doctype html>
-                <html lang="en"><head><meta charset="utf-8"><title>Signed in (emulator)</title></head>
+                <html lang="en"><head><meta charset="utf-8"><title>Signed in (emulator)</title>
+                <script src="/emulator/web-app.js"></script></head>
                 <body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">
                 <h1>Signing in...</h1>
+                <p><button id="refresh" disabled>Refresh</button> <span id="status"></span></p>
                 <pre id="result"></pre>
                 <script>
                   const query = new URLSearchParams(location.search);
-                  const show = text => { document.getElementById('result').textContent = text; };
-                  if (query.get('error')) {
-                    document.querySelector('h1').textContent = 'Refused: ' + query.get('error');
-                  } else {
-                    fetch('/api/auth/exchange', {method: 'POST', headers: {'Content-Type': 'application/json'},
-                        body: JSON.stringify({code: query.get('code'), codeVerifier: sessionStorage.getItem('pkce')})})
-                      .then(answer => answer.json().then(body => ({status: answer.status, body})))
-                      .then(({status, body}) => {
-                        document.querySelector('h1').textContent = status === 200
-                            ? 'Signed in as ' + (body.user.email || body.user.id) : 'Refused: ' + body.code;
-                        show(JSON.stringify(status === 200 ? body.user : body, null, 2));
-                      });
-                  }
+                  const title = text => { document.querySelector('h1').textContent = text; };
+                  const status = text => { document.getElementById('status').textContent = text; };
+                  const show = value => { document.getElementById('result').textContent = JSON.stringify(value, null, 2); };
+                  (async () => {
+                    const server = await metadata();
+                    if (query.get('error')) return title('Refused: ' + query.get('error_description'));
+                    if (query.get('state') !== sessionStorage.getItem('state') || query.get('iss') !== server.issuer) {
+                      return title('Refused: not the answer to our request');
+                    }
+                    const key = await loadKey();
+                    const tokens = await tokenRequest(key, server, {grant_type: 'authorization_code',
+                        code: query.get('code'), code_verifier: sessionStorage.getItem('pkce'),
+                        redirect_uri: REDIRECT_URI, client_id: CLIENT_ID});
+                    if (tokens.status !== 200) return title('Refused: ' + tokens.body.code);
+                    let refreshToken = tokens.body.refresh_token;
+                    const me = await callApi(key, server, '/api/users/me', tokens.body.access_token);
+                    title('Signed in as ' + (me.body.email || me.body.id));
+                    show(Object.assign({tokenType: tokens.body.token_type}, me.body));
+                    const button = document.getElementById('refresh');
+                    button.disabled = false;
+                    button.onclick = async () => {
+                      const refreshed = await tokenRequest(key, server, {grant_type: 'refresh_token',
+                          refresh_token: refreshToken, client_id: CLIENT_ID});
+                      if (refreshed.status !== 200) return status('Refused: ' + refreshed.body.code);
+                      refreshToken = refreshed.body.refresh_token;
+                      const again = await callApi(key, server, '/api/users/me', refreshed.body.access_token);
+                      status('Refreshed (' + refreshed.body.token_type + '), the API answered ' + again.status);
+                    };
+                  })().catch(e => title('Failed: ' + e.name + ': ' + e.message));
                 </script>
                 </body></html>
                 """;
@@ -350,27 +433,34 @@ public final class ProviderEmulator {
                 """.formatted(clients.googleWebClientId());
     }
 
-    /** The page that starts the browser sign-in: makes a PKCE pair, keeps the verifier, and goes. */
+    /**
+     * The page that starts the emulator's web app sign-in: makes its DPoP key and a PKCE pair,
+     * keeps them, and goes to {@code /oauth/authorize} with the key's thumbprint ({@code dpop_jkt}).
+     */
     @GET
     @Path("/start/{provider:google|apple}")
     @Produces(MediaType.TEXT_HTML)
     public String start(@PathParam("provider") String provider) {
         return """
                 <!doctype html>
-                <html lang="en"><head><meta charset="utf-8"><title>Start (emulator)</title></head><body>
+                <html lang="en"><head><meta charset="utf-8"><title>Start (emulator)</title>
+                <script src="/emulator/web-app.js"></script></head><body>
                 <script>
-                  const bytes = crypto.getRandomValues(new Uint8Array(32));
-                  const b64url = data => btoa(String.fromCharCode(...new Uint8Array(data)))
-                      .replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
-                  const verifier = b64url(bytes);
-                  sessionStorage.setItem('pkce', verifier);
-                  crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)).then(digest => {
-                    location.href = '/api/auth/%s/authorize?redirect_uri=' + encodeURIComponent(location.origin + '/emulator/done')
-                        + '&code_challenge=' + b64url(digest) + '&code_challenge_method=S256&state=emulator';
-                  });
+                  (async () => {
+                    const key = await newKey();
+                    await saveKey(key);
+                    const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
+                    const state = b64url(crypto.getRandomValues(new Uint8Array(16)));
+                    sessionStorage.setItem('pkce', verifier);
+                    sessionStorage.setItem('state', state);
+                    const server = await metadata();
+                    location.href = server.authorization_endpoint + '?' + new URLSearchParams({response_type: 'code',
+                        client_id: CLIENT_ID, redirect_uri: REDIRECT_URI, code_challenge: await sha256(verifier),
+                        code_challenge_method: 'S256', state, provider: 'PROVIDER', dpop_jkt: await thumbprint(key)});
+                  })();
                 </script>
                 </body></html>
-                """.formatted(provider);
+                """.replace("PROVIDER", provider);
     }
 
     private Grant take(String code, String provider) {

@@ -330,6 +330,11 @@ class DevModeTest {
         }
     }
 
+    /**
+     * The emulator's web app in Chromium: a standard OAuth client that signs in through
+     * {@code /oauth/authorize} and {@code /oauth/token} with a non-extractable WebCrypto DPoP key,
+     * calls the API with it, and refreshes with it.
+     */
     @Test
     @Needs({Program.CHROMIUM, Program.CHROMEDRIVER})
     void aBrowserSignsInWithGoogleAndWithAppleThroughTheEmulator() {
@@ -348,7 +353,12 @@ class DevModeTest {
 
                 assertThat(browser.getCurrentUrl()).as(provider).startsWith(ORIGIN + "/emulator/done?code=");
                 assertThat(browser.findElement(By.tagName("h1")).getText()).as(provider).isEqualTo("Signed in as " + email);
-                assertThat(browser.findElement(By.id("result")).getText()).contains("\"provider\": \"" + provider + "\"");
+                assertThat(browser.findElement(By.id("result")).getText()).contains("\"provider\": \"" + provider + "\"")
+                        .as("bound to the key the page made").contains("\"tokenType\": \"DPoP\"");
+                browser.findElement(By.id("refresh")).click();
+                wait.until(ExpectedConditions.textMatches(By.id("status"), Pattern.compile(".+")));
+                assertThat(browser.findElement(By.id("status")).getText()).as(provider)
+                        .isEqualTo("Refreshed (DPoP), the API answered 200");
             }
         } finally {
             browser.quit();
