@@ -22,7 +22,9 @@ public enum Program {
     REDIS_SERVER("redis-server", "redis-server"),
     REDIS_CLI("redis-cli", "redis-tools"),
     CURL("curl", "curl"),
-    JQ("jq", "jq");
+    JQ("jq", "jq"),
+    NODE("node", "nodejs"),
+    NPM("npm", "npm");
 
     /** Where Debian puts daemons, often off a user's PATH (pgbouncer is in /usr/sbin). */
     private static final List<String> SYSTEM_DIRS = List.of("/usr/sbin", "/sbin");
