@@ -83,11 +83,21 @@ public final class WellKnownResource {
         return java.util.Collections.unmodifiableMap(metadata);
     }
 
+    @GET
+    @Path("/oauth-authorization-server")
+    public Map<String, Object> authorizationServer() {
+        return authorizationServer("");
+    }
+
     /** RFC 8414 §3.1: an issuer with a path has its metadata here, with the path after the well-known name. */
     @GET
-    @Path("/oauth-authorization-server{path: (/.*)?}")
-    public Map<String, Object> authorizationServer(@PathParam("path") String path) {
-        if (!issuerPath.equals(path == null ? "" : path)) {
+    @Path("/oauth-authorization-server/{issuerPath: .+}")
+    public Map<String, Object> authorizationServerOfPath(@PathParam("issuerPath") String path) {
+        return authorizationServer("/" + path);
+    }
+
+    private Map<String, Object> authorizationServer(String path) {
+        if (!issuerPath.equals(path)) {
             throw new ApiException(ErrorCode.NOT_FOUND, "No authorization server has this issuer here; see JWT_ISSUER.");
         }
         return authorizationServer;

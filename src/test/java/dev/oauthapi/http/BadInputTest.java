@@ -227,7 +227,7 @@ class BadInputTest {
         return path.replace("{id}", UUID.randomUUID().toString()).replace("{sid}", UUID.randomUUID().toString())
                 .replace("{pid}", UUID.randomUUID().toString())
                 .replace("{keyId}", "A".repeat(43))
-                .replace("{provider}", "google");
+                .replace("{provider}", "google").replace("{issuerPath}", "tenant");
     }
 
     // --- Bodies ---
