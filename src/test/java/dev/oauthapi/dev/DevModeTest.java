@@ -26,7 +26,6 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -56,7 +55,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class DevModeTest {
-    static final int PORT = freePort();
+    static final int PORT = TestEnvironment.freePort();
     static final String ORIGIN = "http://127.0.0.1:" + PORT;
     static final DevMode.Emulated DEV = emulated();
     static final Map<String, String> ENV = DEV.environment();
@@ -66,13 +65,6 @@ class DevModeTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Pattern HIDDEN = Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">");
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static DevMode.Emulated emulated() {
         try {

@@ -45,11 +45,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -68,7 +65,7 @@ class NimbusClientTest {
     static final String CLIENT = "1234-ios.apps.googleusercontent.com";
     static final String GOOGLE_WEB = "web.apps.googleusercontent.com";
     static final URI APP_REDIRECT = URI.create("com.example.app:/oauth");
-    static final int PORT = freePort();
+    static final int PORT = TestEnvironment.freePort();
     static final String BASE = "http://127.0.0.1:" + PORT;
     static final FakeProvider GOOGLE = FakeProvider.start(Provider.GOOGLE);
     static final FakeProvider APPLE = FakeProvider.start(Provider.APPLE);
@@ -77,23 +74,12 @@ class NimbusClientTest {
     static final Map<String, String> ENV = env();
     static final DropwizardAppExtension<OAuthApiConfiguration> APP = TestApp.extension(ENV);
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static Map<String, String> env() {
-        final Map<String, String> env = new HashMap<>(TestEnvironment.withProviders(GOOGLE, CLIENT + "," + GOOGLE_WEB,
-                APPLE, "unused"));
+        final Map<String, String> env = TestEnvironment.listeningAt(PORT, GOOGLE, CLIENT + "," + GOOGLE_WEB, APPLE,
+                "unused");
         env.putAll(GOOGLE_OAUTH.environment());
         env.put("WEB_REDIRECT_URIS", APP_REDIRECT.toString());
-        // Discovery is found from the issuer, so the issuer is where the service listens.
-        env.put("PORT", Integer.toString(PORT));
-        env.put("PUBLIC_BASE_URL", BASE);
-        env.put("JWT_ISSUER", BASE);
         return env;
     }
 

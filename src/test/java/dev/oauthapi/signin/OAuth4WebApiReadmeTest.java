@@ -15,11 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OAuth4WebApiReadmeTest {
     static final String VERSION = "3.8.9";
     static final String CLIENT = "1234-web.apps.googleusercontent.com";
-    static final int PORT = freePort();
+    static final int PORT = TestEnvironment.freePort();
     static final String ISSUER = "http://127.0.0.1:" + PORT;
     static final FakeProvider GOOGLE = FakeProvider.start(Provider.GOOGLE);
     static final FakeProvider APPLE = FakeProvider.start(Provider.APPLE);
@@ -46,19 +44,9 @@ class OAuth4WebApiReadmeTest {
     static final DropwizardAppExtension<OAuthApiConfiguration> APP = TestApp.extension(ENV);
     static final TestDatabase DB = new TestDatabase(ENV);
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static Map<String, String> env() {
-        final Map<String, String> env = new HashMap<>(TestEnvironment.withProviders(GOOGLE, CLIENT, APPLE, "unused"));
-        // The snippet discovers everything from the issuer: it is where the service listens.
-        env.put("PORT", Integer.toString(PORT));
-        env.put("JWT_ISSUER", ISSUER);
+        final Map<String, String> env = TestEnvironment.listeningAt(PORT, GOOGLE, CLIENT, APPLE, "unused");
         env.put("DPOP_NONCES", "true");
         return env;
     }

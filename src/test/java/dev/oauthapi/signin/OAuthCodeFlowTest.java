@@ -24,7 +24,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.security.KeyPair;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -58,12 +57,8 @@ class OAuthCodeFlowTest {
     static final TestDatabase DB = new TestDatabase(ENV);
 
     private static Map<String, String> environment() {
-        final Map<String, String> env = new HashMap<>(TestEnvironment.withProviders(GOOGLE,
-                "ios.apps.googleusercontent.com," + GOOGLE_WEB, APPLE, "com.example.app," + APPLE_WEB));
-        env.putAll(GOOGLE_OAUTH.environment());
-        env.put("WEB_REDIRECT_URIS", APP_URI);
-        env.put("APPLE_WEB_CLIENT_ID", APPLE_WEB);
-        env.put("APPLE_AUTHORIZATION_URL", "https://appleid.example/auth/authorize");
+        final Map<String, String> env = TestEnvironment.withBrowserSignIn(GOOGLE_OAUTH, GOOGLE,
+                "ios.apps.googleusercontent.com," + GOOGLE_WEB, APPLE, "com.example.app," + APPLE_WEB, APPLE_WEB, APP_URI);
         env.put("OAUTH_CLIENT_IDS", SPA);
         env.put("DPOP_NONCES", "true");
         return env;

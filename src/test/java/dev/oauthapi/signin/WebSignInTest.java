@@ -63,13 +63,8 @@ class WebSignInTest {
     static final TestDatabase DB = new TestDatabase(ENV);
 
     private static Map<String, String> environment() {
-        final Map<String, String> env = TestEnvironment.withProviders(GOOGLE, "ios.apps.googleusercontent.com," + GOOGLE_WEB,
-                APPLE, "com.example.app," + APPLE_WEB);
-        env.putAll(GOOGLE_OAUTH.environment());
-        env.put("WEB_REDIRECT_URIS", APP_URI + "," + NATIVE_URI);
-        env.put("APPLE_WEB_CLIENT_ID", APPLE_WEB);
-        env.put("APPLE_AUTHORIZATION_URL", "https://appleid.example/auth/authorize");
-        return env;
+        return TestEnvironment.withBrowserSignIn(GOOGLE_OAUTH, GOOGLE, "ios.apps.googleusercontent.com," + GOOGLE_WEB,
+                APPLE, "com.example.app," + APPLE_WEB, APPLE_WEB, APP_URI + "," + NATIVE_URI);
     }
 
     @AfterAll

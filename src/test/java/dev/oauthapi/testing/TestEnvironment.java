@@ -61,4 +61,42 @@ public final class TestEnvironment {
         env.put("APPLE_JWKS_URL", apple.jwksUrl().toString());
         return env;
     }
+
+    /**
+     * As {@link #withProviders}, with the service listening on {@code port} and its issuer there:
+     * a client library discovers everything from the issuer, so it must be where the service is.
+     */
+    public static Map<String, String> listeningAt(int port, FakeProvider google, String googleClientIds,
+                                                  FakeProvider apple, String appleClientIds) {
+        final Map<String, String> env = new HashMap<>(withProviders(google, googleClientIds, apple, appleClientIds));
+        env.put("PORT", Integer.toString(port));
+        env.put("JWT_ISSUER", "http://127.0.0.1:" + port);
+        return env;
+    }
+
+    /**
+     * As {@link #withProviders}, and sign-in through the browser to {@code redirectUris}: Google's
+     * web client at {@code googleOAuth}, Apple's Services ID {@code appleWebClient} (Apple's page
+     * is never reached: tests post its form themselves).
+     */
+    public static Map<String, String> withBrowserSignIn(FakeGoogleOAuth googleOAuth, FakeProvider google,
+                                                        String googleClientIds, FakeProvider apple,
+                                                        String appleClientIds, String appleWebClient,
+                                                        String redirectUris) {
+        final Map<String, String> env = new HashMap<>(withProviders(google, googleClientIds, apple, appleClientIds));
+        env.putAll(googleOAuth.environment());
+        env.put("WEB_REDIRECT_URIS", redirectUris);
+        env.put("APPLE_WEB_CLIENT_ID", appleWebClient);
+        env.put("APPLE_AUTHORIZATION_URL", "https://appleid.example/auth/authorize");
+        return env;
+    }
+
+    /** A port free now, for a service whose own URLs must name its port before it starts. */
+    public static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
