@@ -8,6 +8,7 @@ import dev.oauthapi.cli.ReadableConfigurationErrors;
 import dev.oauthapi.cli.UsersCommand;
 import dev.oauthapi.config.EnvironmentSubstitution;
 import dev.oauthapi.db.Statements;
+import dev.oauthapi.errors.OAuthErrors;
 import dev.oauthapi.errors.ProblemJsonFeature;
 import dev.oauthapi.health.Drain;
 import dev.oauthapi.health.RedisHealthCheck;
@@ -25,7 +26,6 @@ import dev.oauthapi.resources.AuthResource;
 import dev.oauthapi.resources.DocsResource;
 import dev.oauthapi.resources.HealthResource;
 import dev.oauthapi.resources.JwksResource;
-import dev.oauthapi.resources.OAuthErrors;
 import dev.oauthapi.resources.OAuthResource;
 import dev.oauthapi.resources.OpenApiResource;
 import dev.oauthapi.resources.PasskeysResource;
@@ -146,7 +146,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         environment.jersey().register(new AdminResource(services.adminUsers(), services.auditTrail(), services.usageStats()));
         environment.jersey().register(new PasskeysResource(services.passkeys()));
         environment.jersey().register(new WellKnownResource(config.passkeys(), config.tokens().issuer(),
-                config.publicBaseUrl(), config.web().isEnabled()));
+                config.publicBaseUrl(), services.oauth().servesCodeFlow()));
         environment.jersey().register(new OAuthResource(services.oauth(), clock));
         environment.jersey().register(new OAuthErrors());
         environment.jersey().register(new AppCheckResource(services.appCheck().attestation()));

@@ -24,6 +24,8 @@ import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
 
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Set;
 
 /**
  * The root of {@code config.yml}. Dropwizard's own blocks ({@code server}, {@code logging},
@@ -180,11 +182,11 @@ public class OAuthApiConfiguration extends Configuration {
         final URI issuer;
         try {
             issuer = new URI(tokens.issuer());
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return false;
         }
         final boolean loopback = issuer.getHost() != null
-                && java.util.Set.of("localhost", "127.0.0.1", "[::1]").contains(issuer.getHost());
+                && Set.of("localhost", "127.0.0.1", "[::1]").contains(issuer.getHost());
         if (issuer.getScheme() == null || issuer.getHost() == null || issuer.getRawUserInfo() != null
                 || issuer.getRawQuery() != null || issuer.getRawFragment() != null
                 || !("https".equals(issuer.getScheme()) || "http".equals(issuer.getScheme()) && loopback)) {

@@ -4,6 +4,7 @@ import dev.oauthapi.api.DeviceRequest;
 import dev.oauthapi.dpop.DpopBinding;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.errors.OAuthErrors;
 import dev.oauthapi.http.RateLimited;
 import dev.oauthapi.sessions.RefreshRotation;
 import dev.oauthapi.signin.OAuthGrants;
@@ -54,12 +55,15 @@ public final class OAuthResource {
     public Response authorize(@Context UriInfo uri) {
         try {
             final MultivaluedMap<String, String> query = uri.getQueryParameters();
-            final String provider = single(query, "provider");
-            final String hint = single(query, "idp_hint");
-            final OAuthGrants.Authorization request = new OAuthGrants.Authorization(single(query, "response_type"),
-                    single(query, "client_id"), single(query, "redirect_uri"), single(query, "code_challenge"),
-                    single(query, "code_challenge_method"), query.getFirst("state"), provider != null ? provider : hint,
-                    single(query, "dpop_jkt"));
+            // Only the client and its redirect_uri are refused here: a repeat of another parameter
+            // goes back to the client as invalid_request (RFC 6749 §4.1.2.1).
+            final boolean repeated = query.entrySet().stream().anyMatch(parameter -> parameter.getValue().size() > 1
+                    && !parameter.getKey().equals("client_id") && !parameter.getKey().equals("redirect_uri"));
+            final String provider = query.getFirst("provider");
+            final OAuthGrants.Authorization request = new OAuthGrants.Authorization(query.getFirst("response_type"),
+                    single(query, "client_id"), single(query, "redirect_uri"), query.getFirst("code_challenge"),
+                    query.getFirst("code_challenge_method"), query.getFirst("state"),
+                    provider != null ? provider : query.getFirst("idp_hint"), query.getFirst("dpop_jkt"), repeated);
             return Response.status(Response.Status.FOUND).location(grants.authorize(request))
                     .header("Cache-Control", "no-store").build();
         } catch (ApiException e) {
@@ -83,7 +87,7 @@ public final class OAuthResource {
                         single(form, "authorization_code"), ClientContext.of(http, device));
                 return tokens(result.accessToken(), result.session().refreshToken(), OAuthGrants.ACCESS_TOKEN_TYPE);
             }
-            if ("authorization_code".equals(grantType)) {
+            if ("authorization_code".equals(grantType) && grants.servesCodeFlow()) {
                 final DeviceRequest device = device(single(form, "device_platform"), single(form, "device_name"));
                 final SignInService.Result result = grants.redeem(single(form, "code"), single(form, "code_verifier"),
                         single(form, "redirect_uri"), single(form, "client_id"), ClientContext.of(http, device));

@@ -5,6 +5,7 @@ import dev.oauthapi.dpop.DpopProofs;
 import dev.oauthapi.signin.OAuthGrants;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
+import jakarta.ws.rs.Encoded;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -92,7 +93,7 @@ public final class WellKnownResource {
     /** RFC 8414 §3.1: an issuer with a path has its metadata here, with the path after the well-known name. */
     @GET
     @Path("/oauth-authorization-server/{issuerPath: .+}")
-    public Map<String, Object> authorizationServerOfPath(@PathParam("issuerPath") String path) {
+    public Map<String, Object> authorizationServerOfPath(@Encoded @PathParam("issuerPath") String path) {
         return authorizationServer("/" + path);
     }
 

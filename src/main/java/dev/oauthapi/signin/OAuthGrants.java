@@ -14,9 +14,11 @@ import dev.oauthapi.tokens.RefreshTokens;
 import dev.oauthapi.users.SignInContext;
 
 import java.io.IOException;
+import java.net.URI;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The standard OAuth view of the same domain (RFC 6749, RFC 8693, RFC 7009): the authorization
@@ -32,11 +34,15 @@ public final class OAuthGrants {
     public static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A JWK SHA-256 thumbprint, BASE64URL (RFC 7638, RFC 9449 §10). */
-    private static final java.util.regex.Pattern THUMBPRINT = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{43}");
+    private static final Pattern THUMBPRINT = Pattern.compile("[A-Za-z0-9_-]{43}");
 
-    /** An authorization request's parameters ({@code /oauth/authorize}), as sent. */
+    /**
+     * An authorization request's parameters ({@code /oauth/authorize}), as sent; {@code repeated}:
+     * a parameter other than the client and its redirect URI was sent more than once.
+     */
     public record Authorization(String responseType, String clientId, String redirectUri, String codeChallenge,
-                                String codeChallengeMethod, String state, String provider, String dpopJkt) {
+                                String codeChallengeMethod, String state, String provider, String dpopJkt,
+                                boolean repeated) {
     }
 
     private final SignInService signIn;
@@ -69,7 +75,7 @@ public final class OAuthGrants {
      * back to the client with an error. Only a missing or unknown client or {@code redirect_uri}
      * (and a server whose browser sign-in is off) is refused here, without a redirect (§4.1.2.1).
      */
-    public java.net.URI authorize(Authorization request) {
+    public URI authorize(Authorization request) {
         if (!web.isOn()) {
             throw new ApiException(ErrorCode.PROVIDER_NOT_ENABLED, "Sign-in through the browser is not enabled on this server.");
         }
@@ -80,7 +86,7 @@ public final class OAuthGrants {
                     ErrorCode.INVALID_REQUEST.code());
         }
         // The description is our code (the contract's): the app's developer finds the rule in the README.
-        if (request.responseType() == null || request.provider() == null
+        if (request.repeated() || request.responseType() == null || request.provider() == null
                 || Provider.fromWireName(request.provider()).isEmpty()
                 || request.dpopJkt() != null && !THUMBPRINT.matcher(request.dpopJkt()).matches()) {
             return web.refuse(request.redirectUri(), request.state(), "invalid_request", ErrorCode.INVALID_REQUEST.code());

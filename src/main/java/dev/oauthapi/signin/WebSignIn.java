@@ -201,6 +201,8 @@ public final class WebSignIn {
      */
     public SignInService.Result exchange(String code, String codeVerifier, SignInContext context) {
         requireOn();
+        // As for an OAuth client: a nonce challenge must not spend the code.
+        final SignInContext proven = signIn.proven(context);
         final Grant grant = takeUnexpired(code);
         if (grant.clientId() != null) {
             throw new ApiException(ErrorCode.INVALID_CODE, "code: issued to an OAuth client; redeem it at /oauth/token.");
@@ -210,7 +212,7 @@ public final class WebSignIn {
                     "codeVerifier: does not match the code_challenge the sign-in started with; sign in again.");
         }
         return signIn.complete(grant.token(), grant.fullName(), grant.appleCode(), grant.redirectUri(),
-                context.fromBrowser("web", null));
+                proven.fromBrowser("web", null));
     }
 
     /**
@@ -262,7 +264,8 @@ public final class WebSignIn {
     }
 
     private static boolean isValidAppState(String appState) {
-        return appState == null || appState.length() <= MAX_APP_STATE && appState.matches("\\p{Graph}*");
+        // RFC 6749 Appendix A.5: printable ASCII, spaces included.
+        return appState == null || appState.length() <= MAX_APP_STATE && appState.matches("[\\x20-\\x7E]*");
     }
 
     private Provider enabled(String provider) {

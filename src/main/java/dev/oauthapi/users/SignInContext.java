@@ -28,7 +28,10 @@ public record SignInContext(String platform, String deviceName, String appVersio
         return new SignInContext(platform, deviceName, appVersion, ipAddress, userAgent, appCheck, dpop, jkt, client);
     }
 
-    /** This context from a browser sign-in: on {@code platform} unless the app said, for the OAuth client {@code client}. */
+    /**
+     * This context from a browser sign-in: on {@code defaultPlatform} unless the app said, for the
+     * OAuth client {@code sessionClient} (null: the ID token's).
+     */
     public SignInContext fromBrowser(String defaultPlatform, String sessionClient) {
         return new SignInContext(platform != null ? platform : defaultPlatform, deviceName, appVersion, ipAddress,
                 userAgent, appCheck, dpop, dpopJkt, sessionClient);

@@ -245,6 +245,35 @@ class OAuthCodeFlowTest {
         for (Map<String, String> request : new Map[] {noProvider, github, noPkce, badJkt}) {
             refusedTo(authorize(request), "invalid_request", "invalid_request");
         }
+        // A repeated parameter: only the client's and its redirect_uri's are answered here.
+        final String query = "?response_type=code&client_id=" + SPA + "&redirect_uri=" + enc(APP_URI)
+                + "&code_challenge=" + pkce.challenge() + "&code_challenge_method=S256&provider=google";
+        refusedTo(http().get("/oauth/authorize" + query + "&provider=apple", null), "invalid_request", "invalid_request");
+        final Answer twoClients = http().get("/oauth/authorize" + query + "&client_id=" + SPA, null);
+        assertThat(twoClients.status()).isEqualTo(400);
+        assertThat(twoClients.header("Location")).isNull();
+    }
+
+    /** The JSON API's browser flow too checks the proof before it spends the code: a nonce challenge leaves it usable. */
+    @Test
+    void theJsonApisExchangeKeepsItsCodeThroughANonceChallenge() throws Exception {
+        final Pkce pkce = Pkce.fresh();
+        GOOGLE_OAUTH.nextAccount("json-nonce-" + UUID.randomUUID() + "@gmail.com", "Json Nonce");
+        final String code = query(location(TestBrowser.callback(http(), TestBrowser.through(location(http().get(
+                "/api/auth/google/authorize?redirect_uri=" + enc(APP_URI) + "&code_challenge=" + pkce.challenge()
+                        + "&code_challenge_method=S256", null)))))).get("code");
+        final KeyPair key = TestDpop.key();
+        final Map<String, String> body = Map.of("code", code, "codeVerifier", pkce.verifier());
+
+        final Answer challenged = http().post("/api/auth/exchange", body, null, Map.of("DPoP",
+                TestDpop.proof(key, "POST", BASE, "/api/auth/exchange", null, null, CLOCK.instant())));
+        final Answer signedIn = http().post("/api/auth/exchange", body, null, Map.of("DPoP", TestDpop.proof(key, "POST",
+                BASE, "/api/auth/exchange", null, challenged.header("DPoP-Nonce"), CLOCK.instant())));
+
+        assertThat(challenged.status()).isEqualTo(400);
+        assertThat(challenged.code()).isEqualTo("use_dpop_nonce");
+        assertThat(signedIn.status()).as(signedIn.toString()).isEqualTo(200);
+        assertThat(signedIn.json().path("tokens").path("tokenType").asText()).isEqualTo("DPoP");
     }
 
     @Test

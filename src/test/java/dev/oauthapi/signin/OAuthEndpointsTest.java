@@ -98,6 +98,10 @@ class OAuthEndpointsTest {
         final Answer authorize = http().get("/oauth/authorize?client_id=" + IOS, null);
         assertThat(authorize.status()).isEqualTo(404);
         assertThat(authorize.json().path("code").asText()).isEqualTo("provider_not_enabled");
+        final Answer codeGrant = form("/oauth/token", Map.of("grant_type", "authorization_code", "code", "x",
+                "client_id", IOS), Map.of());
+        assertThat(codeGrant.status()).isEqualTo(400);
+        assertThat(codeGrant.json().path("error").asText()).as("a grant discovery does not list").isEqualTo("unsupported_grant_type");
         assertThat(metadata.path("grant_types_supported").toString()).contains("refresh_token")
                 .contains("token-exchange").doesNotContain("authorization_code");
         assertThat(metadata.path("dpop_signing_alg_values_supported").toString()).contains("ES256");

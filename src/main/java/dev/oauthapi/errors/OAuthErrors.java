@@ -1,9 +1,5 @@
-package dev.oauthapi.resources;
+package dev.oauthapi.errors;
 
-import dev.oauthapi.errors.ApiException;
-import dev.oauthapi.errors.ErrorCode;
-import dev.oauthapi.errors.Problem;
-import dev.oauthapi.errors.RequestIds;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
@@ -31,7 +27,7 @@ public final class OAuthErrors implements ContainerResponseFilter {
      * {@code grantErrors}, session problems are {@code invalid_grant}); headers (DPoP-Nonce,
      * Retry-After) kept.
      */
-    static Response of(ApiException e, boolean grantErrors) {
+    public static Response of(ApiException e, boolean grantErrors) {
         final ErrorCode code = e.code();
         if (code == ErrorCode.INVALID_CLIENT || code == ErrorCode.APP_CHECK_REQUIRED) {
             // The contract's 401 for a missing app token here too: the app failed to prove itself.
@@ -49,7 +45,7 @@ public final class OAuthErrors implements ContainerResponseFilter {
         return of(e, error(code.status()), code.status() == 503 || code.status() == 429 ? code.status() : 500);
     }
 
-    static Response of(ApiException e, String error, int status) {
+    public static Response of(ApiException e, String error, int status) {
         final Response.ResponseBuilder answer = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(body(error, e.getMessage(), e.code().code())).header("Cache-Control", "no-store");
         e.headers().forEach(answer::header);
