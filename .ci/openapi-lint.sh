@@ -4,7 +4,7 @@
 # name methods after its operationIds and trust its structure, and YAML mistakes such as a comma in a
 # flow mapping silently turn a description into stray keys; OpenApiDescriptionTest only compares the
 # operations and error codes with the code, so this catches the rest. Fails on any error; warnings
-# are printed but do not fail.
+# are printed but do not fail; the few the contract means are named in .redocly.lint-ignore.yaml.
 #
 # The pinned @redocly/cli is installed with npm into a cache directory outside the repository (no
 # global install, no package.json here) and reused while its version matches. Needs node >= 20.19
