@@ -302,18 +302,33 @@ class AppCheckEnforceTest {
         assertThat(refresh(web.json().path("tokens").path("refreshToken").asText(), null).status())
                 .as("its session's client is the web origin").isEqualTo(200);
 
-        // An app's passkey sign-in cannot name a web client: its refreshes would pass as one.
-        final byte[] challenge = Base64.getUrlDecoder().decode(http().post("/api/auth/passkeys/authentication/options",
-                Map.of()).json().path("publicKey").path("challenge").asText());
-        final var asserted = authenticator.assertion("https://" + RP_ID, challenge, userHandle, ++counter[0]);
-        final Answer named = http().post("/api/auth/passkey", Map.of("clientId", WEB_CLIENT, "credential", Map.of(
-                "id", url.encodeToString(asserted.credentialId()), "rawId", url.encodeToString(asserted.credentialId()),
-                "type", "public-key", "response", Map.of("clientDataJSON", url.encodeToString(asserted.clientDataJSON()),
-                        "authenticatorData", url.encodeToString(asserted.authenticatorData()),
-                        "signature", url.encodeToString(asserted.signature()),
-                        "userHandle", url.encodeToString(asserted.userHandle())))), null, appCheck(debugToken()));
-        assertThat(named.status()).as(named.toString()).isEqualTo(400);
-        assertThat(named.code()).isEqualTo("invalid_request");
+        // An app's passkey sign-in names its client: it cannot be a web client (its refreshes would
+        // pass as one), and its session refreshes at /oauth/token as that client, attesting.
+        final Function<String, Answer> named = client -> {
+            final byte[] challenge = Base64.getUrlDecoder().decode(http().post("/api/auth/passkeys/authentication/options",
+                    Map.of()).json().path("publicKey").path("challenge").asText());
+            final var asserted = authenticator.assertion("https://" + RP_ID, challenge, userHandle, ++counter[0]);
+            return http().post("/api/auth/passkey", Map.of("clientId", client, "credential", Map.of(
+                    "id", url.encodeToString(asserted.credentialId()), "rawId", url.encodeToString(asserted.credentialId()),
+                    "type", "public-key", "response", Map.of("clientDataJSON", url.encodeToString(asserted.clientDataJSON()),
+                            "authenticatorData", url.encodeToString(asserted.authenticatorData()),
+                            "signature", url.encodeToString(asserted.signature()),
+                            "userHandle", url.encodeToString(asserted.userHandle())))), null, appCheck(debugToken()));
+        };
+        final Answer asWeb = named.apply(WEB_CLIENT);
+        assertThat(asWeb.status()).as(asWeb.toString()).isEqualTo(400);
+        assertThat(asWeb.code()).isEqualTo("invalid_request");
+        final Answer asApp = named.apply(IOS_CLIENT);
+        assertThat(asApp.status()).as(asApp.toString()).isEqualTo(200);
+        final Map<String, String> oauthRefresh = Map.of("grant_type", "refresh_token", "client_id", IOS_CLIENT,
+                "refresh_token", asApp.json().path("tokens").path("refreshToken").asText());
+        assertThat(http().postForm("/oauth/token", oauthRefresh, Map.of()).json().path("code").asText())
+                .isEqualTo("app_check_required");
+        assertThat(http().postForm("/oauth/token", Map.of("grant_type", "refresh_token", "client_id", WEB_CLIENT,
+                "refresh_token", oauthRefresh.get("refresh_token")), Map.of()).json().path("error").asText())
+                .as("another client").isEqualTo("invalid_grant");
+        assertThat(http().postForm("/oauth/token", oauthRefresh, Map.of("X-App-Check", debugToken())).status())
+                .isEqualTo(200);
     }
 
     @Test
