@@ -136,7 +136,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         if (config.docs().enabled()) {
             DocsResource.register(environment);
         }
-        environment.jersey().register(new AuthResource(services.signIn(), services.passkeySignIn(), clock));
+        environment.jersey().register(new AuthResource(services.signIn(), services.passkeySignIn(), services.guestSignIn(), clock));
         environment.jersey().register(new WebSignInResource(services.webSignIn(), clock));
         environment.jersey().register(new SessionsResource(services.rotation(), services.sessions(), clock));
         environment.jersey().register(new ProviderEventsResource(services.providerEvents()));

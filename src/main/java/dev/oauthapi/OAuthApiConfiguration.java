@@ -2,6 +2,7 @@ package dev.oauthapi;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.oauthapi.config.AnonymousConfig;
 import dev.oauthapi.config.AppleConfig;
 import dev.oauthapi.config.DocsConfig;
 import dev.oauthapi.config.GoogleConfig;
@@ -78,6 +79,9 @@ public class OAuthApiConfiguration extends Configuration {
     private OAuthConfig oauth;
 
     @Valid @NotNull @JsonProperty
+    private AnonymousConfig anonymous;
+
+    @Valid @NotNull @JsonProperty
     private MigrationConfig migration;
 
     public DataSourceFactory database() {
@@ -152,6 +156,10 @@ public class OAuthApiConfiguration extends Configuration {
 
     public OAuthConfig oauth() {
         return oauth;
+    }
+
+    public AnonymousConfig anonymous() {
+        return anonymous;
     }
 
     /**

@@ -46,9 +46,13 @@ import dev.oauthapi.tokens.SuccessorSeal;
 import dev.oauthapi.admin.AccountAdministration;
 import dev.oauthapi.users.AccountDeletion;
 import dev.oauthapi.users.AccountResolution;
+import dev.oauthapi.users.GuestPurge;
+import dev.oauthapi.users.Guests;
 import dev.oauthapi.users.Identities;
+import dev.oauthapi.users.MergeTokens;
 import dev.oauthapi.users.Profiles;
 import dev.oauthapi.signin.AppleTokens;
+import dev.oauthapi.signin.GuestSignIn;
 import dev.oauthapi.signin.OAuthGrants;
 import dev.oauthapi.signin.PasskeySignIn;
 import dev.oauthapi.users.ProfileCache;
@@ -83,7 +87,7 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
                        RefreshRotation rotation, Sessions sessions, SignInService signIn, WebSignIn webSignIn,
                        ProviderEvents providerEvents, AdminUsers adminUsers, AuditTrail auditTrail, UsageStats usageStats,
                        Passkeys passkeys, PasskeySignIn passkeySignIn, AppCheck appCheck, DpopBinding dpop,
-                       OAuthGrants oauth) {
+                       OAuthGrants oauth, Guests guests, GuestSignIn guestSignIn) {
     /** Profiles kept for {@code /api/users/me}: under 1 KiB each, so at most some 10 MiB. */
     private static final long PROFILE_CACHE_SIZE = 10_000;
 
@@ -120,7 +124,9 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
         host.manage(new SessionPurge(jdbi, clock));
 
         // Accounts, sign-in, administration
-        final Identities identities = new Identities(lifecycle, rowIds, clock);
+        final MergeTokens mergeTokens = new MergeTokens(new ServerSeal(keys.shared(ServerSecrets.MERGE_TOKENS), random),
+                random, clock);
+        final Identities identities = new Identities(lifecycle, rowIds, mergeTokens, clock);
         final AccountDeletion deletion = new AccountDeletion(lifecycle, clock);
         final SignIn signIn = signIn(config, jdbi, redis, metrics, clock, host, random, keys, accessTokens,
                 new AccountResolution(lifecycle, rowIds, clock), identities, appCheck.gate(), dpop);
@@ -139,11 +145,18 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
         oauthClients.addAll(config.oauth().clientIds().values());
         final PasskeySignIn passkeySignIn = new PasskeySignIn(passkeys, lifecycle, accessTokens, knownClients, metrics,
                 appCheck.gate(), dpop, clock);
+
+        // Guests
+        final Guests guests = new Guests(lifecycle, rowIds, clock);
+        host.manage(new GuestPurge(jdbi, clock, config.anonymous().retention().toJavaDuration()));
+        final GuestSignIn guestSignIn = new GuestSignIn(config.anonymous().enabled(), guests, mergeTokens,
+                new SingleUseKeys(redis, SingleUseKeys.MERGE_TOKENS), signIn.service(), appCheck.gate(), accessTokens);
         return new Services(signingKeys, accessTokens, sessionGate, new Profiles(jdbi, lifecycle, clock, profiles),
                 identities, deletion, administration, rotation, sessions, signIn.service(), signIn.web(), providerEvents,
                 new AdminUsers(jdbi, administration, sessions, cursors, passkeys, clock), new AuditTrail(jdbi, cursors),
                 new UsageStats(jdbi, clock), passkeys, passkeySignIn, appCheck, dpop,
-                new OAuthGrants(signIn.service(), signIn.web(), rotation, sessions, accessTokens, refreshTokens, oauthClients));
+                new OAuthGrants(signIn.service(), signIn.web(), rotation, sessions, accessTokens, refreshTokens, oauthClients),
+                guests, guestSignIn);
     }
 
     /** DPoP as configured: proofs checked against {@code PUBLIC_BASE_URL}, their jtis remembered in Redis. */

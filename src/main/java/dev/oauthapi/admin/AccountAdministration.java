@@ -188,7 +188,7 @@ public final class AccountAdministration {
 
     private static UserRow withRole(UserRow user, String role) {
         return new UserRow(user.id(), user.email(), user.emailVerified(), user.name(), user.avatarUrl(), role,
-                user.disabledAt(), user.createdAt(), user.updatedAt());
+                user.disabledAt(), user.createdAt(), user.updatedAt(), user.anonymous());
     }
 
     private static Map<String, Object> with(Map<String, ?> first, Map<String, ?> second) {

@@ -58,7 +58,7 @@ public final class AdminUsers {
      *
      * @param query the start of an e-mail address or a name, ignoring case
      */
-    public record Filter(String query, String role, String provider, Boolean disabled) {
+    public record Filter(String query, String role, String provider, Boolean disabled, Boolean anonymous) {
     }
 
     /** A page of users, newest first: two statements (the users, then their identities). */
@@ -66,7 +66,8 @@ public final class AdminUsers {
         final PageCursors.UserPosition after = cursors.users(cursor);
         return jdbi.withHandle(handle -> {
             final List<UserOverviewRow> rows = new UserDao(handle).page(
-                    new UserDao.Filter(filter.query(), filter.role(), filter.provider(), filter.disabled()),
+                    new UserDao.Filter(filter.query(), filter.role(), filter.provider(), filter.disabled(),
+                            filter.anonymous()),
                     after == null ? null : after.createdAt(), after == null ? null : after.id(), limit + 1,
                     clock.instant());
             final List<UserOverviewRow> shown = rows.subList(0, Math.min(limit, rows.size()));

@@ -41,8 +41,8 @@ public final class UsageStats {
     }
 
     /** {@code byProvider} counts users with an identity of each provider, so its sum may exceed the total. */
-    public record Snapshot(long users, long disabled, Map<String, Long> byRole, Map<String, Long> byProvider,
-                           long liveSessions, long signInsLastDay, long signInsLastWeek) {
+    public record Snapshot(long users, long disabled, long anonymous, Map<String, Long> byRole,
+                           Map<String, Long> byProvider, long liveSessions, long signInsLastDay, long signInsLastWeek) {
     }
 
     /** Four statements in one read-only snapshot, so the numbers agree with each other. */
@@ -55,7 +55,8 @@ public final class UsageStats {
             final Map<String, Long> byProvider = stats.usersByProvider(
                     Arrays.stream(Provider.values()).map(Provider::wireName).toList());
             final StatsDao.Recent signIns = stats.recentEvents(Audit.Event.SIGN_IN.stored(), now);
-            return new Snapshot(users.total(), users.disabled(), users.byRole(), byProvider, stats.liveSessions(now),
+            return new Snapshot(users.total(), users.disabled(), users.anonymous(), users.byRole(), byProvider,
+                    stats.liveSessions(now),
                     signIns.lastDay(), signIns.lastWeek());
         });
     }

@@ -13,5 +13,5 @@ import java.time.Instant;
  * @param refreshedAt     when the previous token was replaced
  */
 public record RefreshState(SessionRow session, String role, boolean userDisabled, int generation, byte[] refreshHash,
-                           byte[] previousHash, byte[] successorSealed, Instant refreshedAt) {
+                           byte[] previousHash, byte[] successorSealed, Instant refreshedAt, boolean anonymous) {
 }

@@ -67,7 +67,7 @@ public final class RefreshTokenDao {
                          WHERE s.id = (SELECT session_id FROM issued) AND u.id = s.user_id
                            AND s.revoked_at IS NULL AND s.expires_at > :now AND s.absolute_expires_at > :now
                            AND u.disabled_at IS NULL
-                        RETURNING s.id, s.user_id, s.client_id, s.expires_at, u.role, s.dpop_jkt""")
+                        RETURNING s.id, s.user_id, s.client_id, s.expires_at, u.role, s.dpop_jkt, u.is_anonymous""")
                 .bind("now", now).bind("sealed", successorSealed).bind("presented", presentedHash)
                 .bind("next", nextHash).bind("idleExpiry", idleExpiry)
                 .map(Rotation.MAPPER)
@@ -95,7 +95,7 @@ public final class RefreshTokenDao {
                          WHERE s.id = (SELECT session_id FROM superseded) AND s.refresh_hash IS NULL
                            AND u.id = s.user_id AND s.revoked_at IS NULL AND s.expires_at > :now
                            AND s.absolute_expires_at > :now AND u.disabled_at IS NULL
-                        RETURNING s.id, s.user_id, s.client_id, s.expires_at, u.role, s.dpop_jkt""")
+                        RETURNING s.id, s.user_id, s.client_id, s.expires_at, u.role, s.dpop_jkt, u.is_anonymous""")
                 .bind("now", now).bind("sealed", successorSealed).bind("presented", presentedHash)
                 .bind("generation", generation).bind("next", nextHash).bind("idleExpiry", idleExpiry)
                 .map(Rotation.MAPPER)

@@ -11,6 +11,13 @@ import java.util.UUID;
 
 /** SQL on {@code sessions} (and, to start one, its first refresh token); see {@link UserDao}. */
 public final class SessionDao {
+    /**
+     * A guest's ended sessions stay until the guest goes: when its last one ended is what the
+     * guest retention counts from ({@code UserDao#purgeGuests}).
+     */
+    private static final String NOT_OF_A_GUEST =
+            " AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = s.user_id AND u.is_anonymous) ";
+
     private static final String COLUMNS = """
             id, user_id, provider, client_id, platform, device_name, app_version, host(ip_address) AS ip_address,
             user_agent, created_at, last_used_at, expires_at, absolute_expires_at, revoked_at, revoked_reason, dpop_jkt""";
@@ -104,7 +111,7 @@ public final class SessionDao {
                            AND (s.client_id = ANY(:clients)) = :listed
                            AND (s.dpop_jkt IS NULL OR s.dpop_jkt = CAST(:jkt AS text))
                            AND (CAST(:client AS text) IS NULL OR s.client_id = CAST(:client AS text))
-                        RETURNING s.id, s.user_id, s.client_id, s.expires_at, u.role, s.dpop_jkt""")
+                        RETURNING s.id, s.user_id, s.client_id, s.expires_at, u.role, s.dpop_jkt, u.is_anonymous""")
                 .bind("id", sessionId).bind("generation", generation).bind("presented", presentedHash)
                 .bindArray("clients", String.class, clients).bind("listed", listed)
                 .bindByType("jkt", dpopJkt, String.class).bindByType("client", client, String.class)
@@ -123,7 +130,8 @@ public final class SessionDao {
                                host(s.ip_address) AS ip_address, s.user_agent, s.created_at, s.last_used_at,
                                s.expires_at, s.absolute_expires_at, s.revoked_at, s.revoked_reason,
                                s.refresh_generation, s.refresh_hash, s.previous_refresh_hash, s.successor_sealed,
-                               s.refreshed_at, s.dpop_jkt, u.role, u.disabled_at IS NOT NULL AS user_disabled
+                               s.refreshed_at, s.dpop_jkt, u.role, u.disabled_at IS NOT NULL AS user_disabled,
+                               u.is_anonymous
                           FROM sessions s JOIN users u ON u.id = s.user_id
                          WHERE s.id = :id
                            FOR UPDATE OF s""")
@@ -131,7 +139,7 @@ public final class SessionDao {
                 .map((row, ctx) -> new RefreshState(MAPPER.map(row, ctx), row.getString("role"),
                         row.getBoolean("user_disabled"), row.getInt("refresh_generation"), row.getBytes("refresh_hash"),
                         row.getBytes("previous_refresh_hash"), row.getBytes("successor_sealed"),
-                        Columns.instant(row, "refreshed_at")))
+                        Columns.instant(row, "refreshed_at"), row.getBoolean("is_anonymous")))
                 .findOne();
     }
 
@@ -226,9 +234,11 @@ public final class SessionDao {
     public int purgeEnded(Instant before, int batch) {
         return handle.createUpdate("""
                         DELETE FROM sessions WHERE id IN (
-                            (SELECT id FROM sessions WHERE revoked_at < :before LIMIT :batch)
+                            (SELECT id FROM sessions s WHERE revoked_at < :before""" + NOT_OF_A_GUEST + """
+                              LIMIT :batch)
                             UNION
-                            (SELECT id FROM sessions WHERE absolute_expires_at < :before LIMIT :batch))""")
+                            (SELECT id FROM sessions s WHERE absolute_expires_at < :before""" + NOT_OF_A_GUEST + """
+                              LIMIT :batch))""")
                 .bind("before", before).bind("batch", batch).execute();
     }
 
@@ -246,7 +256,7 @@ public final class SessionDao {
                         WITH chunk AS (
                             SELECT id, expires_at FROM sessions WHERE id > :after ORDER BY id LIMIT :batch),
                         gone AS (
-                            DELETE FROM sessions WHERE id IN (SELECT id FROM chunk WHERE expires_at < :before)
+                            DELETE FROM sessions s WHERE id IN (SELECT id FROM chunk WHERE expires_at < :before)""" + NOT_OF_A_GUEST + """
                             RETURNING 1)
                         SELECT (SELECT id FROM chunk ORDER BY id DESC LIMIT 1) AS reached, (SELECT count(*) FROM gone) AS deleted""")
                 .bind("after", after).bind("before", before).bind("batch", batch)

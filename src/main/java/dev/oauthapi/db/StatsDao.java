@@ -25,26 +25,30 @@ public final class StatsDao {
         this.handle = handle;
     }
 
-    /** Users in all, disabled, and by role (every role named, with 0 when none has it). */
-    public record UserCounts(long total, long disabled, Map<String, Long> byRole) {
+    /** Users in all, disabled, guests, and by role (every role named, with 0 when none has it). */
+    public record UserCounts(long total, long disabled, long anonymous, Map<String, Long> byRole) {
     }
 
     public UserCounts users(List<String> roles) {
         final Map<String, Long> byRole = zeroes(roles);
         long total = 0;
         long disabled = 0;
-        for (RoleCount count : handle.createQuery(
-                        "SELECT role, count(*) AS n, count(disabled_at) AS disabled FROM users GROUP BY role")
-                .map((row, ctx) -> new RoleCount(row.getString("role"), row.getLong("n"), row.getLong("disabled")))
+        long anonymous = 0;
+        for (RoleCount count : handle.createQuery("""
+                        SELECT role, count(*) AS n, count(disabled_at) AS disabled, count(*) FILTER (WHERE is_anonymous) AS guests
+                          FROM users GROUP BY role""")
+                .map((row, ctx) -> new RoleCount(row.getString("role"), row.getLong("n"), row.getLong("disabled"),
+                        row.getLong("guests")))
                 .list()) {
             byRole.put(count.role(), count.users());
             total += count.users();
             disabled += count.disabled();
+            anonymous += count.guests();
         }
-        return new UserCounts(total, disabled, byRole);
+        return new UserCounts(total, disabled, anonymous, byRole);
     }
 
-    private record RoleCount(String role, long users, long disabled) {
+    private record RoleCount(String role, long users, long disabled, long guests) {
     }
 
     /** Users with an identity of each provider (every provider named). */

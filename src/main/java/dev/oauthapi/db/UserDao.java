@@ -21,10 +21,12 @@ import java.util.UUID;
  * which was most of the cost of an authenticated request. Creating one of these costs nothing.
  */
 public final class UserDao {
-    static final String COLUMNS = "id, email, email_verified, name, avatar_url, role, disabled_at, created_at, updated_at";
+    static final String COLUMNS = "id, email, email_verified, name, avatar_url, role, disabled_at, created_at, updated_at,"
+            + " is_anonymous";
     static final RowMapper<UserRow> MAPPER = (row, ctx) -> new UserRow(Columns.uuid(row, "id"), row.getString("email"),
             row.getBoolean("email_verified"), row.getString("name"), row.getString("avatar_url"), row.getString("role"),
-            Columns.instant(row, "disabled_at"), Columns.instant(row, "created_at"), Columns.instant(row, "updated_at"));
+            Columns.instant(row, "disabled_at"), Columns.instant(row, "created_at"), Columns.instant(row, "updated_at"),
+            row.getBoolean("is_anonymous"));
 
     private static final String WITH_IDENTITIES = "SELECT u." + COLUMNS.replace(", ", ", u.") + ", "
             + UserWithIdentities.PASSKEYS + ", " + IdentityDao.JOINED_COLUMNS + """
@@ -53,13 +55,15 @@ public final class UserDao {
 
     public void insert(UserRow user) {
         handle.createUpdate("""
-                        INSERT INTO users (id, email, email_verified, name, avatar_url, role, disabled_at, created_at, updated_at)
-                        VALUES (:id, :email, :emailVerified, :name, :avatarUrl, :role, :disabledAt, :createdAt, :updatedAt)""")
+                        INSERT INTO users (id, email, email_verified, name, avatar_url, role, disabled_at, created_at,
+                                           updated_at, is_anonymous)
+                        VALUES (:id, :email, :emailVerified, :name, :avatarUrl, :role, :disabledAt, :createdAt, :updatedAt,
+                                :anonymous)""")
                 .bind("id", user.id()).bindByType("email", user.email(), String.class)
                 .bind("emailVerified", user.emailVerified()).bindByType("name", user.name(), String.class)
                 .bindByType("avatarUrl", user.avatarUrl(), String.class).bind("role", user.role())
                 .bindByType("disabledAt", user.disabledAt(), Instant.class).bind("createdAt", user.createdAt())
-                .bind("updatedAt", user.updatedAt())
+                .bind("updatedAt", user.updatedAt()).bind("anonymous", user.anonymous())
                 .execute();
     }
 
@@ -128,6 +132,34 @@ public final class UserDao {
                 .execute();
     }
 
+    /** A guest becomes a full account (it linked an identity or added a passkey); 1 when it was a guest. */
+    public int upgradeGuest(UUID id, Instant now) {
+        return handle.createUpdate("UPDATE users SET is_anonymous = false, updated_at = :now WHERE id = :id AND is_anonymous")
+                .bind("id", id).bind("now", now).execute();
+    }
+
+    /**
+     * Deletes up to {@code batch} guests that have had no live session since {@code cutoff} (every
+     * session of theirs ended before it: revoked, or past its idle expiry) and were made before it,
+     * and audits each as {@code event}, in one statement. Their sessions go with them (the foreign
+     * key cascades); none was live, so no access token needs a tombstone. Returns how many went.
+     */
+    public int purgeGuests(Instant cutoff, int batch, String event, Instant now) {
+        return handle.createUpdate("""
+                        WITH gone AS (
+                            DELETE FROM users WHERE id IN (
+                                SELECT u.id FROM users u
+                                 WHERE u.is_anonymous AND u.created_at < :cutoff
+                                   AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id
+                                                      AND COALESCE(s.revoked_at, LEAST(s.expires_at, s.absolute_expires_at)) >= :cutoff)
+                                 ORDER BY u.created_at LIMIT :batch
+                                 FOR UPDATE SKIP LOCKED)
+                            RETURNING id)
+                        INSERT INTO audit_log (occurred_at, event, user_id, details)
+                        SELECT :now, :event, id, '{"retention": true}'::jsonb FROM gone""")
+                .bind("cutoff", cutoff).bind("batch", batch).bind("event", event).bind("now", now).execute();
+    }
+
     public int delete(UUID id) {
         return handle.createUpdate("DELETE FROM users WHERE id = :id").bind("id", id).execute();
     }
@@ -175,7 +207,7 @@ public final class UserDao {
      * What the admin user list is narrowed to; a null member narrows nothing. {@code prefix} is the
      * start of an e-mail address or a name, matched ignoring case.
      */
-    public record Filter(String prefix, String role, String provider, Boolean disabled) {
+    public record Filter(String prefix, String role, String provider, Boolean disabled, Boolean anonymous) {
     }
 
     public Optional<UserOverviewRow> overview(UUID id, Instant now) {
@@ -198,6 +230,9 @@ public final class UserDao {
                         filter.provider());
         if (filter.disabled() != null) {
             conditions.with(filter.disabled() ? "u.disabled_at IS NOT NULL" : "u.disabled_at IS NULL", Map.of());
+        }
+        if (filter.anonymous() != null) {
+            conditions.with(filter.anonymous() ? "u.is_anonymous" : "NOT u.is_anonymous", Map.of());
         }
         if (afterAt != null) {
             conditions.with("(u.created_at, u.id) < (:afterAt, :afterId)", Map.of("afterAt", afterAt, "afterId", afterId));

@@ -3,9 +3,9 @@ package dev.oauthapi.db;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A row of {@code users}. */
+/** A row of {@code users}; {@code anonymous}: a guest, with no identity or passkey yet. */
 public record UserRow(UUID id, String email, boolean emailVerified, String name, String avatarUrl,
-                      String role, Instant disabledAt, Instant createdAt, Instant updatedAt) {
+                      String role, Instant disabledAt, Instant createdAt, Instant updatedAt, boolean anonymous) {
 
     public boolean isDisabled() {
         return disabledAt != null;

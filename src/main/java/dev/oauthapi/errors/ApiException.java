@@ -11,15 +11,27 @@ public class ApiException extends RuntimeException {
 
     private final ErrorCode code;
     private final transient Map<String, String> headers;
+    private final transient Map<String, String> members;
 
     public ApiException(ErrorCode code, String detail) {
         this(code, detail, Map.of());
     }
 
     public ApiException(ErrorCode code, String detail, Map<String, String> headers) {
+        this(code, detail, headers, Map.of());
+    }
+
+    /** @param members extension members of the problem (RFC 9457 §3.2), such as a guest's {@code mergeToken} */
+    public ApiException(ErrorCode code, String detail, Map<String, String> headers, Map<String, String> members) {
         super(detail);
         this.code = code;
         this.headers = Map.copyOf(headers);
+        this.members = Map.copyOf(members);
+    }
+
+    /** Members the problem carries beside the standard ones. */
+    public Map<String, String> members() {
+        return members;
     }
 
     public ErrorCode code() {

@@ -7,6 +7,7 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 final class ApiExceptionMapper implements ExceptionMapper<ApiException> {
     @Override
     public Response toResponse(ApiException exception) {
-        return ProblemResponses.of(Problem.of(exception.code(), exception.detail()), exception.headers());
+        return ProblemResponses.of(Problem.of(exception.code(), exception.detail()).with(exception.members()),
+                exception.headers());
     }
 }

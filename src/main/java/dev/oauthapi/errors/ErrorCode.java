@@ -19,6 +19,7 @@ public enum ErrorCode {
     SESSION_REVOKED(401, "Session revoked"),
     SESSION_EXPIRED(401, "Session expired"),
     INVALID_CODE(401, "Invalid code"),
+    INVALID_MERGE_TOKEN(401, "Invalid merge token"),
     INVALID_PASSKEY(401, "Invalid passkey"),
     INVALID_ATTESTATION(401, "Invalid app attestation"),
     /** OAuth: a {@code client_id} this service does not know. */

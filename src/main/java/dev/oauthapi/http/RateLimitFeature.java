@@ -43,7 +43,8 @@ public final class RateLimitFeature implements DynamicFeature {
     public static RateLimitFeature of(RateLimiter limiter, dev.oauthapi.config.RateLimitsConfig limits, AuthMetrics metrics) {
         return new RateLimitFeature(limiter, Map.of(RateLimited.Bucket.AUTH, limits.authPerMinute(),
                 RateLimited.Bucket.EVENTS, limits.eventsPerMinute(), RateLimited.Bucket.APP_CHECK,
-                limits.appCheckPerMinute()), limits.apiPerMinute(), metrics);
+                limits.appCheckPerMinute(), RateLimited.Bucket.ANONYMOUS, limits.anonymousPerHour()),
+                limits.apiPerMinute(), metrics);
     }
 
     public RateLimitFeature(RateLimiter limiter, Map<RateLimited.Bucket, Integer> perIpPerMinute, int perUserPerMinute,
@@ -80,7 +81,7 @@ public final class RateLimitFeature implements DynamicFeature {
     }
 
     private void enforce(ContainerRequestContext request, String bucket, String key, int limit) {
-        enforce(request, bucket, limiter.check(key, limit));
+        enforce(request, bucket, limiter.check(key, limit, RateLimiter.WINDOW));
     }
 
     private void enforce(ContainerRequestContext request, String bucket, RateLimiter.Decision decision) {
@@ -101,9 +102,11 @@ public final class RateLimitFeature implements DynamicFeature {
         private final String bucket;
         private final String prefix;
         private final int limit;
+        private final java.time.Duration window;
 
         PerClientAddress(RateLimited.Bucket bucket, int limit) {
             this.bucket = bucket.name().toLowerCase(Locale.ROOT);
+            this.window = bucket.window();
             // The AUTH bucket keeps the key it always had.
             this.prefix = bucket == RateLimited.Bucket.AUTH ? "ip:" : bucket.name().toLowerCase(Locale.ROOT) + ":ip:";
             this.limit = limit;
@@ -112,8 +115,8 @@ public final class RateLimitFeature implements DynamicFeature {
         @Override
         public void filter(ContainerRequestContext request) {
             // Request properties are the servlet request's attributes: ClientAddressFilter's answer.
-            enforce(request, bucket, prefix + ClientAddress.rateBucket((String) request.getProperty(ClientAddress.ATTRIBUTE)),
-                    limit);
+            enforce(request, bucket, limiter.check(prefix + ClientAddress.rateBucket(
+                    (String) request.getProperty(ClientAddress.ATTRIBUTE)), limit, window));
         }
     }
 

@@ -16,10 +16,22 @@ public @interface RateLimited {
 
     enum Bucket {
         /** Nonce, sign-in, refresh: {@code AUTH_RATE_LIMIT_PER_MINUTE}. */
-        AUTH,
+        AUTH(RateLimiter.WINDOW),
         /** Apple's and Google's account events: {@code EVENTS_RATE_LIMIT_PER_MINUTE}. */
-        EVENTS,
+        EVENTS(RateLimiter.WINDOW),
         /** App attestation (challenge, Apple, Android, debug): {@code APP_CHECK_RATE_LIMIT_PER_MINUTE}. */
-        APP_CHECK
+        APP_CHECK(RateLimiter.WINDOW),
+        /** Guest sign-up: {@code ANONYMOUS_RATE_LIMIT_PER_HOUR}; a minute's window would let 60 times as many through. */
+        ANONYMOUS(java.time.Duration.ofHours(1));
+
+        private final java.time.Duration window;
+
+        Bucket(java.time.Duration window) {
+            this.window = window;
+        }
+
+        public java.time.Duration window() {
+            return window;
+        }
     }
 }

@@ -28,7 +28,7 @@ public final class RateLimiter {
     private final Clock clock;
     private final Cache<String, LocalWindow> local = Caffeine.newBuilder()
             .maximumSize(100_000)
-            .expireAfterWrite(WINDOW.multipliedBy(2))
+            .expireAfterWrite(Duration.ofHours(2)) // the longest window's twice; bounded by size anyway
             .build();
     private final RedisBackoff redis = new RedisBackoff("counting rate limits in this process");
 
@@ -42,24 +42,25 @@ public final class RateLimiter {
         return "user:" + UserSlot.tag(userId);
     }
 
-    public Decision check(String key, int limit) {
+    /** Counts a request against {@code key}'s fixed window of length {@code window}. */
+    public Decision check(String key, int limit, Duration window) {
         long requests;
         Duration left;
         if (redis.shouldTry()) {
             try {
-                final RateLimitCounters.Count count = counters.count(key, WINDOW);
+                final RateLimitCounters.Count count = counters.count(key, window);
                 return decide(limit, count.requests(), count.windowLeft());
             } catch (RedisException e) {
                 redis.failed(e);
             }
         }
         final Instant now = clock.instant();
-        final LocalWindow window = local.asMap().compute(key, (k, existing) ->
-                existing == null || !now.isBefore(existing.end) ? new LocalWindow(now.plus(WINDOW)) : existing);
-        synchronized (window) {
-            requests = ++window.requests;
+        final LocalWindow counted = local.asMap().compute(key, (k, existing) ->
+                existing == null || !now.isBefore(existing.end) ? new LocalWindow(now.plus(window)) : existing);
+        synchronized (counted) {
+            requests = ++counted.requests;
         }
-        left = Duration.between(now, window.end);
+        left = Duration.between(now, counted.end);
         return decide(limit, requests, left);
     }
 

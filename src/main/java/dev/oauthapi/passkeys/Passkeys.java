@@ -15,6 +15,7 @@ import dev.oauthapi.redis.SignInMarks;
 import dev.oauthapi.sessions.Audit;
 import dev.oauthapi.sessions.SessionLifecycle;
 import dev.oauthapi.tokens.Sha256;
+import dev.oauthapi.users.Guests;
 import dev.oauthapi.users.Profiles;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -143,6 +144,7 @@ public final class Passkeys {
                 details.put("backedUp", passkey.backedUp());
                 details.put("origin", registration.origin());
                 tx.audit(Audit.Event.PASSKEY_REGISTERED, userId, userId, null, ipAddress, details);
+                Guests.upgraded(tx, userId, "passkey", ipAddress, passkey.createdAt());
                 tx.profileChanged(userId); // the profile counts the user's passkeys
                 return passkey;
             });

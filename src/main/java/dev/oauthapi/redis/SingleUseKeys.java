@@ -14,6 +14,8 @@ public final class SingleUseKeys {
     public static final String WEB_STATES = "oauth-api:wsu:";
     /** DPoP proofs' {@code jti}s, per key, for the proof lifetime: a proof works once. */
     public static final String DPOP_PROOFS = "oauth-api:dpop:";
+    /** Guests' merge tokens that were spent, for their lifetime: a merge happens once. */
+    public static final String MERGE_TOKENS = "oauth-api:merge:";
 
     private final Redis redis;
     private final String prefix;

@@ -57,12 +57,13 @@ public final class AdminResource {
     @Path("/users")
     public AdminUsersResponse search(@Auth AuthenticatedUser admin, @QueryParam("q") String q,
                                      @QueryParam("role") String role, @QueryParam("provider") String provider,
-                                     @QueryParam("disabled") String disabled, @QueryParam("cursor") String cursor,
+                                     @QueryParam("disabled") String disabled,
+                                     @QueryParam("anonymous") String anonymous, @QueryParam("cursor") String cursor,
                                      @QueryParam("limit") String limit) {
         final Page<AdminUsers.Account> page = users.search(new AdminUsers.Filter(QueryParams.text("q", q),
                         QueryParams.oneOf("role", role, Roles.ALL),
                         QueryParams.oneOf("provider", provider, Arrays.stream(Provider.values()).map(Provider::wireName).toList()),
-                        QueryParams.bool("disabled", disabled)),
+                        QueryParams.bool("disabled", disabled), QueryParams.bool("anonymous", anonymous)),
                 cursor, QueryParams.limit(limit));
         return new AdminUsersResponse(page.items().stream().map(Wire::adminUser).toList(), page.nextCursor());
     }

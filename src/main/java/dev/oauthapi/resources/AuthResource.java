@@ -2,6 +2,8 @@ package dev.oauthapi.resources;
 
 import dev.oauthapi.api.AppleSignInRequest;
 import dev.oauthapi.api.GoogleSignInRequest;
+import dev.oauthapi.api.GuestRequests;
+import dev.oauthapi.api.MergeResponse;
 import dev.oauthapi.api.PasskeyCredential;
 import dev.oauthapi.api.NonceResponse;
 import dev.oauthapi.api.SignInResponse;
@@ -10,6 +12,7 @@ import dev.oauthapi.auth.AuthenticatedUser;
 import dev.oauthapi.http.RateLimited;
 import dev.oauthapi.identity.Nonces;
 import dev.oauthapi.identity.Provider;
+import dev.oauthapi.signin.GuestSignIn;
 import dev.oauthapi.signin.PasskeySignIn;
 import dev.oauthapi.signin.SignInService;
 import io.dropwizard.auth.Auth;
@@ -32,11 +35,13 @@ import java.time.Clock;
 public final class AuthResource {
     private final SignInService signIn;
     private final PasskeySignIn passkeySignIn;
+    private final GuestSignIn guests;
     private final Clock clock;
 
-    public AuthResource(SignInService signIn, PasskeySignIn passkeySignIn, Clock clock) {
+    public AuthResource(SignInService signIn, PasskeySignIn passkeySignIn, GuestSignIn guests, Clock clock) {
         this.signIn = signIn;
         this.passkeySignIn = passkeySignIn;
+        this.guests = guests;
         this.clock = clock;
     }
 
@@ -70,6 +75,25 @@ public final class AuthResource {
     public SignInResponse passkey(@NotNull @Valid PasskeyCredential.SignIn request, @Context HttpServletRequest http) {
         return respond(passkeySignIn.signIn(PasskeysResource.credential(request.credential()), request.clientId(),
                 ClientContext.of(http, request.device())));
+    }
+
+    /** A guest account: signed in without signing up. The body is optional. */
+    @POST
+    @Path("/anonymous")
+    @RateLimited(RateLimited.Bucket.ANONYMOUS)
+    public SignInResponse anonymous(@Valid GuestRequests.SignUp request, @Context HttpServletRequest http) {
+        return respond(guests.signUp(ClientContext.of(http, request == null ? null : request.device())));
+    }
+
+    /** The signed-in guest into the account its link conflicted with. */
+    @POST
+    @Path("/merge")
+    public MergeResponse merge(@Auth AuthenticatedUser user, @NotNull @Valid GuestRequests.Merge request,
+                               @Context HttpServletRequest http) {
+        final GuestSignIn.Merged merged = guests.merge(user.userId(), request.mergeToken(),
+                ClientContext.of(http, request.device()));
+        final SignInResponse signedIn = respond(merged.signedIn());
+        return new MergeResponse(signedIn.user(), signedIn.tokens(), merged.mergedFrom().toString());
     }
 
     @POST

@@ -47,7 +47,7 @@ final class Wire {
     static UserResponse user(UserProfile user) {
         return new UserResponse(user.id().toString(), user.email(), user.emailVerified(), user.name(),
                 user.avatarUrl(), user.role(), WireTime.format(user.createdAt()),
-                user.identities().stream().map(Wire::identity).toList(), user.passkeys());
+                user.identities().stream().map(Wire::identity).toList(), user.passkeys(), user.anonymous());
     }
 
     private static UserResponse.IdentityResponse identity(LinkedIdentity identity) {
@@ -75,7 +75,8 @@ final class Wire {
 
     static StatsResponse stats(UsageStats.Snapshot stats) {
         return new StatsResponse(
-                new StatsResponse.Users(stats.users(), stats.disabled(), stats.byRole(), stats.byProvider()),
+                new StatsResponse.Users(stats.users(), stats.disabled(), stats.anonymous(), stats.byRole(),
+                        stats.byProvider()),
                 new StatsResponse.Sessions(stats.liveSessions()),
                 new StatsResponse.SignIns(stats.signInsLastDay(), stats.signInsLastWeek()));
     }

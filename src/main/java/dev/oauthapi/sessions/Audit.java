@@ -40,7 +40,15 @@ public final class Audit {
         /** A passkey's signature counter did not increase: audited, and refused for a device-bound one. */
         PASSKEY_COUNTER_ANOMALY,
         /** An admin revoked an App Attest device key: its later assertions are refused. */
-        APP_ATTEST_KEY_REVOKED;
+        APP_ATTEST_KEY_REVOKED,
+        /** A guest linked an identity or added a passkey: a full account now, with the same id. */
+        GUEST_UPGRADED,
+        /** A guest was merged into an existing account: audited on both, each naming the other. */
+        GUEST_MERGED,
+        /** A guest without a live session for {@code ANONYMOUS_RETENTION} was deleted. */
+        GUEST_DELETED,
+        /** An Apple identity moved to the subject Apple gave it under another team (TN3159). */
+        APPLE_SUBJECT_TRANSFERRED;
 
         public String stored() {
             return name().toLowerCase(Locale.ROOT);

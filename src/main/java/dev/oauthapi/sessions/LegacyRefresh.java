@@ -95,7 +95,8 @@ final class LegacyRefresh {
                     now, now.plus(idleLifetime));
         }
         return rotated.map(rotation -> new RefreshRotation.Refreshed(rotation.userId(), rotation.sessionId(),
-                rotation.role(), rotation.clientId(), next, rotation.expiresAt(), null, rotation.dpopJkt()));
+                rotation.role(), rotation.clientId(), next, rotation.expiresAt(), null, rotation.dpopJkt(),
+                rotation.anonymous()));
     }
 
     /**
@@ -131,7 +132,7 @@ final class LegacyRefresh {
                 admitted.accept(session.clientId(), session.dpopJkt());
                 return new RefreshRotation.Rotated(new RefreshRotation.Refreshed(session.userId(), session.id(),
                         candidate.user().role(), session.clientId(), successor.get(), session.expiresAt(), null,
-                        session.dpopJkt()), true);
+                        session.dpopJkt(), candidate.user().anonymous()), true);
             }
         }
         return RefreshRotation.detectedReuse(tx, session, token.generation(), current, ipAddress);

@@ -43,7 +43,8 @@ import java.util.UUID;
 public final class RefreshRotation {
     /** A successful refresh: who, which session, and the refresh token the app must keep now. */
     public record Refreshed(UUID userId, UUID sessionId, String role, String clientId, String refreshToken,
-                            Instant refreshExpiresAt, AccessTokens.Issued accessToken, String dpopJkt) {
+                            Instant refreshExpiresAt, AccessTokens.Issued accessToken, String dpopJkt,
+                            boolean anonymous) {
         @Override
         public String toString() {
             return "Refreshed[session=" + sessionId + "]";
@@ -172,8 +173,8 @@ public final class RefreshRotation {
                 final Refreshed refreshed = rotated.refreshed();
                 yield new Refreshed(refreshed.userId(), refreshed.sessionId(), refreshed.role(), refreshed.clientId(),
                         refreshed.refreshToken(), refreshed.refreshExpiresAt(), accessTokens.issue(refreshed.userId(),
-                        refreshed.sessionId(), refreshed.role(), refreshed.clientId(), refreshed.dpopJkt()),
-                        refreshed.dpopJkt());
+                        refreshed.sessionId(), refreshed.role(), refreshed.clientId(), refreshed.dpopJkt(),
+                        refreshed.anonymous()), refreshed.dpopJkt(), refreshed.anonymous());
             }
             case Reused ignored -> throw new ApiException(ErrorCode.REFRESH_TOKEN_REUSED,
                     "This refresh token was already replaced; the session is revoked. Sign in again.");
@@ -187,7 +188,8 @@ public final class RefreshRotation {
                         seal.seal(presented, next.token()), now, now.plus(idleLifetime), gate.renewal().clients(),
                         gate.renewal().listed(), gate.dpopJkt(), gate.client())
                 .map(rotated -> new Refreshed(rotated.userId(), rotated.sessionId(), rotated.role(),
-                        rotated.clientId(), next.token(), rotated.expiresAt(), null, rotated.dpopJkt()));
+                        rotated.clientId(), next.token(), rotated.expiresAt(), null, rotated.dpopJkt(),
+                        rotated.anonymous()));
     }
 
     /**
@@ -222,7 +224,7 @@ public final class RefreshRotation {
                 sameKey(gate, state.session().dpopJkt());
                 return new Rotated(new Refreshed(state.session().userId(), state.session().id(), state.role(),
                         state.session().clientId(), current.get(), state.session().expiresAt(), null,
-                        state.session().dpopJkt()), true);
+                        state.session().dpopJkt(), state.anonymous()), true);
             }
         }
         return detectedReuse(tx, state.session(), token.generation(), state.generation(), ipAddress);

@@ -82,12 +82,20 @@ public final class AccessTokens {
 
     /** As {@link #issue(UUID, UUID, String, String)}, bound to a DPoP key ({@code cnf.jkt}) when {@code dpopJkt} is given. */
     public Issued issue(UUID userId, UUID sessionId, String role, String clientId, String dpopJkt) {
+        return issue(userId, sessionId, role, clientId, dpopJkt, false);
+    }
+
+    /**
+     * As {@link #issue(UUID, UUID, String, String, String)}, for a guest when {@code anonymous}
+     * ({@code "is_anonymous": true}, so that resource servers can refuse guests).
+     */
+    public Issued issue(UUID userId, UUID sessionId, String role, String clientId, String dpopJkt, boolean anonymous) {
         final Instant now = clock.instant();
         final Instant expiresAt = now.plus(ttl);
         final SigningKeys.SigningKey key = keys.current();
         final Claims claims = new Claims(issuer, userId.toString(), List.of(audience), now.getEpochSecond(),
                 expiresAt.getEpochSecond(), UUID.randomUUID().toString(), sessionId.toString(), role, clientId,
-                dpopJkt == null ? null : new Confirmation(dpopJkt));
+                dpopJkt == null ? null : new Confirmation(dpopJkt), anonymous ? Boolean.TRUE : null);
         try {
             final String signingInput = BASE64URL.encodeToString(JSON.writeValueAsBytes(
                     new Header(key.algorithm().getId(), TYPE, key.keyId()))) + '.'
@@ -116,7 +124,8 @@ public final class AccessTokens {
     /** The claims, in RFC 9068's names; {@code aud} an array, as jjwt wrote it before. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     private record Claims(String iss, String sub, List<String> aud, long iat, long exp, String jti, String sid,
-                          String role, @JsonProperty("client_id") String clientId, Confirmation cnf) {
+                          String role, @JsonProperty("client_id") String clientId, Confirmation cnf,
+                          @JsonProperty("is_anonymous") Boolean anonymous) {
     }
 
     /** RFC 9449 §6.1: the key a token is bound to, as its RFC 7638 thumbprint. */

@@ -27,6 +27,8 @@ public final class ServerSecrets {
     public static final String PASSKEY_CHALLENGES = "passkey-challenge-hmac";
     /** App attestation challenges: each carries its expiry under this key. */
     public static final String APP_CHECK_CHALLENGES = "app-check-challenge-hmac";
+    /** Seals the merge tokens of guests whose link conflicts. */
+    public static final String MERGE_TOKENS = "merge-token-seal";
     /** DPoP server nonces: each carries the time it was made under this key. */
     public static final String DPOP_NONCES = "dpop-nonce-hmac";
 

@@ -142,7 +142,7 @@ public final class AccountResolution {
     private SignedIn newUser(SessionLifecycle.Transaction tx, VerifiedIdToken token, ClaimedProfile claimed,
                              SignInContext context, Instant now) {
         final UserRow user = new UserRow(ids.next(), claimed.email(), claimed.emailAuthoritative(), claimed.name(),
-                claimed.picture(), Roles.USER, null, now, now);
+                claimed.picture(), Roles.USER, null, now, now, false);
         final IdentityRow identity = Identities.newRow(ids, user.id(), token, now);
         final SessionLifecycle.Started started = tx.signUp(user, identity, newSession(user.id(), token, context),
                 Map.of("provider", token.provider().wireName(), "newUser", true));
@@ -151,7 +151,7 @@ public final class AccountResolution {
     }
 
     /** The one user an e-mail may link to, under the linking rule above; none when in doubt. */
-    private static Optional<UserRow> userWithSameVerifiedEmail(SessionLifecycle.Transaction tx, VerifiedIdToken token) {
+    static Optional<UserRow> userWithSameVerifiedEmail(SessionLifecycle.Transaction tx, VerifiedIdToken token) {
         if (!token.isEmailAuthoritative() || token.isPrivateEmail()) {
             return Optional.empty();
         }

@@ -6,6 +6,7 @@ import dev.oauthapi.db.PasskeyDao;
 import dev.oauthapi.db.RowIds;
 import dev.oauthapi.db.UniqueViolation;
 import dev.oauthapi.db.UserDao;
+import dev.oauthapi.db.UserRow;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.identity.Provider;
@@ -23,16 +24,20 @@ import java.util.UUID;
 
 /**
  * The provider accounts a signed-in user links to their account, and unlinks: at most one a
- * provider, never one that belongs to another user, and never the last one.
+ * provider, never one that belongs to another user, and never the last one. A guest that links one
+ * becomes a full account ({@link Guests}); one whose identity the sign-in rules would resolve to
+ * another user, by the identity or by its authoritative e-mail, is refused with a {@code mergeToken}.
  */
 public final class Identities {
     private final SessionLifecycle lifecycle;
     private final RowIds ids;
+    private final MergeTokens mergeTokens;
     private final Clock clock;
 
-    public Identities(SessionLifecycle lifecycle, RowIds ids, Clock clock) {
+    public Identities(SessionLifecycle lifecycle, RowIds ids, MergeTokens mergeTokens, Clock clock) {
         this.lifecycle = lifecycle;
         this.ids = ids;
+        this.mergeTokens = mergeTokens;
         this.clock = clock;
     }
 
@@ -41,14 +46,24 @@ public final class Identities {
         final String provider = token.provider().wireName();
         try {
             return lifecycle.inTransaction(tx -> {
-                new UserDao(tx.handle()).lock(userId).orElseThrow(Profiles::userGone);
+                final UserRow user = new UserDao(tx.handle()).lock(userId).orElseThrow(Profiles::userGone);
                 final IdentityDao identities = new IdentityDao(tx.handle());
                 final Optional<IdentityRow> existing = identities.find(provider, token.subject());
                 if (existing.isPresent()) {
                     if (!existing.get().userId().equals(userId)) {
+                        if (user.anonymous()) {
+                            throw guestConflict(userId, existing.get().userId(), token);
+                        }
                         throw alreadyLinked("This " + provider + " account belongs to another user.");
                     }
                     return Profiles.read(tx.handle(), userId);
+                }
+                if (user.anonymous()) {
+                    // Never two accounts with one e-mail: a sign-in would have gone to that user.
+                    final Optional<UserRow> byEmail = AccountResolution.userWithSameVerifiedEmail(tx, token);
+                    if (byEmail.isPresent() && !byEmail.get().id().equals(userId)) {
+                        throw guestConflict(userId, byEmail.get().id(), token);
+                    }
                 }
                 if (identities.findByUser(userId).stream().anyMatch(identity -> identity.provider().equals(provider))) {
                     throw alreadyLinked("Another " + provider + " account is already linked; unlink it first.");
@@ -58,6 +73,7 @@ public final class Identities {
                 ClaimedProfile.of(token, fullName).fill(new UserDao(tx.handle()), userId, now);
                 tx.audit(Audit.Event.IDENTITY_LINKED, userId, userId, null, ipAddress, Map.of("provider", provider));
                 tx.profileChanged(userId);
+                Guests.upgraded(tx, userId, provider, ipAddress, now);
                 return Profiles.read(tx.handle(), userId);
             });
         } catch (UnableToExecuteStatementException e) {
@@ -102,6 +118,14 @@ public final class Identities {
     static IdentityRow newRow(RowIds ids, UUID userId, VerifiedIdToken token, Instant now) {
         return new IdentityRow(ids.next(), userId, token.provider().wireName(), token.subject(), token.email(),
                 token.emailVerified(), token.isPrivateEmail(), now, now);
+    }
+
+    private ApiException guestConflict(UUID guestId, UUID userId, VerifiedIdToken token) {
+        final Guests.Conflict conflict = new Guests.Conflict(guestId, userId, token.provider().wireName(),
+                token.subject(), token.email(), token.emailVerified(), token.isPrivateEmail(), token.clientId());
+        return new ApiException(ErrorCode.IDENTITY_ALREADY_LINKED, "This " + token.provider().wireName()
+                + " account belongs to an existing account: merge this guest into it with the mergeToken"
+                + " (POST /api/auth/merge), or sign in to it.", Map.of(), Map.of("mergeToken", mergeTokens.issue(conflict)));
     }
 
     private static ApiException alreadyLinked(String detail) {

@@ -7,9 +7,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A user with the identities linked to it, and how many passkeys it has. */
+/** A user with the identities linked to it, how many passkeys it has, and whether it is a guest. */
 public record UserProfile(UUID id, String email, boolean emailVerified, String name, String avatarUrl, String role,
-                          Instant createdAt, List<LinkedIdentity> identities, int passkeys) {
+                          Instant createdAt, List<LinkedIdentity> identities, int passkeys, boolean anonymous) {
 
     public static UserProfile of(UserWithIdentities found) {
         final UserRow user = found.user();
@@ -18,7 +18,7 @@ public record UserProfile(UUID id, String email, boolean emailVerified, String n
                         identity.linkedAt()))
                 .toList();
         return new UserProfile(user.id(), user.email(), user.emailVerified(), user.name(), user.avatarUrl(),
-                user.role(), user.createdAt(), identities, found.passkeys());
+                user.role(), user.createdAt(), identities, found.passkeys(), user.anonymous());
     }
 
     @Override

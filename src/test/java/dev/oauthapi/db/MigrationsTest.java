@@ -33,7 +33,8 @@ class MigrationsTest {
                 "009-users-created-index", "009-users-email-prefix-index", "009-users-name-prefix-index",
                 "010-session-refresh", "010-sessions-absolute-expiry-index", "010-sessions-drop-expires-index",
                 "011-passkeys", "011-sessions-validate", "011-users-webauthn-handle-index", "011-sessions-passkey-index",
-                "012-app-attest-keys", "013-sessions-dpop");
+                "012-app-attest-keys", "013-sessions-dpop", "014-users-anonymous", "014-sessions-validate",
+                "014-users-anonymous-index");
 
         final CommandResult second = TestApp.run(env, "db", "migrate", TestApp.CONFIG);
         assertThat(second.succeeded()).as(second.stderr()).isTrue();

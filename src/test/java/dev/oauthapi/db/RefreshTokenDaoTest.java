@@ -24,7 +24,7 @@ class RefreshTokenDaoTest {
         final Optional<Rotation> rotated = new RefreshTokenDao(HANDLE)
                 .rotateIfCurrent(first, new byte[] {1, 2}, second, NOW, idle);
 
-        assertThat(rotated).contains(new Rotation(session.id(), user.id(), "client", "user", idle, null));
+        assertThat(rotated).contains(new Rotation(session.id(), user.id(), "client", "user", idle, null, false));
         assertThat(new RefreshTokenDao(HANDLE).findForRefresh(first)).hasValueSatisfying(old -> {
             assertThat(old.token().supersededAt()).isEqualTo(NOW);
             assertThat(old.token().successorSealed()).containsExactly(1, 2);

@@ -32,7 +32,7 @@ final class Rows {
     static UserRow user(String role) {
         final UUID id = UUID.randomUUID();
         final UserRow user = new UserRow(id, "u" + id.toString().substring(0, 8) + "@example.com", true, "Ada", null,
-                role, null, NOW, NOW);
+                role, null, NOW, NOW, false);
         in(handle -> {
             new UserDao(handle).insert(user);
             return null;

@@ -43,7 +43,7 @@ class SessionDaoTest {
         final var idle = NOW.plus(Duration.ofDays(31));
 
         assertThat(new SessionDao(HANDLE).rotate(session.id(), 0, first, second, new byte[] {5}, NOW, idle, Set.of(), false, null, null))
-                .contains(new Rotation(session.id(), user.id(), "client", "user", idle, null));
+                .contains(new Rotation(session.id(), user.id(), "client", "user", idle, null, false));
 
         assertThat(new SessionDao(HANDLE).lockForRefresh(session.id())).hasValueSatisfying(state -> {
             assertThat(state.generation()).isEqualTo(1);

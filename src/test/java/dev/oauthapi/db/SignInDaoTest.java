@@ -20,7 +20,7 @@ class SignInDaoTest {
     private static UserRow newUser() {
         final UUID id = UUID.randomUUID();
         return new UserRow(id, "n" + id.toString().substring(0, 8) + "@example.com", true, "Grace", null, "user",
-                null, NOW, NOW);
+                null, NOW, NOW, false);
     }
 
     private static IdentityRow newIdentity(UserRow user, String subject) {

@@ -84,12 +84,12 @@ class UserDaoTest {
             assertThat(row.liveSessions()).isEqualTo(1);
             assertThat(row.lastSignInAt()).isEqualTo(NOW);
         });
-        final UserDao.Filter byPrefix = new UserDao.Filter(user.email().substring(0, 9), "admin", "apple", false);
+        final UserDao.Filter byPrefix = new UserDao.Filter(user.email().substring(0, 9), "admin", "apple", false, false);
         assertThat(new UserDao(HANDLE).page(byPrefix, null, null, 10, NOW))
                 .extracting(row -> row.user().id()).containsExactly(user.id());
         assertThat(new UserDao(HANDLE).page(byPrefix, user.createdAt(), user.id(), 10, NOW))
                 .as("the page after it").isEmpty();
-        assertThat(new UserDao(HANDLE).page(new UserDao.Filter("100%_", null, null, null), null, null,
+        assertThat(new UserDao(HANDLE).page(new UserDao.Filter("100%_", null, null, null, null), null, null,
                 10, NOW)).as("LIKE's wildcards match themselves").isEmpty();
     }
 

@@ -127,7 +127,7 @@ class AdminResourceTest {
 
     private static AdminUsers.Account account(UUID id, String role) {
         return new AdminUsers.Account(new UserProfile(id, "ada@example.com", true, "Ada", null, role, CREATED,
-                List.of(new LinkedIdentity("apple", "ada@example.com", false, CREATED)), 0),
+                List.of(new LinkedIdentity("apple", "ada@example.com", false, CREATED)), 0, false),
                 null, CREATED.plusSeconds(60), 2, List.of());
     }
 
@@ -160,11 +160,11 @@ class AdminResourceTest {
         when(USERS.search(any(), any(), anyInt())).thenReturn(new Page<>(List.of(account(USER, "user")), "next-page"));
 
         final Answer answer = get("/api/admin/users", Map.of("q", "Ad", "role", "user", "provider", "apple",
-                "disabled", "false", "cursor", "the-cursor", "limit", "20"), "admin-token");
+                "disabled", "false", "anonymous", "true", "cursor", "the-cursor", "limit", "20"), "admin-token");
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.header("Cache-Control")).isEqualTo("no-store");
-        verify(USERS).search(new AdminUsers.Filter("Ad", "user", "apple", false), "the-cursor", 20);
+        verify(USERS).search(new AdminUsers.Filter("Ad", "user", "apple", false, true), "the-cursor", 20);
         final JsonNode body = answer.json();
         assertThat(body.path("nextCursor").asText()).isEqualTo("next-page");
         final JsonNode user = body.path("users").path(0);
@@ -186,7 +186,7 @@ class AdminResourceTest {
         final Answer answer = get("/api/admin/users", Map.of(), "superadmin-token");
 
         assertThat(answer.status()).isEqualTo(200);
-        verify(USERS).search(new AdminUsers.Filter(null, null, null, null), null, 50);
+        verify(USERS).search(new AdminUsers.Filter(null, null, null, null, null), null, 50);
         final JsonNode body = answer.json();
         assertThat(body.path("users").isEmpty()).isTrue();
         assertThat(body.has("nextCursor") && body.path("nextCursor").isNull()).isTrue();
@@ -353,13 +353,14 @@ class AdminResourceTest {
 
     @Test
     void statsHaveTheContractsShape() {
-        when(STATS.recent()).thenReturn(new UsageStats.Snapshot(10, 1, Map.of("user", 8L, "admin", 1L, "superadmin", 1L),
+        when(STATS.recent()).thenReturn(new UsageStats.Snapshot(10, 1, 2, Map.of("user", 8L, "admin", 1L, "superadmin", 1L),
                 Map.of("google", 7L, "apple", 5L), 14, 3, 9));
 
         final JsonNode stats = get("/api/admin/stats", Map.of(), "admin-token").json();
 
         assertThat(stats.path("users").path("total").asLong()).isEqualTo(10);
         assertThat(stats.path("users").path("disabled").asLong()).isEqualTo(1);
+        assertThat(stats.path("users").path("anonymous").asLong()).isEqualTo(2);
         assertThat(stats.path("users").path("byRole").path("superadmin").asLong()).isEqualTo(1);
         assertThat(stats.path("users").path("byProvider").path("apple").asLong()).isEqualTo(5);
         assertThat(stats.path("sessions").path("live").asLong()).isEqualTo(14);

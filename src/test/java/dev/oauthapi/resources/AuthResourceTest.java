@@ -39,7 +39,7 @@ class AuthResourceTest {
     static final SignInService SIGN_IN = mock(SignInService.class);
     static final PasskeySignIn PASSKEY_SIGN_IN = mock(PasskeySignIn.class);
     static final ResourceExtension RESOURCES = TestResources.of(new AuthResource(SIGN_IN, PASSKEY_SIGN_IN,
-            Clock.fixed(NOW, ZoneOffset.UTC)));
+            mock(dev.oauthapi.signin.GuestSignIn.class), Clock.fixed(NOW, ZoneOffset.UTC)));
 
     @BeforeEach
     void forget() {

@@ -52,7 +52,7 @@ class SessionsResourceTest {
     @Test
     void aRefreshAnswersBothTokensWithTheirLifetimes() {
         when(ROTATION.refresh(any(), any(), any(), any())).thenReturn(new RefreshRotation.Refreshed(USER, SESSION, "user", "app",
-                "next-refresh", NOW.plus(Duration.ofDays(30)), new AccessTokens.Issued("access", NOW.plusSeconds(900)), null));
+                "next-refresh", NOW.plus(Duration.ofDays(30)), new AccessTokens.Issued("access", NOW.plusSeconds(900)), null, false));
 
         final TestHttp.Answer answer = send("POST", "/api/auth/refresh", "{\"refreshToken\": \"presented\"}", null);
 

@@ -79,7 +79,7 @@ public final class TestResources {
     /** {@link #USER}'s profile, with a Google identity. */
     public static UserProfile profile() {
         return new UserProfile(USER, "ada@example.com", true, "Ada", null, "user", CREATED,
-                List.of(new LinkedIdentity("google", "ada@example.com", false, CREATED)), 1);
+                List.of(new LinkedIdentity("google", "ada@example.com", false, CREATED)), 1, false);
     }
 
     public static String bearer(String token) {
