@@ -50,7 +50,7 @@ class MigrationsTest {
         final CommandResult status = TestApp.run(env, "db", "status", TestApp.CONFIG);
 
         assertThat(status.succeeded()).as(status.stderr()).isTrue();
-        assertThat(status.stdout()).contains("23 changesets have not been applied");
+        assertThat(status.stdout()).contains("26 changesets have not been applied");
     }
 
     @Test
