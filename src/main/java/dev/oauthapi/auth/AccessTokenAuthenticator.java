@@ -90,7 +90,8 @@ public final class AccessTokenAuthenticator implements Authenticator<BearerToken
             return Optional.empty();
         }
         // The role as of now, not as the token was signed: a demotion bites on the next request.
-        return Optional.of(new AuthenticatedUser(claims.userId(), claims.sessionId(), check.role()));
+        return Optional.of(new AuthenticatedUser(claims.userId(), claims.sessionId(), check.role(),
+                dpop.isOn() ? claims.dpopJkt() : null));
     }
 
     private Duration untilExpiry(AccessTokenClaims claims) {

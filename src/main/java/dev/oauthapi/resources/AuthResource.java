@@ -16,6 +16,7 @@ import dev.oauthapi.signin.GuestSignIn;
 import dev.oauthapi.signin.PasskeySignIn;
 import dev.oauthapi.signin.SignInService;
 import io.dropwizard.auth.Auth;
+import dev.oauthapi.users.SignInContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -90,8 +91,10 @@ public final class AuthResource {
     @Path("/merge")
     public MergeResponse merge(@Auth AuthenticatedUser user, @NotNull @Valid GuestRequests.Merge request,
                                @Context HttpServletRequest http) {
+        // A bound guest's proof was checked with its access token: the merged session takes that key.
+        final SignInContext context = ClientContext.of(http, request.device());
         final GuestSignIn.Merged merged = guests.merge(user.userId(), request.mergeToken(),
-                ClientContext.of(http, request.device()));
+                user.dpopJkt() != null ? context.boundTo(user.dpopJkt()) : context);
         final SignInResponse signedIn = respond(merged.signedIn());
         return new MergeResponse(signedIn.user(), signedIn.tokens(), merged.mergedFrom().toString());
     }

@@ -87,6 +87,8 @@ class AppCheckEnforceTest {
         env.put("PASSKEY_RP_ID", RP_ID);
         env.put("PASSKEY_ORIGINS", WEB_ORIGIN);
         env.put("APP_CHECK_RATE_LIMIT_PER_MINUTE", "100000");
+        env.put("ANONYMOUS_SIGN_IN", "true");
+        env.put("ANONYMOUS_RATE_LIMIT_PER_HOUR", "100000");
         return env;
     }
 
@@ -429,5 +431,29 @@ class AppCheckEnforceTest {
                 .isEqualTo("app_check_required");
         assertThat(http().postForm("/oauth/token", refresh, Map.of("X-App-Check", debugToken())).status())
                 .isEqualTo(200);
+    }
+
+    /** Guest sign-up and the merge both start sessions: both pass the gate, and a guest is never web. */
+    @Test
+    void guestSignUpAndTheMergeAreGated() {
+        final Map<String, Long> before = stored();
+        refused(http().post("/api/auth/anonymous", Map.of(), null, Map.of()));
+        refused(http().post("/api/auth/anonymous", Map.of(), null, appCheck(expiredAppToken())));
+        assertThat(stored()).as("nothing created").isEqualTo(before);
+        final Answer guest = http().post("/api/auth/anonymous", Map.of(), null, appCheck(iosToken(APPLE_ATTEST.newDevice())));
+        assertThat(guest.status()).as(guest.toString()).isEqualTo(200);
+        final String guestAccess = guest.json().path("tokens").path("accessToken").asText();
+        refused(refresh(guest.json().path("tokens").path("refreshToken").asText(), null));
+
+        final String subject = "g-" + UUID.randomUUID();
+        assertThat(http().post("/api/auth/google", Map.of("idToken", GOOGLE.token(IOS_CLIENT, subject).build()), null,
+                appCheck(debugToken())).status()).isEqualTo(200);
+        final Answer conflict = http().post("/api/auth/link/google", Map.of("idToken", GOOGLE.token(IOS_CLIENT, subject)
+                .claim("jti", UUID.randomUUID().toString()).build()), guestAccess);
+        assertThat(conflict.status()).as(conflict.toString()).isEqualTo(409);
+        final Map<String, Object> merge = Map.of("mergeToken", conflict.json().path("mergeToken").asText());
+        refused(http().post("/api/auth/merge", merge, guestAccess, Map.of()));
+        final Answer merged = http().post("/api/auth/merge", merge, guestAccess, appCheck(debugToken()));
+        assertThat(merged.status()).as("the refusal did not spend the token: " + merged).isEqualTo(200);
     }
 }

@@ -47,6 +47,8 @@ class DpopEndpointsTest {
     private static Map<String, String> env() {
         final Map<String, String> env = new HashMap<>(TestEnvironment.withProviders(GOOGLE, CLIENT, APPLE, "unused"));
         env.put("PUBLIC_BASE_URL", BASE); // what the proofs' htu name, as behind a proxy
+        env.put("ANONYMOUS_SIGN_IN", "true");
+        env.put("ANONYMOUS_RATE_LIMIT_PER_HOUR", "100000");
         return env;
     }
 
@@ -205,5 +207,41 @@ class DpopEndpointsTest {
         final Answer fresh = other.send(other.request("/api/users/me", null).header("Authorization", "DPoP " + access)
                 .header("DPoP", proof(key, "GET", "/api/users/me", access)).GET());
         assertThat(fresh.status()).as(fresh.toString()).isEqualTo(200);
+    }
+
+    /** A guest's sign-up binds like any sign-in, and its merge keeps the key the guest proved. */
+    @Test
+    void aGuestSignUpBindsAndItsMergeKeepsTheKey() {
+        final KeyPair key = key();
+        final Answer guest = http().post("/api/auth/anonymous", Map.of(), null,
+                Map.of("DPoP", proof(key, "POST", "/api/auth/anonymous", null)));
+        assertThat(guest.status()).as(guest.toString()).isEqualTo(200);
+        assertThat(guest.json().path("tokens").path("tokenType").asText()).isEqualTo("DPoP");
+        final String guestAccess = guest.json().path("tokens").path("accessToken").asText();
+        assertThat(session(guestAccess).get("dpop_jkt")).isEqualTo(thumbprint(key));
+
+        final String subject = "d-" + UUID.randomUUID();
+        assertThat(http().post("/api/auth/google", Map.of("idToken", GOOGLE.token(CLIENT, subject).build())).status())
+                .isEqualTo(200);
+        final var link = http().request("/api/auth/link/google", null).header("Authorization", "DPoP " + guestAccess)
+                .header("DPoP", proof(key, "POST", "/api/auth/link/google", guestAccess))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(TestHttp.json(Map.of("idToken",
+                        GOOGLE.token(CLIENT, subject).claim("jti", UUID.randomUUID().toString()).build()))));
+        final Answer conflict = http().send(link);
+        assertThat(conflict.status()).as(conflict.toString()).isEqualTo(409);
+        final var merge = http().request("/api/auth/merge", null).header("Authorization", "DPoP " + guestAccess)
+                .header("DPoP", proof(key, "POST", "/api/auth/merge", guestAccess))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(TestHttp.json(Map.of("mergeToken",
+                        conflict.json().path("mergeToken").asText()))));
+
+        final Answer merged = http().send(merge);
+
+        assertThat(merged.status()).as(merged.toString()).isEqualTo(200);
+        final String access = merged.json().path("tokens").path("accessToken").asText();
+        assertThat(merged.json().path("tokens").path("tokenType").asText()).isEqualTo("DPoP");
+        assertThat(session(access).get("dpop_jkt")).as("the guest's key").isEqualTo(thumbprint(key));
+        assertThat(me("Bearer", access, null).status()).isEqualTo(401);
     }
 }

@@ -90,6 +90,17 @@ class AccountEndpointsTest {
         assertThat(challenge.code()).isEqualTo("provider_not_enabled");
     }
 
+    @Test
+    void withoutAnonymousSignInThereAreNoGuests() {
+        final long users = DB.count("users");
+        final Answer guest = http().post("/api/auth/anonymous", Map.of());
+        assertThat(guest.status()).isEqualTo(404);
+        assertThat(guest.code()).isEqualTo("provider_not_enabled");
+        assertThat(DB.count("users")).isEqualTo(users);
+        final Answer merge = http().post("/api/auth/merge", Map.of("mergeToken", "x"), accessToken(newGoogleUser()));
+        assertThat(merge.code()).isEqualTo("provider_not_enabled");
+    }
+
     // --- Profile ---
 
     @Test
