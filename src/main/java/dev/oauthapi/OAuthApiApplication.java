@@ -1,6 +1,7 @@
 package dev.oauthapi;
 
 import dev.oauthapi.auth.BearerAuth;
+import dev.oauthapi.cli.AppleCommand;
 import dev.oauthapi.cli.CheckIdTokenCommand;
 import dev.oauthapi.cli.CommandExit;
 import dev.oauthapi.cli.KeysCommand;
@@ -100,6 +101,7 @@ public class OAuthApiApplication extends Application<OAuthApiConfiguration> {
         bootstrap.addCommand(new KeysCommand(environment));
         bootstrap.addCommand(new CheckIdTokenCommand(environment));
         bootstrap.addCommand(new UsersCommand());
+        bootstrap.addCommand(new AppleCommand());
     }
 
     @Override

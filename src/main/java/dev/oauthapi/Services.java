@@ -17,6 +17,7 @@ import dev.oauthapi.identity.AppleTokenClient;
 import dev.oauthapi.identity.GoogleCodeExchange;
 import dev.oauthapi.identity.IdTokenVerifier;
 import dev.oauthapi.identity.Nonces;
+import dev.oauthapi.identity.PrivateRelay;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.identity.RemoteJwks;
 import dev.oauthapi.metrics.AuthMetrics;
@@ -126,10 +127,10 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
         // Accounts, sign-in, administration
         final MergeTokens mergeTokens = new MergeTokens(new ServerSeal(keys.shared(ServerSecrets.MERGE_TOKENS), random),
                 random, clock);
-        final Identities identities = new Identities(lifecycle, rowIds, mergeTokens, clock);
+        final Identities identities = new Identities(lifecycle, rowIds, mergeTokens, privateRelay(config), clock);
         final AccountDeletion deletion = new AccountDeletion(lifecycle, clock);
         final SignIn signIn = signIn(config, jdbi, redis, metrics, clock, host, random, keys, accessTokens,
-                new AccountResolution(lifecycle, rowIds, clock), identities, appCheck.gate(), dpop);
+                new AccountResolution(lifecycle, rowIds, privateRelay(config), clock), identities, appCheck.gate(), dpop);
         final ProviderEvents providerEvents = new ProviderEvents(signIn.appleEvents(), signIn.googleEvents(), lifecycle,
                 deletion, clock, metrics);
         final AccountAdministration administration = new AccountAdministration(jdbi, lifecycle, deletion, clock);
@@ -256,8 +257,13 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
 
     /** Each use gets a key cache of its own ({@code keys}), with its own budget of fetches for unknown key ids. */
     private static IdTokenVerifier apple(OAuthApiConfiguration config, RemoteJwks keys, Clock clock) {
-        return new IdTokenVerifier(Provider.APPLE, Set.copyOf(config.apple().clientIds().values()), keys, clock,
-                config.idTokens().maxAge().toJavaDuration(), config.apple().requireNonce());
+        return new IdTokenVerifier(Provider.APPLE, Provider.APPLE.issuers(), Set.copyOf(config.apple().clientIds().values()),
+                keys, clock, config.idTokens().maxAge().toJavaDuration(), config.apple().requireNonce(),
+                privateRelay(config));
+    }
+
+    private static PrivateRelay privateRelay(OAuthApiConfiguration config) {
+        return PrivateRelay.of(config.apple().privateRelayDomains().values());
     }
 
     /** Google's Cross-Account Protection events: their own keys and issuer, our client ids. */
@@ -277,7 +283,7 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
         }
         final AppleTokens tokens = new AppleTokens(
                 new AppleTokenClient(apple.teamId(), apple.keyId(), AppleTokenClient.readKey(Path.of(apple.privateKeyPath())),
-                        apple.tokenUrl(), apple.revokeUrl(), AppleTokenClient.httpClient(), clock),
+                        apple.tokenUrl(), apple.revokeUrl(), apple.migrationUrl(), AppleTokenClient.httpClient(), clock),
                 ProviderTokenCipher.parse(apple.tokenEncryptionKey().reveal(), random),
                 jdbi, clock, apple.revocationPollInterval().toJavaDuration(), host.metrics());
         host.manage(tokens);

@@ -14,6 +14,8 @@ import java.util.stream.Stream;
  * The {@code apple} block. No client ids means Apple sign-in is off. The team id, key id and
  * private key path turn on the exchange of authorization codes and the revocation of Apple
  * tokens; they come as a set, and with them the key that encrypts Apple's refresh tokens at rest.
+ * The migration URL serves the transfer commands; the private relay domains name Apple's
+ * "Hide My Email" addresses.
  */
 public record AppleConfig(
         @NotNull CommaSeparated clientIds,
@@ -23,6 +25,8 @@ public record AppleConfig(
         @NotNull String privateKeyPath,
         @NotNull URI tokenUrl,
         @NotNull URI revokeUrl,
+        @NotNull URI migrationUrl,
+        @NotNull CommaSeparated privateRelayDomains,
         @NotNull Secret tokenEncryptionKey,
         boolean requireNonce,
         @NotNull @MinDuration(value = 1, unit = TimeUnit.SECONDS) Duration revocationPollInterval) {

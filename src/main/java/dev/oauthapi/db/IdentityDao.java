@@ -184,4 +184,54 @@ public final class IdentityDao {
         return handle.createQuery("SELECT count(*) FROM identities WHERE user_id = :userId")
                 .bind("userId", userId).mapTo(int.class).one();
     }
+
+    /** An Apple identity on its way to another team: its row, subject, transfer identifier and e-mail. */
+    public record Transfer(UUID id, UUID userId, String subject, String transferSub, String email) {
+    }
+
+    /**
+     * The next {@code limit} Apple identities after {@code after} (in id order) that have
+     * ({@code prepared}) or have not a transfer identifier yet: the transfer commands' batches.
+     */
+    public List<Transfer> appleTransfers(UUID after, boolean prepared, int limit) {
+        return handle.createQuery("SELECT id, user_id, subject, transfer_sub, email FROM identities"
+                        + " WHERE provider = 'apple' AND id > :after AND transfer_sub IS " + (prepared ? "NOT NULL" : "NULL")
+                        + " ORDER BY id LIMIT :limit")
+                .bind("after", after).bind("limit", limit)
+                .map((row, ctx) -> new Transfer(Columns.uuid(row, "id"), Columns.uuid(row, "user_id"),
+                        row.getString("subject"), row.getString("transfer_sub"), row.getString("email")))
+                .list();
+    }
+
+    /** Stores the transfer identifier Apple gave for an identity that had none; 1 when it did. */
+    public int setTransferSub(UUID id, String transferSub) {
+        return handle.createUpdate("UPDATE identities SET transfer_sub = :transferSub WHERE id = :id AND transfer_sub IS NULL")
+                .bind("id", id).bind("transferSub", transferSub).execute();
+    }
+
+    /**
+     * Moves the Apple identity whose transfer identifier this is to its subject under the new team,
+     * with its new address, and clears the identifier; the user's address follows when it was the
+     * identity's old one (a relay address works for one team only). The user's id when it moved.
+     */
+    public Optional<UUID> moveTransferred(String transferSub, String subject, String email, boolean emailVerified,
+                                          boolean isPrivateEmail, Instant now) {
+        return handle.createQuery("""
+                        WITH moved AS (
+                            UPDATE identities i SET subject = :subject, email = :email, email_verified = :emailVerified,
+                                   is_private_email = :isPrivateEmail, transfer_sub = NULL
+                              FROM (SELECT id, email AS old_email FROM identities
+                                     WHERE provider = 'apple' AND transfer_sub = :transferSub FOR UPDATE) old
+                             WHERE i.id = old.id
+                            RETURNING i.user_id, old.old_email),
+                        user_email AS (
+                            UPDATE users u SET email = :email, updated_at = :now FROM moved
+                             WHERE u.id = moved.user_id AND :email IS NOT NULL AND u.email = moved.old_email)
+                        SELECT user_id FROM moved""")
+                .bind("transferSub", transferSub).bind("subject", subject)
+                .bindByType("email", email, String.class).bind("emailVerified", emailVerified)
+                .bind("isPrivateEmail", isPrivateEmail).bind("now", now)
+                .map((row, ctx) -> Columns.uuid(row, "user_id"))
+                .findOne();
+    }
 }

@@ -28,8 +28,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Apple's token endpoints: exchanging an app's authorization code for Apple's refresh token, and
- * revoking that token (App Store rules: deleting an account revokes its Sign in with Apple tokens).
+ * Apple's token endpoints: exchanging an app's authorization code for Apple's refresh token,
+ * revoking that token (App Store rules: deleting an account revokes its Sign in with Apple tokens),
+ * and the user migration of an app moving to another team (TN3159).
  * Each call authenticates with a client secret minted on demand: an ES256 JWT signed with the
  * team's {@code .p8} key, for the client id the user signed in to, valid for five minutes.
  */
@@ -55,16 +56,18 @@ public final class AppleTokenClient {
     private final PrivateKey key;
     private final URI tokenUrl;
     private final URI revokeUrl;
+    private final URI migrationUrl;
     private final HttpClient http;
     private final Clock clock;
 
-    public AppleTokenClient(String teamId, String keyId, PrivateKey key, URI tokenUrl, URI revokeUrl, HttpClient http,
-                            Clock clock) {
+    public AppleTokenClient(String teamId, String keyId, PrivateKey key, URI tokenUrl, URI revokeUrl, URI migrationUrl,
+                            HttpClient http, Clock clock) {
         this.teamId = teamId;
         this.keyId = keyId;
         this.key = key;
         this.tokenUrl = tokenUrl;
         this.revokeUrl = revokeUrl;
+        this.migrationUrl = migrationUrl;
         this.http = http;
         this.clock = clock;
     }
@@ -140,17 +143,87 @@ public final class AppleTokenClient {
                 "token", refreshToken, "token_type_hint", "refresh_token"));
     }
 
+    /** A user Apple will not migrate ({@code invalid_request}: they revoked the app's access, or are unknown). */
+    public static final class NotMigrated extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotMigrated(String message) {
+            super(message);
+        }
+    }
+
+    /** Who a user is under the new team, from their transfer identifier. */
+    public record Migrated(String subject, String email, boolean isPrivateEmail) {
+        @Override
+        public String toString() {
+            return "Migrated[" + subject + "]"; // no e-mail address in logs
+        }
+    }
+
+    /** A client-credentials access token for the user migration ({@code scope=user.migration}), an hour long. */
+    public String migrationToken(String clientId) throws IOException {
+        final String token = post(tokenUrl, Map.of("grant_type", "client_credentials", "scope", "user.migration",
+                "client_id", clientId, "client_secret", clientSecret(clientId)), null).path("access_token").asText("");
+        if (token.isEmpty()) {
+            throw new IOException("Apple's answer has no access_token");
+        }
+        return token;
+    }
+
+    /** The old team's step: the transfer identifier of {@code subject} for the team {@code targetTeam}. */
+    public String transferIdentifier(String accessToken, String subject, String targetTeam, String clientId)
+            throws IOException {
+        final String transferSub = migration(accessToken, Map.of("sub", subject, "target", targetTeam,
+                "client_id", clientId, "client_secret", clientSecret(clientId))).path("transfer_sub").asText("");
+        if (transferSub.isEmpty()) {
+            throw new IOException("Apple's answer has no transfer_sub");
+        }
+        return transferSub;
+    }
+
+    /** The new team's step: who the user of a transfer identifier is now. */
+    public Migrated migrate(String accessToken, String transferSub, String clientId) throws IOException {
+        final JsonNode answer = migration(accessToken, Map.of("transfer_sub", transferSub, "client_id", clientId,
+                "client_secret", clientSecret(clientId)));
+        final String subject = answer.path("sub").asText("");
+        if (subject.isEmpty()) {
+            throw new IOException("Apple's answer has no sub");
+        }
+        final String email = answer.path("email").asText("");
+        final JsonNode relay = answer.path("is_private_email");
+        return new Migrated(subject, email.isEmpty() ? null : email,
+                relay.isBoolean() ? relay.asBoolean() : "true".equals(relay.asText()));
+    }
+
+    private JsonNode migration(String accessToken, Map<String, String> form) throws IOException {
+        try {
+            return post(migrationUrl, form, accessToken);
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().contains("invalid_request")) {
+                throw new NotMigrated(e.getMessage());
+            }
+            throw e;
+        }
+    }
+
     private JsonNode post(URI url, Map<String, String> form) throws IOException {
+        return post(url, form, null);
+    }
+
+    private JsonNode post(URI url, Map<String, String> form, String bearer) throws IOException {
         final String body = new LinkedHashMap<>(form).entrySet().stream()
                 .map(entry -> URLEncoder.encode(entry.getKey(), StandardCharsets.UTF_8) + "="
                         + URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        final HttpRequest request = HttpRequest.newBuilder(url)
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(url)
                 .timeout(TIMEOUT)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            builder.header("Authorization", "Bearer " + bearer);
+        }
+        final HttpRequest request = builder.build();
         final HttpResponse<byte[]> response = BoundedHttp.send(http, request, TIMEOUT, MAX_ANSWER_BYTES);
         final String text = new String(response.body(), StandardCharsets.UTF_8);
         if (response.statusCode() != 200) {

@@ -38,7 +38,6 @@ public final class IdTokenVerifier {
     private static final Set<String> ALLOWED_ALGORITHMS = Set.of("RS256");
     /** Header parameters that point at keys elsewhere: we never let a token choose its key. */
     private static final List<String> FORBIDDEN_HEADERS = List.of("jku", "x5u", "jwk", "x5c");
-    private static final String PRIVATE_RELAY_DOMAIN = "@privaterelay.appleid.com";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
 
@@ -49,6 +48,7 @@ public final class IdTokenVerifier {
     private final Clock clock;
     private final Duration maxAge;
     private final boolean requireNonce;
+    private final PrivateRelay privateRelay;
 
     public IdTokenVerifier(Provider provider, Set<String> audiences, KeySource keys, Clock clock,
                            Duration maxAge, boolean requireNonce) {
@@ -58,6 +58,13 @@ public final class IdTokenVerifier {
     /** With other issuers than the provider's sign-in ones (Google's security events). */
     public IdTokenVerifier(Provider provider, Set<String> issuers, Set<String> audiences, KeySource keys, Clock clock,
                            Duration maxAge, boolean requireNonce) {
+        this(provider, issuers, audiences, keys, clock, maxAge, requireNonce, PrivateRelay.APPLE);
+    }
+
+    /** With the private relay domains configured ({@code APPLE_PRIVATE_RELAY_DOMAINS}). */
+    public IdTokenVerifier(Provider provider, Set<String> issuers, Set<String> audiences, KeySource keys, Clock clock,
+                           Duration maxAge, boolean requireNonce, PrivateRelay privateRelay) {
+        this.privateRelay = privateRelay;
         this.provider = provider;
         this.issuers = Set.copyOf(issuers);
         this.audiences = Set.copyOf(audiences);
@@ -144,7 +151,8 @@ public final class IdTokenVerifier {
                     text("email"), bool("email_verified"), isPrivateEmail(), text("hd"),
                     text("name"), text("picture"), text("nonce"),
                     Instant.ofEpochSecond(claims.path("iat").asLong()),
-                    Instant.ofEpochSecond(claims.path("exp").asLong()));
+                    Instant.ofEpochSecond(claims.path("exp").asLong()),
+                    provider == Provider.APPLE ? transferSub() : null);
         }
 
         void runForEvent() {
@@ -357,9 +365,15 @@ public final class IdTokenVerifier {
             }
         }
 
+        /** Apple's transfer identifier, as stored by the old team (short, printable); null otherwise. */
+        private String transferSub() {
+            final String value = text("transfer_sub");
+            return value != null && value.length() <= 255 && value.matches("\\p{Graph}+") ? value : null;
+        }
+
         private boolean isPrivateEmail() {
             final String email = text("email");
-            return bool("is_private_email") || isPrivateRelayAddress(email);
+            return bool("is_private_email") || privateRelay.isRelayAddress(email);
         }
 
         /** Apple sends booleans as the strings "true" and "false"; Google as JSON booleans. */
@@ -418,11 +432,6 @@ public final class IdTokenVerifier {
 
     private static IdTokenRejected nonceRejected(String detail) {
         return new IdTokenRejected(ErrorCode.INVALID_NONCE, "nonce", detail);
-    }
-
-    /** An address of Apple's "Hide My Email": it reaches the user only through Apple, for one app. */
-    public static boolean isPrivateRelayAddress(String email) {
-        return email != null && email.toLowerCase(java.util.Locale.ROOT).endsWith(PRIVATE_RELAY_DOMAIN);
     }
 
     private static boolean constantTimeEquals(String a, String b) {

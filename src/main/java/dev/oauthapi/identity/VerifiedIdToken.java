@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * What a provider vouches for, after every check passed. {@code clientId} is the app the token was
  * issued to (the authorized party, else the audience); {@code nonce} the claim as sent;
- * {@code hostedDomain} Google's {@code hd}, the Workspace domain that vouches for the address.
+ * {@code hostedDomain} Google's {@code hd}, the Workspace domain that vouches for the address;
+ * {@code transferSub} Apple's {@code transfer_sub}, while the app moves to another team (TN3159).
  */
 public record VerifiedIdToken(
         Provider provider,
@@ -19,7 +20,15 @@ public record VerifiedIdToken(
         String picture,
         String nonce,
         Instant issuedAt,
-        Instant expiresAt) {
+        Instant expiresAt,
+        String transferSub) {
+
+    public VerifiedIdToken(Provider provider, String subject, String clientId, String email, boolean emailVerified,
+                           boolean isPrivateEmail, String hostedDomain, String name, String picture, String nonce,
+                           Instant issuedAt, Instant expiresAt) {
+        this(provider, subject, clientId, email, emailVerified, isPrivateEmail, hostedDomain, name, picture, nonce,
+                issuedAt, expiresAt, null);
+    }
 
     /**
      * Whether the provider is the authority for this e-mail address, so that it may link accounts.

@@ -9,7 +9,7 @@ import dev.oauthapi.db.UserRow;
 import dev.oauthapi.db.UserWithIdentities;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
-import dev.oauthapi.identity.IdTokenVerifier;
+import dev.oauthapi.identity.PrivateRelay;
 import dev.oauthapi.identity.VerifiedIdToken;
 import dev.oauthapi.sessions.Audit;
 import dev.oauthapi.sessions.SessionLifecycle;
@@ -34,11 +34,13 @@ import java.util.UUID;
 public final class AccountResolution {
     private final SessionLifecycle lifecycle;
     private final RowIds ids;
+    private final PrivateRelay privateRelay;
     private final Clock clock;
 
-    public AccountResolution(SessionLifecycle lifecycle, RowIds ids, Clock clock) {
+    public AccountResolution(SessionLifecycle lifecycle, RowIds ids, PrivateRelay privateRelay, Clock clock) {
         this.lifecycle = lifecycle;
         this.ids = ids;
+        this.privateRelay = privateRelay;
         this.clock = clock;
     }
 
@@ -71,13 +73,17 @@ public final class AccountResolution {
         final Instant now = clock.instant();
         final ClaimedProfile claimed = ClaimedProfile.of(token, fullName);
         final String provider = token.provider().wireName();
-        final Optional<SessionLifecycle.KnownIdentity> known = tx.signInKnownIdentity(token.subject(), token.email(),
+        Optional<SessionLifecycle.KnownIdentity> known = tx.signInKnownIdentity(token.subject(), token.email(),
                 token.emailVerified(), token.isPrivateEmail(), newSession(null, token, context),
                 Map.of("provider", provider, "newUser", false));
+        if (known.isEmpty() && token.transferSub() != null && transferred(tx, token, context, now)) {
+            known = tx.signInKnownIdentity(token.subject(), token.email(), token.emailVerified(),
+                    token.isPrivateEmail(), newSession(null, token, context), Map.of("provider", provider, "newUser", false));
+        }
         if (known.isPresent()) {
             return existingIdentity(tx, known.get(), token, claimed, now);
         }
-        return userWithSameVerifiedEmail(tx, token)
+        return userWithSameVerifiedEmail(tx, token, privateRelay)
                 .map(user -> linkByEmail(tx, user, token, claimed, context, now))
                 .orElseGet(() -> newUser(tx, token, claimed, context, now));
     }
@@ -150,8 +156,26 @@ public final class AccountResolution {
         return signedIn(UserProfile.of(new UserWithIdentities(user, List.of(identity), 0)), true, started);
     }
 
+    /**
+     * Apple's transfer (TN3159): a token of the new team whose {@code transfer_sub} is the one the
+     * old team stored moves that identity to its new subject (and address) instead of a new user
+     * being made. Only tried when the subject is unknown: an ordinary sign-in pays nothing for it.
+     */
+    private static boolean transferred(SessionLifecycle.Transaction tx, VerifiedIdToken token, SignInContext context,
+                                       Instant now) {
+        final Optional<UUID> moved = new IdentityDao(tx.handle()).moveTransferred(token.transferSub(), token.subject(),
+                token.email(), token.emailVerified(), token.isPrivateEmail(), now);
+        moved.ifPresent(userId -> {
+            tx.audit(Audit.Event.APPLE_SUBJECT_TRANSFERRED, userId, null, null, context.ipAddress(),
+                    Map.of("by", "sign_in"));
+            tx.profileChanged(userId);
+        });
+        return moved.isPresent();
+    }
+
     /** The one user an e-mail may link to, under the linking rule above; none when in doubt. */
-    static Optional<UserRow> userWithSameVerifiedEmail(SessionLifecycle.Transaction tx, VerifiedIdToken token) {
+    static Optional<UserRow> userWithSameVerifiedEmail(SessionLifecycle.Transaction tx, VerifiedIdToken token,
+                                                       PrivateRelay privateRelay) {
         if (!token.isEmailAuthoritative() || token.isPrivateEmail()) {
             return Optional.empty();
         }
@@ -159,7 +183,7 @@ public final class AccountResolution {
         // Two first sign-ins with one address (say Google and Apple at once) take turns here.
         users.lockEmail(token.email());
         final List<UserRow> candidates = users.findByVerifiedEmail(token.email()).stream()
-                .filter(user -> !IdTokenVerifier.isPrivateRelayAddress(user.email()))
+                .filter(user -> !privateRelay.isRelayAddress(user.email()))
                 .toList();
         if (candidates.size() != 1) {
             return Optional.empty();

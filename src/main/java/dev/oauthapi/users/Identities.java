@@ -9,6 +9,7 @@ import dev.oauthapi.db.UserDao;
 import dev.oauthapi.db.UserRow;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.identity.PrivateRelay;
 import dev.oauthapi.identity.Provider;
 import dev.oauthapi.identity.VerifiedIdToken;
 import dev.oauthapi.sessions.Audit;
@@ -32,12 +33,15 @@ public final class Identities {
     private final SessionLifecycle lifecycle;
     private final RowIds ids;
     private final MergeTokens mergeTokens;
+    private final PrivateRelay privateRelay;
     private final Clock clock;
 
-    public Identities(SessionLifecycle lifecycle, RowIds ids, MergeTokens mergeTokens, Clock clock) {
+    public Identities(SessionLifecycle lifecycle, RowIds ids, MergeTokens mergeTokens, PrivateRelay privateRelay,
+                      Clock clock) {
         this.lifecycle = lifecycle;
         this.ids = ids;
         this.mergeTokens = mergeTokens;
+        this.privateRelay = privateRelay;
         this.clock = clock;
     }
 
@@ -60,7 +64,7 @@ public final class Identities {
                 }
                 if (user.anonymous()) {
                     // Never two accounts with one e-mail: a sign-in would have gone to that user.
-                    final Optional<UserRow> byEmail = AccountResolution.userWithSameVerifiedEmail(tx, token);
+                    final Optional<UserRow> byEmail = AccountResolution.userWithSameVerifiedEmail(tx, token, privateRelay);
                     if (byEmail.isPresent() && !byEmail.get().id().equals(userId)) {
                         throw guestConflict(userId, byEmail.get().id(), token);
                     }

@@ -34,7 +34,7 @@ class MigrationsTest {
                 "010-session-refresh", "010-sessions-absolute-expiry-index", "010-sessions-drop-expires-index",
                 "011-passkeys", "011-sessions-validate", "011-users-webauthn-handle-index", "011-sessions-passkey-index",
                 "012-app-attest-keys", "013-sessions-dpop", "014-users-anonymous", "014-sessions-validate",
-                "014-users-anonymous-index");
+                "014-users-anonymous-index", "015-identities-transfer-sub", "015-identities-transfer-sub-index");
 
         final CommandResult second = TestApp.run(env, "db", "migrate", TestApp.CONFIG);
         assertThat(second.succeeded()).as(second.stderr()).isTrue();
@@ -50,7 +50,7 @@ class MigrationsTest {
         final CommandResult status = TestApp.run(env, "db", "status", TestApp.CONFIG);
 
         assertThat(status.succeeded()).as(status.stderr()).isTrue();
-        assertThat(status.stdout()).contains("26 changesets have not been applied");
+        assertThat(status.stdout()).contains("28 changesets have not been applied");
     }
 
     @Test

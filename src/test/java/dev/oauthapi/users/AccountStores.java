@@ -22,10 +22,11 @@ final class AccountStores implements AutoCloseable {
     final TestDatabase db = new TestDatabase(stores.environment());
     final List<UUID> published = new CopyOnWriteArrayList<>();
     final SessionLifecycle lifecycle = stores.lifecycle(published::add);
-    final AccountResolution resolution = new AccountResolution(lifecycle, stores.ids(), stores.clock());
+    final AccountResolution resolution = new AccountResolution(lifecycle, stores.ids(), dev.oauthapi.identity.PrivateRelay.APPLE,
+            stores.clock());
     final Identities identities = new Identities(lifecycle, stores.ids(), new MergeTokens(new dev.oauthapi.tokens.ServerSeal(
             () -> new byte[32], new java.security.SecureRandom()), new java.security.SecureRandom(), stores.clock()),
-            stores.clock());
+            dev.oauthapi.identity.PrivateRelay.APPLE, stores.clock());
     final AccountDeletion deletion = new AccountDeletion(lifecycle, stores.clock());
 
     /** A token Google or Apple vouched for: {@code email} verified, the address its provider's to vouch for. */
