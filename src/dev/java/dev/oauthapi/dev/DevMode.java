@@ -24,6 +24,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -58,6 +59,11 @@ public final class DevMode {
     }
 
     public static void main(String[] args) throws Exception {
+        final String command = System.getProperty("dev.command", "").strip();
+        if (!command.isEmpty()) {
+            runCommand(command);
+            return;
+        }
         System.err.println("\n*** " + BANNER + " ***\n");
         final EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(HOME.resolve("postgres"))
@@ -93,6 +99,30 @@ public final class DevMode {
         application.run("server", "config.yml");
     }
 
+    /**
+     * A command of the jar ({@code ./mvnw -q -Pdev -Ddev.command="apple transfer prepare ..."}),
+     * run against the dev mode that runs beside it: its PostgreSQL and its emulators (a variable
+     * set in the shell wins, as for the server: {@code APPLE_TEAM_ID=DEVTEAM002} for the new team).
+     */
+    private static void runCommand(String command) throws Exception {
+        final Map<String, String> env = new HashMap<>(System.getenv());
+        env.putIfAbsent("DATABASE_HOST", "127.0.0.1");
+        env.putIfAbsent("DATABASE_PORT", Integer.toString(POSTGRES_PORT));
+        env.putIfAbsent("DATABASE_NAME", "oauth_api");
+        env.putIfAbsent("DATABASE_USERNAME", "postgres");
+        env.putIfAbsent("DATABASE_PASSWORD", "postgres");
+        env.putIfAbsent("JWT_KEYS_DIR", HOME.resolve("keys").toString());
+        env.putIfAbsent("LOG_FORMAT", "text");
+        final Emulated emulated = emulated(env, HOME, Clock.systemUTC());
+        final java.util.List<String> arguments = new java.util.ArrayList<>(java.util.List.of(command.split("\\s+")));
+        arguments.add("config.yml");
+        final Optional<Throwable> failed = new OAuthApiApplication(emulated.environment()::get)
+                .runCommand(System.out, System.err, arguments.toArray(String[]::new));
+        if (failed.isPresent()) {
+            System.exit(dev.oauthapi.cli.CommandExit.codeOf(failed.get()));
+        }
+    }
+
     /** The environment of dev mode, with every provider setting pointing at the emulators, and the emulators. */
     public record Emulated(Map<String, String> environment, ProviderEmulator emulator, AppCheckEmulator appCheck) {
     }
@@ -100,18 +130,17 @@ public final class DevMode {
     /**
      * Adds what dev mode sets to {@code base} (a variable set there wins), for a server on
      * {@code PORT} (8080 unless set): the emulator's URLs and clients, the browser sign-in ending at
-     * the emulator's own page, and Apple code exchange with a team key made now (its encryption
-     * key kept in {@code home}, so Apple tokens stored earlier still open).
+     * the emulator's own page, and Apple code exchange with a team key made once and kept in
+     * {@code home} with its encryption key (Apple tokens stored earlier still open, and a command
+     * run beside the server signs as the same team).
      */
     public static Emulated emulated(Map<String, String> base, Path home, Clock clock) throws Exception {
         final Map<String, String> env = new HashMap<>(base);
         final String origin = "http://127.0.0.1:" + env.getOrDefault("PORT", "8080");
         final String emulator = origin + "/emulator";
-        final KeyPair team = ecKey();
         final Path apple = Files.createDirectories(home.resolve("apple"));
         final Path p8 = apple.resolve("AuthKey_" + APPLE_KEY_ID + ".p8");
-        Files.writeString(p8, "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(team.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        final KeyPair team = teamKey(p8, apple.resolve("team-public-key.der"));
         final Map<String, String> defaults = new HashMap<>();
         defaults.put("JWT_ISSUER", origin);
         defaults.put("DOCS_ENABLED", "true");
@@ -136,6 +165,7 @@ public final class DevMode {
         defaults.put("APPLE_PRIVATE_KEY_PATH", p8.toString());
         defaults.put("APPLE_TOKEN_URL", emulator + "/apple/token");
         defaults.put("APPLE_REVOKE_URL", emulator + "/apple/revoke");
+        defaults.put("APPLE_MIGRATION_URL", emulator + "/apple/usermigrationinfo");
         // Passkeys on http://localhost: WebAuthn takes localhost as a secure origin and an RP ID.
         defaults.put("PASSKEY_RP_ID", "localhost");
         defaults.put("PASSKEY_RP_NAME", "oauth-api (dev)");
@@ -151,10 +181,20 @@ public final class DevMode {
                 appCheck);
     }
 
-    private static KeyPair ecKey() throws Exception {
+    /** The emulated team's key: made once, its private half as Apple's .p8 and its public half beside it. */
+    private static KeyPair teamKey(Path p8, Path publicKey) throws Exception {
+        final java.security.KeyFactory ec = java.security.KeyFactory.getInstance("EC");
+        if (Files.exists(p8) && Files.exists(publicKey)) {
+            return new KeyPair(ec.generatePublic(new java.security.spec.X509EncodedKeySpec(Files.readAllBytes(publicKey))),
+                    dev.oauthapi.identity.AppleTokenClient.readKey(p8));
+        }
         final KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
-        return generator.generateKeyPair();
+        final KeyPair team = generator.generateKeyPair();
+        Files.writeString(p8, "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(team.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        Files.write(publicKey, team.getPublic().getEncoded());
+        return team;
     }
 
     /** A 32-byte key, base64, made once and kept in {@code file}. */

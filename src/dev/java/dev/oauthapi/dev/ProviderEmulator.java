@@ -61,10 +61,20 @@ public final class ProviderEmulator {
                           List<String> appleClientIds, String appleTeamId, String appleKeyId, PublicKey appleTeamKey) {
     }
 
-    /** Who signed in at the account chooser, until the code is exchanged. */
+    /** Who signed in at the account chooser, until the code is exchanged; {@code transferSub} Apple's, after a transfer. */
     private record Grant(String provider, String clientId, String subject, String email, boolean emailVerified,
                          boolean privateEmail, String name, String nonce, String codeChallenge, String redirectUri,
-                         Instant expiresAt) {
+                         Instant expiresAt, String transferSub) {
+        Grant(String provider, String clientId, String subject, String email, boolean emailVerified,
+              boolean privateEmail, String name, String nonce, String codeChallenge, String redirectUri,
+              Instant expiresAt) {
+            this(provider, clientId, subject, email, emailVerified, privateEmail, name, nonce, codeChallenge,
+                    redirectUri, expiresAt, null);
+        }
+    }
+
+    /** A user's move to another team (TN3159): their e-mail, and the team. */
+    private record Transfer(String email, String targetTeam) {
     }
 
     private final Clients clients;
@@ -73,6 +83,10 @@ public final class ProviderEmulator {
     private final Map<String, KeyPair> keys = Map.of("google", rsa(), "apple", rsa());
     private final Map<String, Grant> codes = new ConcurrentHashMap<>();
     private final List<String> revoked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Apple users the emulator signed in, by subject: what a transfer needs to know who they are. */
+    private final Map<String, String> appleEmails = new ConcurrentHashMap<>();
+    private final Map<String, Transfer> transfers = new ConcurrentHashMap<>();
+    private final java.util.Set<String> migrationTokens = ConcurrentHashMap.newKeySet();
 
     public ProviderEmulator(Clients clients, Clock clock) {
         this.clients = clients;
@@ -93,7 +107,12 @@ public final class ProviderEmulator {
                 "n", unsigned(key.getModulus()), "e", unsigned(key.getPublicExponent()))));
     }
 
-    /** {@code {"email", "name"?, "emailVerified"?, "nonce"?, "audience"?}} to {@code {"idToken"}}: for curl and simulators. */
+    /**
+     * {@code {"email", "name"?, "emailVerified"?, "nonce"?, "audience"?, "team"?}} to
+     * {@code {"idToken"}}: for curl and simulators. An Apple token of another {@code team} is the
+     * user's under that team (another subject), with {@code transfer_sub} once the old team prepared
+     * their move to it, as Apple's tokens carry it during a transfer.
+     */
     @POST
     @Path("/{provider:google|apple}/id-token")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -105,9 +124,15 @@ public final class ProviderEmulator {
         }
         final List<String> audiences = provider.equals("google") ? clients.googleClientIds() : clients.appleClientIds();
         final String audience = request.path("audience").asText(audiences.getFirst());
-        return Response.ok(Map.of("idToken", sign(new Grant(provider, audience, subject(provider, email), email,
+        final String team = request.path("team").asText(clients.appleTeamId());
+        final boolean moved = provider.equals("apple") && !team.equals(clients.appleTeamId());
+        final String transferSub = moved ? transfers.entrySet().stream()
+                .filter(entry -> entry.getValue().email().equals(email) && entry.getValue().targetTeam().equals(team))
+                .map(Map.Entry::getKey).findFirst().orElse(null) : null;
+        return Response.ok(Map.of("idToken", sign(new Grant(provider, audience,
+                moved ? subject("apple:" + team, email) : subject(provider, email), email,
                 request.path("emailVerified").asBoolean(true), false, request.path("name").asText(null),
-                request.path("nonce").asText(null), null, null, null)))).build();
+                request.path("nonce").asText(null), null, null, null, transferSub)))).build();
     }
 
     /** The account chooser: an e-mail and a name, whether the address is verified (Apple: whether to hide it). */
@@ -217,6 +242,15 @@ public final class ProviderEmulator {
         if (!validAppleSecret(form.getFirst("client_secret"), form.getFirst("client_id"))) {
             return oauthError(401, "invalid_client");
         }
+        if ("client_credentials".equals(form.getFirst("grant_type"))) {
+            // The user migration's token (TN3159), for the transfer commands.
+            if (!"user.migration".equals(form.getFirst("scope"))) {
+                return oauthError(400, "invalid_scope");
+            }
+            final String accessToken = "emu-migration-" + token();
+            migrationTokens.add(accessToken);
+            return Response.ok(Map.of("access_token", accessToken, "token_type", "Bearer", "expires_in", 3600)).build();
+        }
         final Grant grant = take(form.getFirst("code"), "apple");
         // A code from the authorization page comes back with the redirect_uri it was issued for, as Apple wants.
         if (grant == null || !"authorization_code".equals(form.getFirst("grant_type"))
@@ -226,6 +260,40 @@ public final class ProviderEmulator {
         }
         return Response.ok(Map.of("access_token", "emu-access-" + token(), "token_type", "Bearer", "expires_in", 3600,
                 "refresh_token", "emu-refresh-" + token(), "id_token", sign(grant))).build();
+    }
+
+    /**
+     * Apple's user migration (TN3159), for rehearsing a transfer: the old team gets a transfer
+     * identifier for a user it signed in here and a {@code target} team; the target team exchanges
+     * it for the user's subject and address under it.
+     */
+    @POST
+    @Path("/apple/usermigrationinfo")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response appleMigration(@jakarta.ws.rs.HeaderParam("Authorization") String authorization,
+                                   MultivaluedMap<String, String> form) {
+        if (authorization == null || !migrationTokens.contains(authorization.replaceFirst("^Bearer ", ""))
+                || !validAppleSecret(form.getFirst("client_secret"), form.getFirst("client_id"))) {
+            return oauthError(401, "invalid_client");
+        }
+        if (form.getFirst("sub") != null) {
+            final String email = appleEmails.get(form.getFirst("sub"));
+            final String target = form.getFirst("target");
+            if (email == null || target == null || target.equals(clients.appleTeamId())) {
+                return oauthError(400, "invalid_request");
+            }
+            final String transferSub = "emu-transfer-" + HexFormat.of().formatHex(sha256(form.getFirst("sub") + "|"
+                    + target)).substring(0, 24);
+            transfers.put(transferSub, new Transfer(email, target));
+            return Response.ok(Map.of("transfer_sub", transferSub)).build();
+        }
+        final Transfer transfer = transfers.get(String.valueOf(form.getFirst("transfer_sub")));
+        if (transfer == null) {
+            return oauthError(400, "invalid_request");
+        }
+        return Response.ok(Map.of("sub", subject("apple:" + transfer.targetTeam(), transfer.email()),
+                "email", transfer.email(), "is_private_email", false)).build();
     }
 
     /** Google's revocation endpoint (RFC 7009): any token given is revoked; the service itself revokes only Apple's. */
@@ -473,8 +541,11 @@ public final class ProviderEmulator {
             final Jws<Claims> parsed = Jwts.parser().verifyWith(clients.appleTeamKey()).clock(() -> java.util.Date.from(clock.instant()))
                     .build().parseSignedClaims(String.valueOf(secret));
             final JsonNode aud = JSON.readTree(Base64.getUrlDecoder().decode(secret.split("\\.")[1])).path("aud");
+            // The old team's, or a team a user is moving to: one developer's key plays both here.
+            final String issuer = parsed.getPayload().getIssuer();
             return clients.appleKeyId().equals(parsed.getHeader().getKeyId())
-                    && clients.appleTeamId().equals(parsed.getPayload().getIssuer())
+                    && (clients.appleTeamId().equals(issuer)
+                    || transfers.values().stream().anyMatch(transfer -> transfer.targetTeam().equals(issuer)))
                     && clientId != null && clientId.equals(parsed.getPayload().getSubject())
                     && aud.isTextual() && aud.asText().equals(APPLE_ISSUER);
         } catch (Exception e) {
@@ -504,6 +575,12 @@ public final class ProviderEmulator {
         }
         if (grant.nonce() != null) {
             builder.claim("nonce", grant.nonce());
+        }
+        if (grant.transferSub() != null) {
+            builder.claim("transfer_sub", grant.transferSub());
+        }
+        if (grant.provider().equals("apple")) {
+            appleEmails.put(grant.subject(), grant.email());
         }
         return builder.signWith(keys.get(grant.provider()).getPrivate(), Jwts.SIG.RS256).compact();
     }

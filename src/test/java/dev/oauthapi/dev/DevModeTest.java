@@ -400,4 +400,45 @@ class DevModeTest {
             browser.quit();
         }
     }
+
+    /**
+     * A rehearsal of moving the app to another Apple team, against the emulator's migration
+     * endpoint: prepare as the dev team, a sign-in with the new team's token (another subject, and
+     * {@code transfer_sub}) before complete, then complete as the new team.
+     */
+    @Test
+    void anAppleTransferCanBeRehearsedEndToEnd() {
+        final String appToken = http().post("/api/app-check/debug", Map.of("debugToken",
+                "dev-debug-token-for-simulators-and-ci")).json().path("appToken").asText();
+        final Map<String, String> app = Map.of("X-App-Check", appToken);
+        final String early = "early-" + UUID.randomUUID() + "@icloud.com";
+        final String late = "late-" + UUID.randomUUID() + "@icloud.com";
+        final java.util.function.BiFunction<String, String, String> signIn = (email, team) -> {
+            final Map<String, Object> mint = team == null ? Map.of("email", email) : Map.of("email", email, "team", team);
+            final String idToken = http().post("/emulator/apple/id-token", mint).json().path("idToken").asText();
+            final Answer answer = http().post("/api/auth/apple", Map.of("identityToken", idToken), null, app);
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+            return answer.json().path("user").path("id").asText();
+        };
+        final String earlyUser = signIn.apply(early, null);
+        final String lateUser = signIn.apply(late, null);
+
+        final var prepared = TestApp.run(ENV, "apple", "transfer", "prepare", "--target-team", "DEVTEAM002", "--rate",
+                "1000", TestApp.CONFIG);
+        assertThat(prepared.succeeded()).as(prepared.stderr()).isTrue();
+        assertThat(prepared.stdout()).containsPattern("Prepared [2-9] Apple identities"); // and other tests' users
+
+        assertThat(signIn.apply(early, "DEVTEAM002")).as("the new team's token finds the same user").isEqualTo(earlyUser);
+
+        final Map<String, String> newTeam = new java.util.HashMap<>(ENV);
+        newTeam.put("APPLE_TEAM_ID", "DEVTEAM002");
+        final var completed = TestApp.run(newTeam, "apple", "transfer", "complete", "--rate", "1000", TestApp.CONFIG);
+        assertThat(completed.succeeded()).as(completed.stderr()).isTrue();
+        assertThat(completed.stdout()).containsPattern("Moved [1-8] Apple identities");
+        assertThat(signIn.apply(late, "DEVTEAM002")).isEqualTo(lateUser);
+        for (String user : new String[] {earlyUser, lateUser}) {
+            assertThat(DB.count("audit_log WHERE event = 'apple_subject_transferred' AND user_id = '" + user + "'"))
+                    .isEqualTo(1);
+        }
+    }
 }
