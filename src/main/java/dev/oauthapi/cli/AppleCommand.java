@@ -140,35 +140,40 @@ public final class AppleCommand extends ConfiguredCommand<OAuthApiConfiguration>
             this.clock = clock;
         }
 
+        /** Stores a transfer identifier for each Apple identity without one. */
         Counts prepare(String target) throws InterruptedException, IOException {
-            int done = 0;
-            int notMigrated = 0;
-            int failed = 0;
-            UUID after = new UUID(0, 0);
-            List<IdentityDao.Transfer> batch;
-            do {
-                final UUID from = after;
-                batch = jdbi.withHandle(handle -> new IdentityDao(handle).appleTransfers(from, false, BATCH));
-                for (IdentityDao.Transfer identity : batch) {
-                    after = identity.id();
-                    pace.await();
-                    try {
-                        final String transferSub = client.transferIdentifier(token(), identity.subject(), target,
-                                clientId);
-                        done += jdbi.withHandle(handle -> new IdentityDao(handle).setTransferSub(identity.id(),
-                                transferSub));
-                    } catch (AppleTokenClient.NotMigrated e) {
-                        notMigrated++;
-                    } catch (IOException e) {
-                        failed++;
-                        System.err.println("Identity " + identity.id() + ": " + e.getMessage());
-                    }
-                }
-            } while (batch.size() == BATCH);
-            return new Counts(done, notMigrated, failed);
+            return walk(false, identity -> {
+                final String transferSub = client.transferIdentifier(token(), identity.subject(), target, clientId);
+                return jdbi.withHandle(handle -> new IdentityDao(handle).setTransferSub(identity.id(), transferSub));
+            });
         }
 
+        /** Moves each Apple identity with a transfer identifier to its subject under the new team. */
         Counts complete() throws InterruptedException, IOException {
+            return walk(true, identity -> {
+                final AppleTokenClient.Migrated migrated = client.migrate(token(), identity.transferSub(), clientId);
+                return jdbi.inTransaction(handle -> new IdentityDao(handle).moveTransferred(identity.transferSub(),
+                                migrated.subject(), migrated.email(), migrated.email() != null, migrated.isPrivateEmail(),
+                                clock.instant())
+                        .map(userId -> {
+                            Audit.record(handle, clock.instant(), Audit.Event.APPLE_SUBJECT_TRANSFERRED, userId, null,
+                                    null, null, Map.of("by", "command"));
+                            return 1;
+                        }).orElse(0));
+            });
+        }
+
+        /** One step for an identity: 1 when it changed it, 0 when it was done already. */
+        private interface Step {
+            int apply(IdentityDao.Transfer identity) throws IOException, InterruptedException;
+        }
+
+        /**
+         * The identities with ({@code prepared}) or without a transfer identifier, batch by batch in
+         * key order, one step each at the pace allowed; a user Apple will not migrate is counted and
+         * skipped, another failure counted and left for the next run.
+         */
+        private Counts walk(boolean prepared, Step step) throws InterruptedException, IOException {
             int done = 0;
             int notMigrated = 0;
             int failed = 0;
@@ -176,21 +181,12 @@ public final class AppleCommand extends ConfiguredCommand<OAuthApiConfiguration>
             List<IdentityDao.Transfer> batch;
             do {
                 final UUID from = after;
-                batch = jdbi.withHandle(handle -> new IdentityDao(handle).appleTransfers(from, true, BATCH));
+                batch = jdbi.withHandle(handle -> new IdentityDao(handle).appleTransfers(from, prepared, BATCH));
                 for (IdentityDao.Transfer identity : batch) {
                     after = identity.id();
                     pace.await();
                     try {
-                        final AppleTokenClient.Migrated migrated = client.migrate(token(), identity.transferSub(),
-                                clientId);
-                        done += jdbi.inTransaction(handle -> new IdentityDao(handle).moveTransferred(
-                                        identity.transferSub(), migrated.subject(), migrated.email(),
-                                        migrated.email() != null, migrated.isPrivateEmail(), clock.instant())
-                                .map(userId -> {
-                                    Audit.record(handle, clock.instant(), Audit.Event.APPLE_SUBJECT_TRANSFERRED, userId,
-                                            null, null, null, Map.of("by", "command"));
-                                    return 1;
-                                }).orElse(0));
+                        done += step.apply(identity);
                     } catch (AppleTokenClient.NotMigrated e) {
                         notMigrated++;
                     } catch (IOException e) {

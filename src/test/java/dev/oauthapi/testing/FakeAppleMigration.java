@@ -1,6 +1,5 @@
 package dev.oauthapi.testing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.jsonwebtoken.Claims;
@@ -8,10 +7,8 @@ import io.jsonwebtoken.Jws;
 import io.jsonwebtoken.Jwts;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +36,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class FakeAppleMigration implements AutoCloseable {
     public static final String OLD_TEAM = "OLDTEAM001";
     public static final String NEW_TEAM = "NEWTEAM002";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A team: its id, key id, key pair and the .p8 file of its private key. */
     public record Team(String id, String keyId, KeyPair key, Path p8) {
@@ -122,10 +118,10 @@ public final class FakeAppleMigration implements AutoCloseable {
     }
 
     private void token(HttpExchange exchange) throws IOException {
-        final Map<String, String> form = form(exchange);
+        final Map<String, String> form = FakeExchanges.form(exchange);
         final String team = teamOfSecret(form);
         if (team == null) {
-            answer(exchange, 401, Map.of("error", "invalid_client"));
+            FakeExchanges.answer(exchange, 401, Map.of("error", "invalid_client"));
         } else if (!"client_credentials".equals(form.get("grant_type"))) {
             reject(exchange, "grant_type " + form.get("grant_type"), "unsupported_grant_type");
         } else if (!"user.migration".equals(form.get("scope"))) {
@@ -133,18 +129,18 @@ public final class FakeAppleMigration implements AutoCloseable {
         } else {
             final String accessToken = "mig-" + UUID.randomUUID();
             accessTokens.put(accessToken, new Grant(team, form.get("client_id")));
-            answer(exchange, 200, Map.of("access_token", accessToken, "token_type", "Bearer", "expires_in", 3600));
+            FakeExchanges.answer(exchange, 200, Map.of("access_token", accessToken, "token_type", "Bearer", "expires_in", 3600));
         }
     }
 
     private void migration(HttpExchange exchange) throws IOException {
-        final Map<String, String> form = form(exchange);
+        final Map<String, String> form = FakeExchanges.form(exchange);
         final String bearer = String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"));
         final Grant grant = bearer.startsWith("Bearer ") ? accessTokens.get(bearer.substring(7)) : null;
         final String team = teamOfSecret(form);
         if (grant == null || team == null || !grant.team().equals(team) || !grant.clientId().equals(form.get("client_id"))) {
             rejections.add("migration: token or secret");
-            answer(exchange, 401, Map.of("error", "invalid_client"));
+            FakeExchanges.answer(exchange, 401, Map.of("error", "invalid_client"));
             return;
         }
         if (form.containsKey("sub")) {
@@ -157,7 +153,7 @@ public final class FakeAppleMigration implements AutoCloseable {
             final String existing = transferSubOf(subject);
             final String transferSub = existing != null ? existing : "tr." + UUID.randomUUID();
             transfers.put(transferSub, new Pending(subject, form.get("target")));
-            answer(exchange, 200, Map.of("transfer_sub", transferSub));
+            FakeExchanges.answer(exchange, 200, Map.of("transfer_sub", transferSub));
             return;
         }
         final Pending pending = transfers.get(String.valueOf(form.get("transfer_sub")));
@@ -166,7 +162,7 @@ public final class FakeAppleMigration implements AutoCloseable {
             return;
         }
         final Moved moved = users.get(pending.oldSubject());
-        answer(exchange, 200, Map.of("sub", moved.subject(), "email", moved.email(),
+        FakeExchanges.answer(exchange, 200, Map.of("sub", moved.subject(), "email", moved.email(),
                 "is_private_email", moved.privateEmail()));
     }
 
@@ -193,28 +189,7 @@ public final class FakeAppleMigration implements AutoCloseable {
 
     private void reject(HttpExchange exchange, String why, String error) throws IOException {
         rejections.add(why);
-        answer(exchange, 400, Map.of("error", error));
-    }
-
-    private static Map<String, String> form(HttpExchange exchange) throws IOException {
-        final String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        final Map<String, String> form = new HashMap<>();
-        for (String pair : body.split("&")) {
-            final String[] parts = pair.split("=", 2);
-            if (parts.length == 2) {
-                form.put(URLDecoder.decode(parts[0], StandardCharsets.UTF_8), URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
-            }
-        }
-        return form;
-    }
-
-    private static void answer(HttpExchange exchange, int status, Object body) throws IOException {
-        final byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        FakeExchanges.answer(exchange, 400, Map.of("error", error));
     }
 
     @Override

@@ -12,7 +12,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,6 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -126,9 +124,9 @@ public final class FakeAppleTokenEndpoint implements AutoCloseable {
     }
 
     private void token(HttpExchange exchange) throws IOException {
-        final Map<String, String> form = form(exchange);
+        final Map<String, String> form = FakeExchanges.form(exchange);
         if (!validSecret(form)) {
-            answer(exchange, 401, Map.of("error", "invalid_client"));
+            FakeExchanges.answer(exchange, 401, Map.of("error", "invalid_client"));
             return;
         }
         final Misbehaviour misbehaviour = misbehavingCodes.remove(form.getOrDefault("code", ""));
@@ -138,13 +136,13 @@ public final class FakeAppleTokenEndpoint implements AutoCloseable {
         }
         final String subject = subjectsByCode.remove(form.getOrDefault("code", ""));
         if (subject == null || !"authorization_code".equals(form.get("grant_type"))) {
-            answer(exchange, 400, Map.of("error", "invalid_grant"));
+            FakeExchanges.answer(exchange, 400, Map.of("error", "invalid_grant"));
             return;
         }
         final String idToken = FakeProvider.base64url("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8)) + "."
                 + FakeProvider.base64url(JSON.writeValueAsBytes(Map.of("iss", "https://appleid.apple.com",
                 "aud", form.get("client_id"), "sub", subject))) + ".c2ln";
-        answer(exchange, 200, Map.of("access_token", "apple-access", "token_type", "Bearer", "expires_in", 3600,
+        FakeExchanges.answer(exchange, 200, Map.of("access_token", "apple-access", "token_type", "Bearer", "expires_in", 3600,
                 "refresh_token", "apple-refresh-" + subject, "id_token", idToken));
     }
 
@@ -173,17 +171,17 @@ public final class FakeAppleTokenEndpoint implements AutoCloseable {
     }
 
     private void revoke(HttpExchange exchange) throws IOException {
-        final Map<String, String> form = form(exchange);
+        final Map<String, String> form = FakeExchanges.form(exchange);
         if (!validSecret(form)) {
-            answer(exchange, 401, Map.of("error", "invalid_client"));
+            FakeExchanges.answer(exchange, 401, Map.of("error", "invalid_client"));
             return;
         }
         if (revokeFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            answer(exchange, 503, Map.of("error", "temporarily_unavailable"));
+            FakeExchanges.answer(exchange, 503, Map.of("error", "temporarily_unavailable"));
             return;
         }
         revokedTokens.add(form.get("token"));
-        answer(exchange, 200, Map.of());
+        FakeExchanges.answer(exchange, 200, Map.of());
     }
 
     private boolean validSecret(Map<String, String> form) {
@@ -218,27 +216,6 @@ public final class FakeAppleTokenEndpoint implements AutoCloseable {
             return aud.isTextual() && aud.asText().equals("https://appleid.apple.com");
         } catch (IOException | RuntimeException e) {
             return false;
-        }
-    }
-
-    private static Map<String, String> form(HttpExchange exchange) throws IOException {
-        final String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        final Map<String, String> form = new HashMap<>();
-        for (String pair : body.split("&")) {
-            final String[] parts = pair.split("=", 2);
-            if (parts.length == 2) {
-                form.put(URLDecoder.decode(parts[0], StandardCharsets.UTF_8), URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
-            }
-        }
-        return form;
-    }
-
-    private static void answer(HttpExchange exchange, int status, Object body) throws IOException {
-        final byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
         }
     }
 
