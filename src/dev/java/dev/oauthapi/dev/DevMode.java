@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -114,7 +115,7 @@ public final class DevMode {
         env.putIfAbsent("JWT_KEYS_DIR", HOME.resolve("keys").toString());
         env.putIfAbsent("LOG_FORMAT", "text");
         final Emulated emulated = emulated(env, HOME, Clock.systemUTC());
-        final java.util.List<String> arguments = new java.util.ArrayList<>(java.util.List.of(command.split("\\s+")));
+        final List<String> arguments = new ArrayList<>(List.of(command.split("\\s+")));
         arguments.add("config.yml");
         final Optional<Throwable> failed = new OAuthApiApplication(emulated.environment()::get)
                 .runCommand(System.out, System.err, arguments.toArray(String[]::new));

@@ -7,6 +7,7 @@ import io.jsonwebtoken.Jws;
 import io.jsonwebtoken.Jwts;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -37,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -86,7 +88,7 @@ public final class ProviderEmulator {
     /** Apple users the emulator signed in, by subject: what a transfer needs to know who they are. */
     private final Map<String, String> appleEmails = new ConcurrentHashMap<>();
     private final Map<String, Transfer> transfers = new ConcurrentHashMap<>();
-    private final java.util.Set<String> migrationTokens = ConcurrentHashMap.newKeySet();
+    private final Set<String> migrationTokens = ConcurrentHashMap.newKeySet();
 
     public ProviderEmulator(Clients clients, Clock clock) {
         this.clients = clients;
@@ -271,7 +273,7 @@ public final class ProviderEmulator {
     @Path("/apple/usermigrationinfo")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response appleMigration(@jakarta.ws.rs.HeaderParam("Authorization") String authorization,
+    public Response appleMigration(@HeaderParam("Authorization") String authorization,
                                    MultivaluedMap<String, String> form) {
         if (authorization == null || !migrationTokens.contains(authorization.replaceFirst("^Bearer ", ""))
                 || !validAppleSecret(form.getFirst("client_secret"), form.getFirst("client_id"))) {

@@ -3,6 +3,7 @@ package dev.oauthapi.cli;
 import dev.oauthapi.OAuthApiConfiguration;
 import dev.oauthapi.config.AppleConfig;
 import dev.oauthapi.db.IdentityDao;
+import dev.oauthapi.db.UniqueViolation;
 import dev.oauthapi.identity.AppleTokenClient;
 import dev.oauthapi.sessions.Audit;
 import io.dropwizard.core.cli.ConfiguredCommand;
@@ -11,11 +12,13 @@ import io.dropwizard.db.ManagedDataSource;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +43,8 @@ import java.util.UUID;
  */
 public final class AppleCommand extends ConfiguredCommand<OAuthApiConfiguration> {
     private static final int BATCH = 100;
+    /** This many users refused in a row, none migrated: Apple refuses the request, not the users. */
+    private static final int REFUSED_IN_A_ROW = 20;
     /** A client-credentials token lives an hour: take a new one well before. */
     private static final Duration TOKEN_REUSE = Duration.ofMinutes(50);
 
@@ -130,7 +135,7 @@ public final class AppleCommand extends ConfiguredCommand<OAuthApiConfiguration>
         private final Pace pace;
         private final Clock clock;
         private String token;
-        private java.time.Instant tokenTakenAt;
+        private Instant tokenTakenAt;
 
         Transfer(Jdbi jdbi, AppleTokenClient client, String clientId, Pace pace, Clock clock) {
             this.jdbi = jdbi;
@@ -177,6 +182,7 @@ public final class AppleCommand extends ConfiguredCommand<OAuthApiConfiguration>
             int done = 0;
             int notMigrated = 0;
             int failed = 0;
+            int refusedInARow = 0;
             UUID after = new UUID(0, 0);
             List<IdentityDao.Transfer> batch;
             do {
@@ -187,11 +193,26 @@ public final class AppleCommand extends ConfiguredCommand<OAuthApiConfiguration>
                     pace.await();
                     try {
                         done += step.apply(identity);
+                        refusedInARow = 0;
                     } catch (AppleTokenClient.NotMigrated e) {
                         notMigrated++;
+                        if (++refusedInARow >= REFUSED_IN_A_ROW && done == 0) {
+                            System.err.println("Apple refused the first " + refusedInARow + " users: check --target-team,"
+                                    + " --client-id and the team key before running it again.");
+                            throw new CommandExit(CommandExit.REJECTED, "Apple refuses every user");
+                        }
                     } catch (IOException e) {
                         failed++;
                         System.err.println("Identity " + identity.id() + ": " + e.getMessage());
+                    } catch (UnableToExecuteStatementException e) {
+                        if (!UniqueViolation.is(e)) {
+                            throw e;
+                        }
+                        // The new subject is another identity's already (it signed in under the new
+                        // team before its move): left for the operator, and the walk goes on.
+                        failed++;
+                        System.err.println("Identity " + identity.id() + ": its subject under the new team belongs"
+                                + " to another identity already; merge or delete one of the two users by hand.");
                     }
                 }
             } while (batch.size() == BATCH);

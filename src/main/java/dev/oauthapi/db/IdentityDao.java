@@ -203,6 +203,12 @@ public final class IdentityDao {
                 .list();
     }
 
+    /** The user whose Apple identity holds this transfer identifier, if one does. */
+    public Optional<UUID> userOfTransferSub(String transferSub) {
+        return handle.createQuery("SELECT user_id FROM identities WHERE provider = 'apple' AND transfer_sub = :transferSub")
+                .bind("transferSub", transferSub).map((row, ctx) -> Columns.uuid(row, "user_id")).findOne();
+    }
+
     /** Stores the transfer identifier Apple gave for an identity that had none; 1 when it did. */
     public int setTransferSub(UUID id, String transferSub) {
         return handle.createUpdate("UPDATE identities SET transfer_sub = :transferSub WHERE id = :id AND transfer_sub IS NULL")

@@ -35,7 +35,7 @@ public final class RateLimitFeature implements DynamicFeature {
     private static final String COUNTED = "oauth-api.rate-counted";
 
     private final RateLimiter limiter;
-    private final Map<RateLimited.Bucket, Integer> perIpPerMinute;
+    private final Map<RateLimited.Bucket, Integer> perIpPerWindow;
     private final int perUserPerMinute;
     private final AuthMetrics metrics;
 
@@ -47,11 +47,11 @@ public final class RateLimitFeature implements DynamicFeature {
                 limits.apiPerMinute(), metrics);
     }
 
-    public RateLimitFeature(RateLimiter limiter, Map<RateLimited.Bucket, Integer> perIpPerMinute, int perUserPerMinute,
+    public RateLimitFeature(RateLimiter limiter, Map<RateLimited.Bucket, Integer> perIpPerWindow, int perUserPerMinute,
                             AuthMetrics metrics) {
         this.metrics = metrics;
         this.limiter = limiter;
-        this.perIpPerMinute = Map.copyOf(perIpPerMinute);
+        this.perIpPerWindow = Map.copyOf(perIpPerWindow);
         this.perUserPerMinute = perUserPerMinute;
     }
 
@@ -60,7 +60,7 @@ public final class RateLimitFeature implements DynamicFeature {
         final Method method = resource.getResourceMethod();
         if (method.isAnnotationPresent(RateLimited.class)) {
             final RateLimited.Bucket bucket = method.getAnnotation(RateLimited.class).value();
-            context.register(new PerClientAddress(bucket, perIpPerMinute.get(bucket)));
+            context.register(new PerClientAddress(bucket, perIpPerWindow.get(bucket)));
             context.register(new Headers());
         } else if (takesAuthenticatedUser(method)) {
             context.register(new PerUser());

@@ -22,7 +22,7 @@ public @interface RateLimited {
         /** App attestation (challenge, Apple, Android, debug): {@code APP_CHECK_RATE_LIMIT_PER_MINUTE}. */
         APP_CHECK(RateLimiter.WINDOW),
         /** Guest sign-up: {@code ANONYMOUS_RATE_LIMIT_PER_HOUR}; a minute's window would let 60 times as many through. */
-        ANONYMOUS(java.time.Duration.ofHours(1));
+        ANONYMOUS(RateLimiter.LONGEST_WINDOW);
 
         private final java.time.Duration window;
 

@@ -19,6 +19,8 @@ import java.util.UUID;
  */
 public final class RateLimiter {
     public static final Duration WINDOW = Duration.ofMinutes(1);
+    /** Guest sign-up's ({@link RateLimited.Bucket#ANONYMOUS}): a counter kept in this process lives that long. */
+    static final Duration LONGEST_WINDOW = Duration.ofHours(1);
 
     /** The verdict on one request, with what the {@code RateLimit-*} headers report. */
     public record Decision(boolean allowed, int limit, long remaining, long resetSeconds) {
@@ -28,7 +30,7 @@ public final class RateLimiter {
     private final Clock clock;
     private final Cache<String, LocalWindow> local = Caffeine.newBuilder()
             .maximumSize(100_000)
-            .expireAfterWrite(Duration.ofHours(2)) // the longest window's twice; bounded by size anyway
+            .expireAfterWrite(LONGEST_WINDOW.multipliedBy(2))
             .build();
     private final RedisBackoff redis = new RedisBackoff("counting rate limits in this process");
 

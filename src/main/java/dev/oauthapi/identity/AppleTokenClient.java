@@ -198,11 +198,32 @@ public final class AppleTokenClient {
     private JsonNode migration(String accessToken, Map<String, String> form) throws IOException {
         try {
             return post(migrationUrl, form, accessToken);
-        } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().contains("invalid_request")) {
+        } catch (Refused e) {
+            if (e.status() == 400 && "invalid_request".equals(e.error())) {
                 throw new NotMigrated(e.getMessage());
             }
             throw e;
+        }
+    }
+
+    /** A non-200 answer: its status, and the {@code error} of its body when it has one. */
+    private static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+        private final String error;
+
+        Refused(int status, String error, String message) {
+            super(message);
+            this.status = status;
+            this.error = error;
+        }
+
+        int status() {
+            return status;
+        }
+
+        String error() {
+            return error;
         }
     }
 
@@ -229,7 +250,14 @@ public final class AppleTokenClient {
         if (response.statusCode() != 200) {
             // Apple's error bodies are {"error": "invalid_grant"}: safe to keep, no token in them,
             // but what is kept is cut short and printable (it is logged and stored).
-            throw new IOException("Apple answered HTTP " + response.statusCode() + " " + printable(text, 200));
+            String error = "";
+            try {
+                error = JSON.readTree(text).path("error").asText("");
+            } catch (IOException | RuntimeException notJson) {
+                // the message below says what came
+            }
+            throw new Refused(response.statusCode(), error, "Apple answered HTTP " + response.statusCode() + " "
+                    + printable(text, 200));
         }
         return text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
     }

@@ -72,13 +72,9 @@ public final class AccountResolution {
                             SignInContext context) {
         final Instant now = clock.instant();
         final ClaimedProfile claimed = ClaimedProfile.of(token, fullName);
-        final String provider = token.provider().wireName();
-        Optional<SessionLifecycle.KnownIdentity> known = tx.signInKnownIdentity(token.subject(), token.email(),
-                token.emailVerified(), token.isPrivateEmail(), newSession(null, token, context),
-                Map.of("provider", provider, "newUser", false));
+        Optional<SessionLifecycle.KnownIdentity> known = knownIdentity(tx, token, context);
         if (known.isEmpty() && token.transferSub() != null && transferred(tx, token, context, now)) {
-            known = tx.signInKnownIdentity(token.subject(), token.email(), token.emailVerified(),
-                    token.isPrivateEmail(), newSession(null, token, context), Map.of("provider", provider, "newUser", false));
+            known = knownIdentity(tx, token, context);
         }
         if (known.isPresent()) {
             return existingIdentity(tx, known.get(), token, claimed, now);
@@ -154,6 +150,12 @@ public final class AccountResolution {
                 Map.of("provider", token.provider().wireName(), "newUser", true));
         // Nobody can have a copy of a profile that did not exist; all of it was written just now.
         return signedIn(UserProfile.of(new UserWithIdentities(user, List.of(identity), 0)), true, started);
+    }
+
+    private static Optional<SessionLifecycle.KnownIdentity> knownIdentity(SessionLifecycle.Transaction tx,
+                                                                         VerifiedIdToken token, SignInContext context) {
+        return tx.signInKnownIdentity(token.subject(), token.email(), token.emailVerified(), token.isPrivateEmail(),
+                newSession(null, token, context), Map.of("provider", token.provider().wireName(), "newUser", false));
     }
 
     /**

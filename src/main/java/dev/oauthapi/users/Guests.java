@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -31,10 +32,13 @@ public final class Guests {
 
     /**
      * The identity a guest tried to link, and the existing user it belongs to by the sign-in rules:
-     * what a merge signs the guest into.
+     * what a merge signs the guest into. {@code byEmail}: the e-mail rule named the user (the
+     * identity itself is not theirs yet); {@code transferSub}: Apple's, when the identity is the
+     * user's under their old team's subject.
      */
     public record Conflict(UUID guestId, UUID userId, String provider, String subject, String email,
-                           boolean emailVerified, boolean privateEmail, String clientId) {
+                           boolean emailVerified, boolean privateEmail, String clientId, boolean byEmail,
+                           String transferSub) {
     }
 
     private final SessionLifecycle lifecycle;
@@ -91,14 +95,7 @@ public final class Guests {
             if (user.isDisabled()) {
                 throw new ApiException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.");
             }
-            final IdentityDao identities = new IdentityDao(tx.handle());
-            if (identities.find(conflict.provider(), conflict.subject()).isEmpty()) {
-                identities.insert(new IdentityRow(ids.next(), user.id(), conflict.provider(), conflict.subject(),
-                        conflict.email(), conflict.emailVerified(), conflict.privateEmail(), now, now));
-                tx.audit(Audit.Event.IDENTITY_LINKED, user.id(), user.id(), null, context.ipAddress(),
-                        Map.of("provider", conflict.provider(), "byEmail", true));
-                tx.profileChanged(user.id());
-            }
+            identityStillLeadsTo(tx, conflict, user, context, now);
             final int ended = tx.endForDeletion(guest.id());
             users.delete(guest.id());
             final SessionLifecycle.Started started = tx.start(newSession(user.id(), conflict.provider(),
@@ -111,6 +108,48 @@ public final class Guests {
             return new SignedIn(Profiles.read(tx.handle(), user.id()), false, started.session().id(),
                     started.session().clientId(), started.refreshToken(), started.session().expiresAt());
         });
+    }
+
+    /**
+     * The conflict, checked again in the merge's transaction: its minutes-old token must still
+     * lead where a sign-in would go now. The identity is the user's and may sign in; or it moved
+     * teams and moves now; or the e-mail rule named the user and it joins them (the user has no
+     * identity of that provider meanwhile). Anything else refuses the token, and nothing changes.
+     */
+    private void identityStillLeadsTo(SessionLifecycle.Transaction tx, Conflict conflict, UserRow user,
+                                      SignInContext context, Instant now) {
+        final IdentityDao identities = new IdentityDao(tx.handle());
+        final Optional<IdentityRow> identity = identities.find(conflict.provider(), conflict.subject());
+        if (identity.isPresent()) {
+            if (!identity.get().userId().equals(user.id()) || identity.get().signInDisabledAt() != null) {
+                throw stale();
+            }
+            return;
+        }
+        if (conflict.transferSub() != null) {
+            final Optional<UUID> moved = identities.moveTransferred(conflict.transferSub(), conflict.subject(),
+                    conflict.email(), conflict.emailVerified(), conflict.privateEmail(), now);
+            if (moved.isEmpty() || !moved.get().equals(user.id())) {
+                throw stale();
+            }
+            tx.audit(Audit.Event.APPLE_SUBJECT_TRANSFERRED, user.id(), null, null, context.ipAddress(),
+                    Map.of("by", "merge"));
+            return;
+        }
+        if (!conflict.byEmail() || identities.findByUser(user.id()).stream()
+                .anyMatch(other -> other.provider().equals(conflict.provider()))) {
+            throw stale();
+        }
+        identities.insert(new IdentityRow(ids.next(), user.id(), conflict.provider(), conflict.subject(),
+                conflict.email(), conflict.emailVerified(), conflict.privateEmail(), now, now));
+        tx.audit(Audit.Event.IDENTITY_LINKED, user.id(), user.id(), null, context.ipAddress(),
+                Map.of("provider", conflict.provider(), "byEmail", true));
+        tx.profileChanged(user.id());
+    }
+
+    private static ApiException stale() {
+        return new ApiException(ErrorCode.INVALID_MERGE_TOKEN,
+                "mergeToken: the account or its identity changed since; link again for a fresh one.");
     }
 
     private static SessionLifecycle.NewSession newSession(UUID userId, String provider, String client,

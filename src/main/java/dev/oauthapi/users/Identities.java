@@ -55,18 +55,31 @@ public final class Identities {
                 final Optional<IdentityRow> existing = identities.find(provider, token.subject());
                 if (existing.isPresent()) {
                     if (!existing.get().userId().equals(userId)) {
+                        if (existing.get().signInDisabledAt() != null) {
+                            throw new ApiException(ErrorCode.ACCOUNT_DISABLED,
+                                    "Sign-in with this " + provider + " account is disabled.");
+                        }
                         if (user.anonymous()) {
-                            throw guestConflict(userId, existing.get().userId(), token);
+                            throw guestConflict(userId, existing.get().userId(), token, false);
                         }
                         throw alreadyLinked("This " + provider + " account belongs to another user.");
                     }
                     return Profiles.read(tx.handle(), userId);
                 }
+                // An Apple identity moving teams is its user's under the old subject, as a sign-in would find.
+                final Optional<UUID> transferred = token.transferSub() == null ? Optional.empty()
+                        : identities.userOfTransferSub(token.transferSub());
+                if (transferred.isPresent() && !transferred.get().equals(userId)) {
+                    if (user.anonymous()) {
+                        throw guestConflict(userId, transferred.get(), token, false);
+                    }
+                    throw alreadyLinked("This " + provider + " account belongs to another user.");
+                }
                 if (user.anonymous()) {
                     // Never two accounts with one e-mail: a sign-in would have gone to that user.
                     final Optional<UserRow> byEmail = AccountResolution.userWithSameVerifiedEmail(tx, token, privateRelay);
                     if (byEmail.isPresent() && !byEmail.get().id().equals(userId)) {
-                        throw guestConflict(userId, byEmail.get().id(), token);
+                        throw guestConflict(userId, byEmail.get().id(), token, true);
                     }
                 }
                 if (identities.findByUser(userId).stream().anyMatch(identity -> identity.provider().equals(provider))) {
@@ -124,9 +137,10 @@ public final class Identities {
                 token.emailVerified(), token.isPrivateEmail(), now, now);
     }
 
-    private ApiException guestConflict(UUID guestId, UUID userId, VerifiedIdToken token) {
+    private ApiException guestConflict(UUID guestId, UUID userId, VerifiedIdToken token, boolean byEmail) {
         final Guests.Conflict conflict = new Guests.Conflict(guestId, userId, token.provider().wireName(),
-                token.subject(), token.email(), token.emailVerified(), token.isPrivateEmail(), token.clientId());
+                token.subject(), token.email(), token.emailVerified(), token.isPrivateEmail(), token.clientId(), byEmail,
+                token.transferSub());
         return new ApiException(ErrorCode.IDENTITY_ALREADY_LINKED, "This " + token.provider().wireName()
                 + " account belongs to an existing account: merge this guest into it with the mergeToken"
                 + " (POST /api/auth/merge), or sign in to it.", Map.of(), Map.of("mergeToken", mergeTokens.issue(conflict)));

@@ -43,6 +43,7 @@ class AppleTransferTest {
     private static Map<String, String> env(String team) {
         final Map<String, String> env = new HashMap<>(TestEnvironment.withProviders(GOOGLE, "unused", APPLE, APPLE_APP));
         env.putAll(MIGRATION.environment(team, KEY));
+        env.put("ANONYMOUS_SIGN_IN", "true");
         return env;
     }
 
@@ -87,10 +88,11 @@ class AppleTransferTest {
 
     @Test
     void prepareThenASignInWithTransferSubThenCompleteMoveEveryUserToTheNewTeam() {
-        final String[] subjects = {"001.a-" + UUID.randomUUID(), "001.b-" + UUID.randomUUID(), "001.c-" + UUID.randomUUID()};
-        final String[] users = new String[3];
-        final FakeAppleMigration.Moved[] moved = new FakeAppleMigration.Moved[3];
-        for (int i = 0; i < 3; i++) {
+        final String[] subjects = {"001.a-" + UUID.randomUUID(), "001.b-" + UUID.randomUUID(), "001.c-" + UUID.randomUUID(),
+                "001.d-" + UUID.randomUUID()};
+        final String[] users = new String[4];
+        final FakeAppleMigration.Moved[] moved = new FakeAppleMigration.Moved[4];
+        for (int i = 0; i < 4; i++) {
             final String relay = "old" + i + "-" + UUID.randomUUID() + "@privaterelay.appleid.com";
             users[i] = signIn(subjects[i], relay, null).json().path("user").path("id").asText();
             moved[i] = MIGRATION.user(subjects[i], "new" + i + "-" + UUID.randomUUID() + "@privaterelay.appleid.com",
@@ -102,7 +104,7 @@ class AppleTransferTest {
                 FakeAppleMigration.NEW_TEAM, "--rate", "1000");
 
         assertThat(prepared.succeeded()).as(prepared.stderr()).isTrue();
-        assertThat(prepared.stdout()).contains("Prepared 2 Apple identities; 1 that Apple will not migrate");
+        assertThat(prepared.stdout()).contains("Prepared 3 Apple identities; 1 that Apple will not migrate");
         assertThat(identity(users[0]).get("transfer_sub")).isEqualTo(MIGRATION.transferSubOf(subjects[0]));
         assertThat(identity(users[2]).get("transfer_sub")).as("revoked: skipped").isNull();
         final CommandResult again = transfer(FakeAppleMigration.OLD_TEAM, "prepare", "--target-team",
@@ -117,6 +119,19 @@ class AppleTransferTest {
                 .containsEntry("email", moved[0].email()).containsEntry("transfer_sub", null);
         assertThat(DB.count("audit_log WHERE event = 'apple_subject_transferred' AND user_id = '" + users[0] + "'"))
                 .isEqualTo(1);
+
+        // A guest linking the new team's token of a user on the move is that user's conflict, and merges into them.
+        final TestHttp http = new TestHttp(APP.getLocalPort());
+        final String guest = http.post("/api/auth/anonymous", Map.of()).json().path("tokens").path("accessToken").asText();
+        final Answer conflict = http.post("/api/auth/link/apple", Map.of("identityToken", APPLE.token(APPLE_APP,
+                moved[3].subject()).email(moved[3].email(), "true").claim("is_private_email", "true")
+                .claim("transfer_sub", MIGRATION.transferSubOf(subjects[3])).claim("jti", UUID.randomUUID().toString())
+                .build()), guest);
+        assertThat(conflict.status()).as(conflict.toString()).isEqualTo(409);
+        final Answer merged = http.post("/api/auth/merge", Map.of("mergeToken", conflict.json().path("mergeToken")
+                .asText()), guest);
+        assertThat(merged.json().path("user").path("id").asText()).as(merged.toString()).isEqualTo(users[3]);
+        assertThat(identity(users[3])).containsEntry("subject", moved[3].subject()).containsEntry("transfer_sub", null);
 
         final CommandResult completed = transfer(FakeAppleMigration.NEW_TEAM, "complete", "--rate", "1000");
 

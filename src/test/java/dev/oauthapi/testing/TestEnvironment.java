@@ -37,6 +37,7 @@ public final class TestEnvironment {
         env.put("AUTH_RATE_LIMIT_PER_MINUTE", "100000");
         env.put("API_RATE_LIMIT_PER_MINUTE", "100000");
         env.put("APP_CHECK_RATE_LIMIT_PER_MINUTE", "100000");
+        env.put("ANONYMOUS_RATE_LIMIT_PER_HOUR", "100000");
         try {
             final Path keys = Files.createTempDirectory("oauth-api-keys");
             new SigningKeyFiles(keys).generate(Clock.systemUTC(), new SecureRandom());

@@ -269,6 +269,16 @@ class GuestsTest {
         assertThat(spent.status()).isEqualTo(401);
         assertThat(spent.code()).isEqualTo("invalid_merge_token");
 
+        // The identity disabled since the link (a provider's event): its token leads nowhere now.
+        final String beforeDisabling = linkGoogle(access(guest), subject, email).json().path("mergeToken").asText();
+        DB.execute("UPDATE identities SET sign_in_disabled_at = now() WHERE provider = 'google' AND subject = ?", subject);
+        final Answer stale = http().post("/api/auth/merge", Map.of("mergeToken", beforeDisabling), access(guest));
+        final Answer disabledLink = linkGoogle(access(guest), subject, email);
+        DB.execute("UPDATE identities SET sign_in_disabled_at = NULL WHERE provider = 'google' AND subject = ?", subject);
+        assertThat(stale.code()).isEqualTo("invalid_merge_token");
+        assertThat(disabledLink.status()).as("no token for an identity that may not sign in").isEqualTo(403);
+        assertThat(disabledLink.json().has("mergeToken")).isFalse();
+
         final String late = linkGoogle(access(guest), subject, email).json().path("mergeToken").asText();
         CLOCK.advance(MergeTokens.LIFETIME.plusSeconds(1));
         final Answer expired = http().post("/api/auth/merge", Map.of("mergeToken", late), access(guest));
