@@ -151,7 +151,8 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
         final Guests guests = new Guests(lifecycle, rowIds, clock);
         host.manage(new GuestPurge(jdbi, clock, config.anonymous().retention().toJavaDuration()));
         final GuestSignIn guestSignIn = new GuestSignIn(config.anonymous().enabled(), guests, mergeTokens,
-                new SingleUseKeys(redis, SingleUseKeys.MERGE_TOKENS), signIn.service(), appCheck.gate(), accessTokens);
+                new SingleUseKeys(redis, SingleUseKeys.MERGE_TOKENS), signIn.service(), appCheck.gate(), accessTokens,
+                metrics);
         return new Services(signingKeys, accessTokens, sessionGate, new Profiles(jdbi, lifecycle, clock, profiles),
                 identities, deletion, administration, rotation, sessions, signIn.service(), signIn.web(), providerEvents,
                 new AdminUsers(jdbi, administration, sessions, cursors, passkeys, clock), new AuditTrail(jdbi, cursors),

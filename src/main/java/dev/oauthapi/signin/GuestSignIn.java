@@ -3,6 +3,7 @@ package dev.oauthapi.signin;
 import dev.oauthapi.appcheck.AppCheckGate;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
+import dev.oauthapi.metrics.AuthMetrics;
 import dev.oauthapi.redis.SingleUseKeys;
 import dev.oauthapi.tokens.AccessTokens;
 import dev.oauthapi.users.Guests;
@@ -29,10 +30,11 @@ public final class GuestSignIn {
     private final SignInService signIn;
     private final AppCheckGate appCheck;
     private final AccessTokens accessTokens;
+    private final AuthMetrics metrics;
 
     /** @param enabled {@code ANONYMOUS_SIGN_IN} */
     public GuestSignIn(boolean enabled, Guests guests, MergeTokens mergeTokens, SingleUseKeys usedMergeTokens,
-                       SignInService signIn, AppCheckGate appCheck, AccessTokens accessTokens) {
+                       SignInService signIn, AppCheckGate appCheck, AccessTokens accessTokens, AuthMetrics metrics) {
         this.enabled = enabled;
         this.guests = guests;
         this.mergeTokens = mergeTokens;
@@ -40,16 +42,27 @@ public final class GuestSignIn {
         this.signIn = signIn;
         this.appCheck = appCheck;
         this.accessTokens = accessTokens;
+        this.metrics = metrics;
     }
 
     /** A new guest, signed in. A guest is never web: with attestation enforced, only an app that proves itself gets one. */
     public SignInService.Result signUp(SignInContext context) {
         requireEnabled();
-        appCheck.admit(appCheck.read(context.appCheck()), Guests.CLIENT, false);
-        final SignInContext bound = signIn.proven(context);
-        final SignedIn guest = guests.signUp(bound);
-        return new SignInService.Result(guest.user(), accessTokens.issue(guest.user().id(), guest.sessionId(),
-                guest.user().role(), guest.clientId(), bound.dpopJkt(), true), guest);
+        try {
+            appCheck.admit(appCheck.read(context.appCheck()), Guests.CLIENT, false);
+            final SignInContext bound = signIn.proven(context);
+            final SignedIn guest = guests.signUp(bound);
+            final SignInService.Result result = new SignInService.Result(guest.user(), accessTokens.issue(
+                    guest.user().id(), guest.sessionId(), guest.user().role(), guest.clientId(), bound.dpopJkt(), true),
+                    guest);
+            metrics.signIn(Guests.PROVIDER, AuthMetrics.SignIn.SUCCEEDED);
+            return result;
+        } catch (RuntimeException e) {
+            // Counted as sign-ins are, under provider "anonymous": a flood of refused sign-ups shows.
+            metrics.signIn(Guests.PROVIDER, e instanceof ApiException refusal && refusal.code().status() < 500
+                    ? AuthMetrics.SignIn.REFUSED : AuthMetrics.SignIn.FAILED);
+            throw e;
+        }
     }
 
     /**

@@ -132,6 +132,8 @@ class GuestsTest {
         assertThat(DB.one("SELECT provider, platform FROM sessions WHERE user_id = ?::uuid", user.path("id").asText()))
                 .containsEntry("provider", "anonymous").containsEntry("platform", "ios");
         assertThat(http().get("/api/users/me", access(guest)).json().path("isAnonymous").asBoolean()).isTrue();
+        assertThat(new TestHttp(APP.getAdminPort()).get("/prometheus", null).response().body())
+                .containsPattern("oauth_sign_ins_total\\{outcome=\"succeeded\",provider=\"anonymous\"} [1-9]");
 
         final Answer refreshed = http().post("/api/auth/refresh", Map.of("refreshToken", refreshToken(guest)));
         assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
