@@ -218,14 +218,16 @@ public final class IdentityDao {
     /**
      * Moves the Apple identity whose transfer identifier this is to its subject under the new team,
      * with its new address, and clears the identifier; the user's address follows when it was the
-     * identity's old one (a relay address works for one team only). The user's id when it moved.
+     * identity's old one (a relay address works for one team only). The old team's refresh token
+     * goes too: the new team can neither use nor revoke it. The user's id when it moved.
      */
     public Optional<UUID> moveTransferred(String transferSub, String subject, String email, boolean emailVerified,
                                           boolean isPrivateEmail, Instant now) {
         return handle.createQuery("""
                         WITH moved AS (
                             UPDATE identities i SET subject = :subject, email = :email, email_verified = :emailVerified,
-                                   is_private_email = :isPrivateEmail, transfer_sub = NULL
+                                   is_private_email = :isPrivateEmail, transfer_sub = NULL,
+                                   provider_token_sealed = NULL, provider_token_key_id = NULL
                               FROM (SELECT id, email AS old_email FROM identities
                                      WHERE provider = 'apple' AND transfer_sub = :transferSub FOR UPDATE) old
                              WHERE i.id = old.id

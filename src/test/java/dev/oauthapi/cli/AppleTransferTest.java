@@ -133,6 +133,8 @@ class AppleTransferTest {
         assertThat(merged.json().path("user").path("id").asText()).as(merged.toString()).isEqualTo(users[3]);
         assertThat(identity(users[3])).containsEntry("subject", moved[3].subject()).containsEntry("transfer_sub", null);
 
+        DB.execute("UPDATE identities SET provider_token_sealed = '\\x01'::bytea, provider_token_key_id = 'k1'"
+                + " WHERE user_id = ?::uuid", users[1]);
         final CommandResult completed = transfer(FakeAppleMigration.NEW_TEAM, "complete", "--rate", "1000");
 
         assertThat(completed.succeeded()).as(completed.stderr()).isTrue();
@@ -141,6 +143,8 @@ class AppleTransferTest {
                 .containsEntry("email", moved[1].email()).containsEntry("transfer_sub", null);
         assertThat(DB.one("SELECT email FROM users WHERE id = ?::uuid", users[1]))
                 .as("the old relay address went with the old team").containsEntry("email", moved[1].email());
+        assertThat(DB.one("SELECT provider_token_sealed FROM identities WHERE user_id = ?::uuid", users[1]))
+                .as("the old team's Apple token went too").containsEntry("provider_token_sealed", null);
         assertThat(signIn(moved[1].subject(), moved[1].email(), null).json().path("user").path("id").asText())
                 .isEqualTo(users[1]);
         assertThat(transfer(FakeAppleMigration.NEW_TEAM, "complete", "--rate", "1000").stdout())
