@@ -47,7 +47,6 @@ import dev.oauthapi.tokens.SuccessorSeal;
 import dev.oauthapi.admin.AccountAdministration;
 import dev.oauthapi.users.AccountDeletion;
 import dev.oauthapi.users.AccountResolution;
-import dev.oauthapi.users.GuestPurge;
 import dev.oauthapi.users.Guests;
 import dev.oauthapi.users.Identities;
 import dev.oauthapi.users.MergeTokens;
@@ -88,7 +87,7 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
                        RefreshRotation rotation, Sessions sessions, SignInService signIn, WebSignIn webSignIn,
                        ProviderEvents providerEvents, AdminUsers adminUsers, AuditTrail auditTrail, UsageStats usageStats,
                        Passkeys passkeys, PasskeySignIn passkeySignIn, AppCheck appCheck, DpopBinding dpop,
-                       OAuthGrants oauth, Guests guests, GuestSignIn guestSignIn) {
+                       OAuthGrants oauth, GuestSignIn guestSignIn) {
     /** Profiles kept for {@code /api/users/me}: under 1 KiB each, so at most some 10 MiB. */
     private static final long PROFILE_CACHE_SIZE = 10_000;
 
@@ -122,15 +121,16 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
                 new SuccessorSeal(random), lifecycle, clock, config.sessions().refreshTokenTtl().toJavaDuration(),
                 config.sessions().reuseGrace().toJavaDuration(), metrics, appCheck.gate(), dpop);
         final Sessions sessions = new Sessions(jdbi, lifecycle, clock);
-        host.manage(new SessionPurge(jdbi, clock));
+        host.manage(new SessionPurge(jdbi, clock, config.anonymous().retention().toJavaDuration()));
 
         // Accounts, sign-in, administration
         final MergeTokens mergeTokens = new MergeTokens(new ServerSeal(keys.shared(ServerSecrets.MERGE_TOKENS), random),
                 random, clock);
-        final Identities identities = new Identities(lifecycle, rowIds, mergeTokens, privateRelay(config), clock);
+        final PrivateRelay privateRelay = PrivateRelay.of(config.apple().privateRelayDomains().values());
+        final Identities identities = new Identities(lifecycle, rowIds, mergeTokens, privateRelay, clock);
         final AccountDeletion deletion = new AccountDeletion(lifecycle, clock);
         final SignIn signIn = signIn(config, jdbi, redis, metrics, clock, host, random, keys, accessTokens,
-                new AccountResolution(lifecycle, rowIds, privateRelay(config), clock), identities, appCheck.gate(), dpop);
+                new AccountResolution(lifecycle, rowIds, privateRelay, clock), identities, appCheck.gate(), dpop, privateRelay);
         final ProviderEvents providerEvents = new ProviderEvents(signIn.appleEvents(), signIn.googleEvents(), lifecycle,
                 deletion, clock, metrics);
         final AccountAdministration administration = new AccountAdministration(jdbi, lifecycle, deletion, clock);
@@ -149,7 +149,6 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
 
         // Guests
         final Guests guests = new Guests(lifecycle, rowIds, clock);
-        host.manage(new GuestPurge(jdbi, clock, config.anonymous().retention().toJavaDuration()));
         final GuestSignIn guestSignIn = new GuestSignIn(config.anonymous().enabled(), guests, mergeTokens,
                 new SingleUseKeys(redis, SingleUseKeys.MERGE_TOKENS), signIn.service(), appCheck.gate(), accessTokens,
                 metrics);
@@ -158,7 +157,7 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
                 new AdminUsers(jdbi, administration, sessions, cursors, passkeys, clock), new AuditTrail(jdbi, cursors),
                 new UsageStats(jdbi, clock), passkeys, passkeySignIn, appCheck, dpop,
                 new OAuthGrants(signIn.service(), signIn.web(), rotation, sessions, accessTokens, refreshTokens, oauthClients),
-                guests, guestSignIn);
+                guestSignIn);
     }
 
     /** DPoP as configured: proofs checked against {@code PUBLIC_BASE_URL}, their jtis remembered in Redis. */
@@ -209,14 +208,14 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
     private static SignIn signIn(OAuthApiConfiguration config, Jdbi jdbi, Redis redis, AuthMetrics metrics, Clock clock,
                                  Host host, SecureRandom random, Keys keys, AccessTokens accessTokens,
                                  AccountResolution accounts, Identities identities, AppCheckGate appCheck,
-                                 DpopBinding dpop) {
+                                 DpopBinding dpop, PrivateRelay privateRelay) {
         final HttpClient keyFetches = RemoteJwks.httpClient();
         final RemoteJwks googleKeys = new RemoteJwks(Provider.GOOGLE, config.google().jwksUrl(), keyFetches, clock, metrics);
         final RemoteJwks appleKeys = new RemoteJwks(Provider.APPLE, config.apple().jwksUrl(), keyFetches, clock, metrics);
         metrics.gauge("oauth_provider_keys_age_seconds", "Age of the provider signing keys sign-in verifies with",
                 Unit.SECONDS, "provider", () -> Map.of("google", googleKeys.ageSeconds(), "apple", appleKeys.ageSeconds()));
         final SignInService signIn = new SignInService(Map.of(Provider.GOOGLE, google(config, googleKeys, clock),
-                Provider.APPLE, apple(config, appleKeys, clock)),
+                Provider.APPLE, apple(config, appleKeys, privateRelay, clock)),
                 new Nonces(keys.shared(ServerSecrets.NONCES), random, clock), new SignInMarks(redis),
                 config.idTokens().replayProtection(),
                 accounts, identities, accessTokens, clock, appleTokens(config.apple(), jdbi, random, clock, host, metrics),
@@ -226,7 +225,8 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
         // Events verify with key caches of their own: unknown key ids in a flood of forged events
         // cannot spend the fetches that sign-in relies on.
         return new SignIn(signIn, web,
-                apple(config, new RemoteJwks(Provider.APPLE, config.apple().jwksUrl(), keyFetches, clock, metrics), clock),
+                apple(config, new RemoteJwks(Provider.APPLE, config.apple().jwksUrl(), keyFetches, clock, metrics),
+                        privateRelay, clock),
                 googleSecurityEvents(config, keyFetches, clock, metrics));
     }
 
@@ -257,14 +257,10 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
     }
 
     /** Each use gets a key cache of its own ({@code keys}), with its own budget of fetches for unknown key ids. */
-    private static IdTokenVerifier apple(OAuthApiConfiguration config, RemoteJwks keys, Clock clock) {
+    private static IdTokenVerifier apple(OAuthApiConfiguration config, RemoteJwks keys, PrivateRelay privateRelay,
+                                         Clock clock) {
         return new IdTokenVerifier(Provider.APPLE, Provider.APPLE.issuers(), Set.copyOf(config.apple().clientIds().values()),
-                keys, clock, config.idTokens().maxAge().toJavaDuration(), config.apple().requireNonce(),
-                privateRelay(config));
-    }
-
-    private static PrivateRelay privateRelay(OAuthApiConfiguration config) {
-        return PrivateRelay.of(config.apple().privateRelayDomains().values());
+                keys, clock, config.idTokens().maxAge().toJavaDuration(), config.apple().requireNonce(), privateRelay);
     }
 
     /** Google's Cross-Account Protection events: their own keys and issuer, our client ids. */
@@ -283,8 +279,7 @@ public record Services(SigningKeys signingKeys, AccessTokens accessTokens, Sessi
             return null;
         }
         final AppleTokens tokens = new AppleTokens(
-                new AppleTokenClient(apple.teamId(), apple.keyId(), AppleTokenClient.readKey(Path.of(apple.privateKeyPath())),
-                        apple.tokenUrl(), apple.revokeUrl(), apple.migrationUrl(), AppleTokenClient.httpClient(), clock),
+                AppleTokenClient.of(apple, clock),
                 ProviderTokenCipher.parse(apple.tokenEncryptionKey().reveal(), random),
                 jdbi, clock, apple.revocationPollInterval().toJavaDuration(), host.metrics());
         host.manage(tokens);

@@ -15,7 +15,6 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,9 +89,7 @@ public final class AppleCommand extends ConfiguredCommand<OAuthApiConfiguration>
             throw new CommandExit(CommandExit.USAGE, "--rate must be at least 1");
         }
         final Clock clock = Clock.systemUTC();
-        final AppleTokenClient client = new AppleTokenClient(apple.teamId(), apple.keyId(),
-                AppleTokenClient.readKey(Path.of(apple.privateKeyPath())), apple.tokenUrl(), apple.revokeUrl(),
-                apple.migrationUrl(), AppleTokenClient.httpClient(), clock);
+        final AppleTokenClient client = AppleTokenClient.of(apple, clock);
         final ManagedDataSource dataSource = config.database().build(bootstrap.getMetricRegistry(), "apple-command");
         try {
             final Transfer transfer = new Transfer(Jdbi.create(dataSource), client, clientId, new Pace(rate), clock);

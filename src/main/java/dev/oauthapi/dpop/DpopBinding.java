@@ -122,7 +122,7 @@ public final class DpopBinding {
         try {
             return proofs.verify(presented.headers(), new DpopProofs.Request(presented.method(),
                     publicBaseUrl.resolve(presented.path()), accessToken),
-                    hash -> jtis.markUsed(hash, proofs.lifetime().multipliedBy(2)));
+                    hash -> jtis.markUsed(hash, proofs.replayWindow()));
         } catch (DpopRejected e) {
             metrics.dpopRefused(e.step());
             throw refused(e, protectedEndpoint);

@@ -77,8 +77,15 @@ public final class DpopProofs {
         this.clock = clock;
     }
 
-    public Duration lifetime() {
-        return lifetime;
+    /**
+     * How long a proof's {@code jti} must be remembered: as long as the proof itself could still be
+     * accepted. Without nonces its {@code iat} may be up to the lifetime on either side of our clock;
+     * with them, a proof stands while its nonce does, which may be longer than a short lifetime.
+     */
+    public Duration replayWindow() {
+        final Duration byIat = lifetime.multipliedBy(2);
+        final Duration byNonce = DpopNonces.LIFETIME.plus(DpopNonces.ROTATION);
+        return nonces != null && byNonce.compareTo(byIat) > 0 ? byNonce : byIat;
     }
 
     public boolean usesNonces() {

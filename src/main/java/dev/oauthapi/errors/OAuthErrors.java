@@ -47,7 +47,7 @@ public final class OAuthErrors implements ContainerResponseFilter {
 
     public static Response of(ApiException e, String error, int status) {
         final Response.ResponseBuilder answer = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(body(error, e.getMessage(), e.code().code())).header("Cache-Control", "no-store");
+                .entity(body(error, e.getMessage(), e.code().code()));
         e.headers().forEach(answer::header);
         return answer.build();
     }

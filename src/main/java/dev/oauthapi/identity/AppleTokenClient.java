@@ -2,6 +2,7 @@ package dev.oauthapi.identity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.oauthapi.config.AppleConfig;
 import dev.oauthapi.errors.Misconfiguration;
 import io.jsonwebtoken.Jwts;
 
@@ -70,6 +71,12 @@ public final class AppleTokenClient {
         this.migrationUrl = migrationUrl;
         this.http = http;
         this.clock = clock;
+    }
+
+    /** The client of the configured team: its key read from {@code APPLE_PRIVATE_KEY_PATH}. */
+    public static AppleTokenClient of(AppleConfig apple, Clock clock) {
+        return new AppleTokenClient(apple.teamId(), apple.keyId(), readKey(Path.of(apple.privateKeyPath())),
+                apple.tokenUrl(), apple.revokeUrl(), apple.migrationUrl(), httpClient(), clock);
     }
 
     /** Reads the team's {@code .p8} (PKCS#8 PEM, EC P-256) key. */

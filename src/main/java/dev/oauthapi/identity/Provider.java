@@ -33,6 +33,16 @@ public enum Provider {
         return defaultJwksUrl;
     }
 
+    /** The provider whose ID tokens carry this {@code iss}. */
+    public static Optional<Provider> fromIssuer(String issuer) {
+        for (Provider provider : values()) {
+            if (provider.issuers().contains(issuer)) {
+                return Optional.of(provider);
+            }
+        }
+        return Optional.empty();
+    }
+
     public static Optional<Provider> fromWireName(String name) {
         for (Provider provider : values()) {
             if (provider.wireName().equals(name)) {

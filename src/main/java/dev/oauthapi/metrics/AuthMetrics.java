@@ -132,7 +132,7 @@ public final class AuthMetrics {
         passkeySignIns.labelValues(outcome.name().toLowerCase(java.util.Locale.ROOT)).inc();
     }
 
-    /** @param ceremony {@code registration} or {@code sign_in} */
+    /** A DPoP proof refused, by the name of the check that failed. */
     public void dpopRefused(String check) {
         dpopRefusals.labelValues(check).inc();
     }
@@ -151,6 +151,7 @@ public final class AuthMetrics {
         appAttestationRefusals.labelValues(platform, step).inc();
     }
 
+    /** @param ceremony {@code registration} or {@code sign_in} */
     public void passkeyRefused(String ceremony, String check) {
         passkeyRefusals.labelValues(ceremony, check).inc();
     }

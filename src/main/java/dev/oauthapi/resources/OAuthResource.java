@@ -1,7 +1,6 @@
 package dev.oauthapi.resources;
 
 import dev.oauthapi.api.DeviceRequest;
-import dev.oauthapi.dpop.DpopBinding;
 import dev.oauthapi.errors.ApiException;
 import dev.oauthapi.errors.ErrorCode;
 import dev.oauthapi.errors.OAuthErrors;
@@ -64,8 +63,7 @@ public final class OAuthResource {
                     single(query, "client_id"), single(query, "redirect_uri"), query.getFirst("code_challenge"),
                     query.getFirst("code_challenge_method"), query.getFirst("state"),
                     provider != null ? provider : query.getFirst("idp_hint"), query.getFirst("dpop_jkt"), repeated);
-            return Response.status(Response.Status.FOUND).location(grants.authorize(request))
-                    .header("Cache-Control", "no-store").build();
+            return Response.status(Response.Status.FOUND).location(grants.authorize(request)).build();
         } catch (ApiException e) {
             // Never a redirect to a client or redirect_uri we do not know (§4.1.2.1): shown to the user.
             return OAuthErrors.of(e, e.code() == ErrorCode.INVALID_CLIENT ? "invalid_client" : "invalid_request",
@@ -116,7 +114,7 @@ public final class OAuthResource {
         try {
             single(form, "token_type_hint"); // either kind is looked for: the hint is only a hint (RFC 7009 §2.1)
             grants.revoke(single(form, "token"), single(form, "client_id"), ClientContext.address(http));
-            return Response.ok().header("Cache-Control", "no-store").build();
+            return Response.ok().build();
         } catch (ApiException e) {
             return OAuthErrors.of(e, true);
         }
@@ -127,11 +125,12 @@ public final class OAuthResource {
         if (platform == null) {
             return null;
         }
-        if (!Set.of("ios", "android", "web", "other").contains(platform) || name != null && name.length() > 200) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "device_platform must be ios, android, web or other;"
-                    + " device_name at most 200 characters.");
+        final String device = QueryParams.text("device_name", name);
+        if (device != null && device.length() > 200) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "device_name: at most 200 characters.");
         }
-        return new DeviceRequest(platform, name == null ? null : dev.oauthapi.text.StorableText.strip(name), null);
+        return new DeviceRequest(QueryParams.oneOf("device_platform", platform, List.of("ios", "android", "web", "other")),
+                device, null);
     }
 
     /** A parameter sent at most once (RFC 6749 §3.2: never twice); null when absent or empty. */
@@ -155,6 +154,6 @@ public final class OAuthResource {
         if (issuedTokenType != null) {
             body.put("issued_token_type", issuedTokenType);
         }
-        return Response.ok(body).header("Cache-Control", "no-store").header("Pragma", "no-cache").build();
+        return Response.ok(body).build(); // no-store, as every answer under /oauth/ (NoStoreFilter)
     }
 }

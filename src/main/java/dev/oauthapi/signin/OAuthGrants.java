@@ -156,7 +156,7 @@ public final class OAuthGrants {
         }
     }
 
-    public void requireKnown(String clientId) {
+    private void requireKnown(String clientId) {
         if (clientId == null) {
             throw new ApiException(ErrorCode.INVALID_REQUEST, "client_id is required.");
         }
@@ -170,13 +170,9 @@ public final class OAuthGrants {
         final String[] parts = idToken.split("\\.");
         try {
             final JsonNode claims = parts.length == 3 ? JSON.readTree(Base64.getUrlDecoder().decode(parts[1])) : null;
-            final String issuer = claims == null ? "" : claims.path("iss").asText("");
-            return switch (issuer) {
-                case "https://accounts.google.com", "accounts.google.com" -> Provider.GOOGLE;
-                case "https://appleid.apple.com" -> Provider.APPLE;
-                default -> throw new ApiException(ErrorCode.INVALID_ID_TOKEN,
-                        "issuer: the subject_token is neither Google's nor Apple's ID token.");
-            };
+            return Provider.fromIssuer(claims == null ? "" : claims.path("iss").asText(""))
+                    .orElseThrow(() -> new ApiException(ErrorCode.INVALID_ID_TOKEN,
+                            "issuer: the subject_token is neither Google's nor Apple's ID token."));
         } catch (IOException | IllegalArgumentException e) {
             throw new ApiException(ErrorCode.INVALID_ID_TOKEN, "the subject_token is not a JWT.");
         }

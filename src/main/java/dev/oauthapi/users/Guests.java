@@ -23,7 +23,7 @@ import java.util.UUID;
  * Guest accounts, one lifecycle: made without an identity ({@link #signUp}), upgraded in place when
  * they link one or add a passkey (by {@link Identities} and the passkeys, through {@link #upgraded}),
  * merged into the existing account their identity belongs to ({@link #merge}), and deleted once
- * unused for the retention ({@link GuestPurge}).
+ * unused for the retention (the session purge, {@code SessionPurge#purgeGuests}).
  */
 public final class Guests {
     public static final String PROVIDER = "anonymous";
@@ -134,6 +134,7 @@ public final class Guests {
             }
             tx.audit(Audit.Event.APPLE_SUBJECT_TRANSFERRED, user.id(), null, null, context.ipAddress(),
                     Map.of("by", "merge"));
+            tx.profileChanged(user.id());
             return;
         }
         if (!conflict.byEmail() || identities.findByUser(user.id()).stream()

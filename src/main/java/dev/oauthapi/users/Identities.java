@@ -55,11 +55,12 @@ public final class Identities {
                 final Optional<IdentityRow> existing = identities.find(provider, token.subject());
                 if (existing.isPresent()) {
                     if (!existing.get().userId().equals(userId)) {
-                        if (existing.get().signInDisabledAt() != null) {
-                            throw new ApiException(ErrorCode.ACCOUNT_DISABLED,
-                                    "Sign-in with this " + provider + " account is disabled.");
-                        }
                         if (user.anonymous()) {
+                            // No way into an account through an identity that may not sign in.
+                            if (existing.get().signInDisabledAt() != null) {
+                                throw new ApiException(ErrorCode.ACCOUNT_DISABLED,
+                                        "Sign-in with this " + provider + " account is disabled.");
+                            }
                             throw guestConflict(userId, existing.get().userId(), token, false);
                         }
                         throw alreadyLinked("This " + provider + " account belongs to another user.");

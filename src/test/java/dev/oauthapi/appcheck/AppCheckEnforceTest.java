@@ -88,7 +88,6 @@ class AppCheckEnforceTest {
         env.put("PASSKEY_ORIGINS", WEB_ORIGIN);
         env.put("APP_CHECK_RATE_LIMIT_PER_MINUTE", "100000");
         env.put("ANONYMOUS_SIGN_IN", "true");
-        env.put("ANONYMOUS_RATE_LIMIT_PER_HOUR", "100000");
         return env;
     }
 

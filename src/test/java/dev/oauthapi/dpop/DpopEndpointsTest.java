@@ -19,7 +19,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.security.KeyPair;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -45,10 +44,9 @@ class DpopEndpointsTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private static Map<String, String> env() {
-        final Map<String, String> env = new HashMap<>(TestEnvironment.withProviders(GOOGLE, CLIENT, APPLE, "unused"));
-        env.put("PUBLIC_BASE_URL", BASE); // what the proofs' htu name, as behind a proxy
+        // The proofs' htu name PUBLIC_BASE_URL: by default the issuer's origin, BASE.
+        final Map<String, String> env = TestEnvironment.withProviders(GOOGLE, CLIENT, APPLE, "unused");
         env.put("ANONYMOUS_SIGN_IN", "true");
-        env.put("ANONYMOUS_RATE_LIMIT_PER_HOUR", "100000");
         return env;
     }
 

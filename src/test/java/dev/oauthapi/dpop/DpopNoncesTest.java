@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.security.KeyPair;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -38,8 +37,7 @@ class DpopNoncesTest {
     static final TestDatabase DB = new TestDatabase(ENV);
 
     private static Map<String, String> env() {
-        final Map<String, String> env = new HashMap<>(TestEnvironment.withProviders(GOOGLE, CLIENT, APPLE, "unused"));
-        env.put("PUBLIC_BASE_URL", BASE);
+        final Map<String, String> env = TestEnvironment.withProviders(GOOGLE, CLIENT, APPLE, "unused");
         env.put("DPOP_MODE", "required");
         env.put("DPOP_NONCES", "true");
         return env;

@@ -7,6 +7,7 @@ import dev.oauthapi.tokens.Sha256;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Jwks;
 import io.jsonwebtoken.security.PublicJwk;
+import dev.oauthapi.testing.TestDpop;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -42,17 +42,7 @@ class DpopProofsTest {
     private final MutableClock clock = new MutableClock(NOW);
     private final DpopProofs proofs = new DpopProofs(Duration.ofSeconds(60), null, clock);
     private final Set<String> seen = new HashSet<>();
-    private final KeyPair key = ec();
-
-    private static KeyPair ec() {
-        try {
-            final KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            return generator.generateKeyPair();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private final KeyPair key = TestDpop.key();
 
     private String proof(KeyPair pair, String htm, String htu, Instant iat, Map<String, Object> extra) {
         final PublicJwk<?> jwk = Jwks.builder().key(pair.getPublic()).build();
@@ -146,7 +136,7 @@ class DpopProofsTest {
                 "crit", List.of("exp")), claims(), key)), REFRESH), "malformed");
         refused(() -> verify("not.a-jws", REFRESH), "malformed");
         final String signedByAnother = uncheck(() -> raw(Map.of("typ", "dpop+jwt", "alg", "ES256", "jwk", publicJwk()),
-                claims(), ec()));
+                claims(), TestDpop.key()));
         refused(() -> verify(signedByAnother, REFRESH), "signature");
     }
 
@@ -188,5 +178,15 @@ class DpopProofsTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A jti is remembered as long as its proof could be accepted: with nonces, as long as the nonce lives. */
+    @Test
+    void aJtiIsRememberedAsLongAsItsProofCouldPass() {
+        final DpopNonces nonces = new DpopNonces(new ServerMac(() -> new byte[32]), clock);
+        assertThat(new DpopProofs(Duration.ofSeconds(5), null, clock).replayWindow()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(new DpopProofs(Duration.ofSeconds(5), nonces, clock).replayWindow())
+                .isEqualTo(DpopNonces.LIFETIME.plus(DpopNonces.ROTATION));
+        assertThat(new DpopProofs(Duration.ofMinutes(5), nonces, clock).replayWindow()).isEqualTo(Duration.ofMinutes(10));
     }
 }

@@ -375,7 +375,7 @@ class SessionEndpointsTest {
         final var purge = new dev.oauthapi.sessions.SessionPurge(
                 org.jdbi.v3.core.Jdbi.create(dev.oauthapi.testing.TestPostgres.shared().jdbcUrl(ENV.get("DATABASE_NAME")),
                         ENV.get("DATABASE_USERNAME"), ENV.get("DATABASE_PASSWORD")).installPlugin(
-                        new org.jdbi.v3.sqlobject.SqlObjectPlugin()), CLOCK);
+                        new org.jdbi.v3.sqlobject.SqlObjectPlugin()), CLOCK, Duration.ofDays(30));
 
         purge.purge();
         assertThat(DB.rows("SELECT 1 FROM sessions WHERE id = ?::uuid", ended.sessionId())).as("kept a day").hasSize(1);

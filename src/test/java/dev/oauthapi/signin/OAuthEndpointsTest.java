@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.security.KeyPair;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -43,9 +42,7 @@ class OAuthEndpointsTest {
     static final TestDatabase DB = new TestDatabase(ENV);
 
     private static Map<String, String> env() {
-        final Map<String, String> env = new HashMap<>(TestEnvironment.withProviders(GOOGLE, IOS + "," + OTHER, APPLE,
-                APPLE_APP));
-        env.put("PUBLIC_BASE_URL", BASE);
+        final Map<String, String> env = TestEnvironment.withProviders(GOOGLE, IOS + "," + OTHER, APPLE, APPLE_APP);
         env.put("OAUTH_CLIENT_IDS", "cli-tool");
         return env;
     }
@@ -154,6 +151,13 @@ class OAuthEndpointsTest {
         oauthError(form("/oauth/token", unknownType, Map.of()), 400, "invalid_request", "invalid_request");
         oauthError(form("/oauth/token", Map.of("grant_type", "password", "client_id", IOS), Map.of()), 400,
                 "unsupported_grant_type", "unsupported_grant_type");
+        // The device as the JSON API takes it: a known platform, a storable name.
+        for (String[] device : new String[][] {{"phone", "x"}, {"ios", "a\u0000b"}, {"ios", "x".repeat(201)}}) {
+            final Map<String, String> withDevice = exchange(GOOGLE.token(IOS, "o-" + UUID.randomUUID()).build(), IOS);
+            withDevice.put("device_platform", device[0]);
+            withDevice.put("device_name", device[1]);
+            oauthError(form("/oauth/token", withDevice, Map.of()), 400, "invalid_request", "invalid_request");
+        }
         final Answer apple = form("/oauth/token", exchange(APPLE.token(APPLE_APP, "a-" + UUID.randomUUID()).build(),
                 APPLE_APP), Map.of());
         assertThat(apple.status()).as(apple.toString()).isEqualTo(200);

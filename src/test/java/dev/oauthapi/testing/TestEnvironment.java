@@ -69,7 +69,7 @@ public final class TestEnvironment {
      */
     public static Map<String, String> listeningAt(int port, FakeProvider google, String googleClientIds,
                                                   FakeProvider apple, String appleClientIds) {
-        final Map<String, String> env = new HashMap<>(withProviders(google, googleClientIds, apple, appleClientIds));
+        final Map<String, String> env = withProviders(google, googleClientIds, apple, appleClientIds);
         env.put("PORT", Integer.toString(port));
         env.put("JWT_ISSUER", "http://127.0.0.1:" + port);
         return env;
@@ -84,7 +84,7 @@ public final class TestEnvironment {
                                                         String googleClientIds, FakeProvider apple,
                                                         String appleClientIds, String appleWebClient,
                                                         String redirectUris) {
-        final Map<String, String> env = new HashMap<>(withProviders(google, googleClientIds, apple, appleClientIds));
+        final Map<String, String> env = withProviders(google, googleClientIds, apple, appleClientIds);
         env.putAll(googleOAuth.environment());
         env.put("WEB_REDIRECT_URIS", redirectUris);
         env.put("APPLE_WEB_CLIENT_ID", appleWebClient);

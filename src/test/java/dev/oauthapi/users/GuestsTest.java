@@ -304,15 +304,16 @@ class GuestsTest {
                 java.sql.Timestamp.from(CLOCK.instant()), id);
         final org.jdbi.v3.core.Jdbi jdbi = org.jdbi.v3.core.Jdbi.create(dev.oauthapi.testing.TestPostgres.shared()
                 .jdbcUrl(ENV.get("DATABASE_NAME")), ENV.get("DATABASE_USERNAME"), ENV.get("DATABASE_PASSWORD"));
-        final GuestPurge purge = new GuestPurge(jdbi, CLOCK, Duration.ofDays(30));
+        final dev.oauthapi.sessions.SessionPurge purge = new dev.oauthapi.sessions.SessionPurge(jdbi, CLOCK,
+                Duration.ofDays(30));
 
         CLOCK.advance(Duration.ofDays(29));
-        new dev.oauthapi.sessions.SessionPurge(jdbi, CLOCK).purge();
-        assertThat(purge.purge()).as("29 days after its last session ended").isZero();
+        purge.purge();
+        assertThat(purge.purgeGuests()).as("29 days after its last session ended").isZero();
         assertThat(DB.count("users WHERE id = '" + id + "'")).isEqualTo(1);
 
         CLOCK.advance(Duration.ofDays(2));
-        assertThat(purge.purge()).isGreaterThanOrEqualTo(1);
+        assertThat(purge.purgeGuests()).isGreaterThanOrEqualTo(1);
         assertThat(DB.count("users WHERE id = '" + id + "'")).isZero();
         assertThat(DB.count("users WHERE id = '" + kept.json().path("user").path("id").asText() + "'"))
                 .as("its session idled out on day 30: 21 days ago").isEqualTo(1);
